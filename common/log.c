@@ -1,0 +1,163 @@
+/*
+ * Logging: one module-private state, set once by each process at start-up.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define LOG_LINE_MAX 1024
+
+static struct {
+	const char	*procname;
+	int		 console;
+	int		 verbose;
+	FILE		*file;
+	int		 syslog_on;
+	log_forward_fn	 forward;
+	void		*forward_arg;
+	void		(*fatal_hook)(void);
+} logst = { .procname = "ctsyncd" };
+
+void
+log_init(const char *procname, int to_console)
+{
+	logst.procname = procname;
+	logst.console = to_console;
+}
+
+void log_set_procname(const char *procname) { logst.procname = procname; }
+void log_set_file(FILE *fp) { logst.file = fp; }
+void log_set_console(int on) { logst.console = on; }
+void log_set_verbose(int on) { logst.verbose = on; }
+void log_set_fatal_hook(void (*hook)(void)) { logst.fatal_hook = hook; }
+
+void
+log_set_syslog(int facility)
+{
+	if (logst.syslog_on)
+		closelog();
+	logst.syslog_on = facility >= 0;
+	if (logst.syslog_on)
+		openlog("ctsyncd", LOG_PID, facility);
+}
+
+void
+log_set_forward(log_forward_fn fn, void *arg)
+{
+	logst.forward = fn;
+	logst.forward_arg = arg;
+}
+
+const char *
+log_level_name(int level)
+{
+	switch (level) {
+	case LOG_EMERG: case LOG_ALERT: case LOG_CRIT: case LOG_ERR:
+		return "ERROR";
+	case LOG_WARNING:
+		return "warning";
+	case LOG_NOTICE:
+		return "notice";
+	case LOG_INFO:
+		return "info";
+	default:
+		return "debug";
+	}
+}
+
+void
+log_emit(int level, int pid, const char *procname, const char *msg)
+{
+	char stamp[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (level == LOG_DEBUG && !logst.verbose)
+		return;
+	/* ctime() format without its newline, as conntrackd prints it */
+	if (localtime_r(&now, &tm) == NULL ||
+	    strftime(stamp, sizeof(stamp), "%a %b %e %H:%M:%S %Y", &tm) == 0)
+		strcpy(stamp, "?");
+	if (logst.console) {
+		FILE *out = level <= LOG_WARNING ? stderr : stdout;
+		fprintf(out, "[%s] (pid=%d) [%s] %s%s%s\n", stamp, pid,
+		    log_level_name(level), procname ? procname : "",
+		    procname ? ": " : "", msg);
+		fflush(out);
+	}
+	if (logst.file) {
+		fprintf(logst.file, "[%s] (pid=%d) [%s] %s%s%s\n", stamp, pid,
+		    log_level_name(level), procname ? procname : "",
+		    procname ? ": " : "", msg);
+		fflush(logst.file);
+	}
+	if (logst.syslog_on)
+		syslog(level, "%s%s%s", procname ? procname : "",
+		    procname ? ": " : "", msg);
+}
+
+static void
+vlog(int level, const char *fmt, va_list ap, int with_errno)
+{
+	char msg[LOG_LINE_MAX];
+	int saved = errno;
+	int n;
+
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (with_errno && n >= 0 && (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
+	if (logst.forward) {
+		logst.forward(level, msg, logst.forward_arg);
+	} else {
+		/* the supervisor's own lines carry no process prefix */
+		log_emit(level, getpid(), NULL, msg);
+	}
+	errno = saved;
+}
+
+#define LOG_FN(name, level, with_errno)				\
+void								\
+name(const char *fmt, ...)					\
+{								\
+	va_list ap;						\
+	va_start(ap, fmt);					\
+	vlog(level, fmt, ap, with_errno);			\
+	va_end(ap);						\
+}
+LOG_FN(log_errx, LOG_ERR, 0)
+LOG_FN(log_warn, LOG_WARNING, 1)
+LOG_FN(log_warnx, LOG_WARNING, 0)
+LOG_FN(log_notice, LOG_NOTICE, 0)
+LOG_FN(log_info, LOG_INFO, 0)
+LOG_FN(log_debug, LOG_DEBUG, 0)
+
+static void __attribute__((noreturn))
+vfatal(const char *fmt, va_list ap, int with_errno)
+{
+	vlog(LOG_ERR, fmt, ap, with_errno);
+	if (logst.fatal_hook)
+		logst.fatal_hook();
+	exit(1);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfatal(fmt, ap, 1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfatal(fmt, ap, 0);
+}

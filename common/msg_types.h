@@ -1,0 +1,42 @@
+/*
+ * The one catalogue of message types exchanged by ctsyncd's processes and
+ * by ctsyncctl over the control socket.  Each entry: enum name, log name.
+ * Who sends which type, and which types each channel accepts, is listed in
+ * doc/PRIVSEP.md and enforced by the accept masks in each process.
+ */
+#ifndef CTSYNCD_MSG_TYPES_H
+#define CTSYNCD_MSG_TYPES_H
+
+#define MSG_TYPES(X)							\
+	/* configuration, supervisor -> worker, ends with CFG_DONE */	\
+	X(MSG_CFG_NETLINK,	"CFG_NETLINK")				\
+	X(MSG_CFG_SYNC,		"CFG_SYNC")				\
+	X(MSG_CFG_LINK,		"CFG_LINK")	/* carries a socket fd */ \
+	X(MSG_CFG_DONE,		"CFG_DONE")				\
+	/* worker -> supervisor */					\
+	X(MSG_LOG,		"LOG")					\
+	X(MSG_READY,		"READY")				\
+	/* supervisor <-> worker requests and answers */		\
+	/* a query: REQ_STATS*, REQ_HEALTH; answered by blocks + END */	\
+	X(MSG_STATS_REQ,	"STATS_REQ")				\
+	X(MSG_STATS_BLOCK,	"STATS_BLOCK")				\
+	X(MSG_STATS_END,	"STATS_END")				\
+	X(MSG_TEST_SECCOMP,	"TEST_SECCOMP")	/* --enable-test-hooks */ \
+	/* control socket, ctsyncctl <-> supervisor */			\
+	X(MSG_CTL_REQUEST,	"CTL_REQUEST")				\
+	X(MSG_CTL_TEXT,		"CTL_TEXT")				\
+	X(MSG_CTL_DONE,		"CTL_DONE")
+
+enum msg_type {
+	MSG_NONE = 0,
+#define MSG_ENUM(e, n) e,
+	MSG_TYPES(MSG_ENUM)
+#undef MSG_ENUM
+	MSG_TYPE_MAX
+};
+
+#define MSG_BIT(t)	(UINT64_C(1) << (t))
+
+const char *msg_type_name(unsigned int type);
+
+#endif

@@ -1,0 +1,338 @@
+/*
+ * The typed pairs of msgs.h.  Each decoder checks the payload length
+ * exactly (mr_done) and every value's range before returning it.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "msgs.h"
+
+static void
+send_empty(struct chan *c, enum msg_type t)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, t);
+	msg_end(&mb);
+}
+
+static int
+recv_empty(const struct msg *m)
+{
+	return m->len == 0 ? 0 : -1;
+}
+
+static int
+bool_ok(uint8_t v)
+{
+	return v <= 1;
+}
+
+void
+msg_send_log(struct chan *c, int level, const char *text)
+{
+	struct mbuild mb;
+	char line[LOG_MSG_MAX];
+
+	/* a log line never makes a message too big: cut it */
+	snprintf(line, sizeof(line), "%s", text);
+	msg_begin(&mb, c, MSG_LOG);
+	mb_u8(&mb, (uint8_t)level);
+	mb_str(&mb, line);
+	msg_end(&mb);
+}
+
+int
+msg_recv_log(const struct msg *m, int *level, char *text, size_t len)
+{
+	struct mread r;
+	size_t i;
+
+	mr_init(&r, m);
+	*level = mr_u8(&r);
+	mr_str(&r, text, len);
+	if (!mr_done(&r) || *level > LOG_DEBUG)
+		return -1;
+	/* a worker's line must not forge extra log lines */
+	for (i = 0; text[i]; i++)
+		if ((unsigned char)text[i] < 0x20 && text[i] != '\t')
+			text[i] = '?';
+	return 0;
+}
+
+void msg_send_ready(struct chan *c) { send_empty(c, MSG_READY); }
+int msg_recv_ready(const struct msg *m) { return recv_empty(m); }
+void msg_send_cfg_done(struct chan *c) { send_empty(c, MSG_CFG_DONE); }
+int msg_recv_cfg_done(const struct msg *m) { return recv_empty(m); }
+void msg_send_test_seccomp(struct chan *c) { send_empty(c, MSG_TEST_SECCOMP); }
+int msg_recv_test_seccomp(const struct msg *m) { return recv_empty(m); }
+
+void
+msg_send_cfg_netlink(struct chan *c, const struct conf_netlink *nl)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_CFG_NETLINK);
+	mb_u32(&mb, nl->bufsize);
+	mb_u32(&mb, nl->bufsize_max);
+	mb_u32(&mb, nl->overrun_resync);
+	mb_u32(&mb, nl->poll_secs);
+	mb_u32(&mb, nl->event_iter_limit);
+	mb_u8(&mb, nl->events_reliable);
+	mb_u8(&mb, nl->expect_sync);
+	msg_end(&mb);
+}
+
+int
+msg_recv_cfg_netlink(const struct msg *m, struct conf_netlink *nl)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	memset(nl, 0, sizeof(*nl));
+	nl->bufsize = mr_u32(&r);
+	nl->bufsize_max = mr_u32(&r);
+	nl->overrun_resync = mr_u32(&r);
+	nl->poll_secs = mr_u32(&r);
+	nl->event_iter_limit = mr_u32(&r);
+	nl->events_reliable = mr_u8(&r);
+	nl->expect_sync = mr_u8(&r);
+	if (!mr_done(&r) || !bool_ok(nl->events_reliable) ||
+	    nl->expect_sync > EXPECT_LIST || nl->event_iter_limit == 0)
+		return -1;
+	return 0;
+}
+
+void
+msg_send_cfg_sync(struct chan *c, const struct conf_sync *s)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_CFG_SYNC);
+	mb_u8(&mb, s->mode);
+	mb_u32(&mb, s->hashsize);
+	mb_u32(&mb, s->hashlimit);
+	mb_u32(&mb, s->resend_queue_size);
+	mb_u32(&mb, s->ack_window);
+	mb_u32(&mb, s->commit_timeout);
+	mb_u32(&mb, s->purge_timeout);
+	mb_u32(&mb, s->refresh_time);
+	mb_u32(&mb, s->cache_timeout);
+	mb_u8(&mb, s->disable_internal_cache);
+	mb_u8(&mb, s->disable_external_cache);
+	mb_u8(&mb, s->startup_resync);
+	mb_u8(&mb, s->tcp_window_tracking);
+	msg_end(&mb);
+}
+
+int
+msg_recv_cfg_sync(const struct msg *m, struct conf_sync *s)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	memset(s, 0, sizeof(*s));
+	s->mode = mr_u8(&r);
+	s->hashsize = mr_u32(&r);
+	s->hashlimit = mr_u32(&r);
+	s->resend_queue_size = mr_u32(&r);
+	s->ack_window = mr_u32(&r);
+	s->commit_timeout = mr_u32(&r);
+	s->purge_timeout = mr_u32(&r);
+	s->refresh_time = mr_u32(&r);
+	s->cache_timeout = mr_u32(&r);
+	s->disable_internal_cache = mr_u8(&r);
+	s->disable_external_cache = mr_u8(&r);
+	s->startup_resync = mr_u8(&r);
+	s->tcp_window_tracking = mr_u8(&r);
+	if (!mr_done(&r) || s->mode > MODE_NOTRACK || s->hashsize == 0 ||
+	    s->hashlimit == 0 || !bool_ok(s->disable_internal_cache) ||
+	    !bool_ok(s->disable_external_cache) ||
+	    !bool_ok(s->startup_resync) || !bool_ok(s->tcp_window_tracking))
+		return -1;
+	return 0;
+}
+
+void
+msg_send_cfg_link(struct chan *c, const struct cfg_link_fd *l, int fd)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_CFG_LINK);
+	mb_u8(&mb, l->index);
+	mb_u8(&mb, l->dir);
+	mb_u8(&mb, l->kind);
+	mb_u8(&mb, l->is_default);
+	mb_u8(&mb, l->checksum);
+	mb_str(&mb, l->ifname);
+	msg_end_fd(&mb, fd);
+}
+
+int
+msg_recv_cfg_link(const struct msg *m, struct cfg_link_fd *l)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	memset(l, 0, sizeof(*l));
+	l->index = mr_u8(&r);
+	l->dir = mr_u8(&r);
+	l->kind = mr_u8(&r);
+	l->is_default = mr_u8(&r);
+	l->checksum = mr_u8(&r);
+	mr_str(&r, l->ifname, sizeof(l->ifname));
+	if (!mr_done(&r) || l->index >= CONF_MAX_LINKS ||
+	    l->dir > LINKFD_TX || l->kind < LINK_MCAST || l->kind > LINK_TCP ||
+	    !bool_ok(l->is_default) || !bool_ok(l->checksum) || m->fd < 0)
+		return -1;
+	return 0;
+}
+
+/* A message whose whole payload is one u32. */
+static void
+send_u32(struct chan *c, enum msg_type t, uint32_t v)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, t);
+	mb_u32(&mb, v);
+	msg_end(&mb);
+}
+
+static int
+recv_u32(const struct msg *m, uint32_t *v)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	*v = mr_u32(&r);
+	return mr_done(&r) ? 0 : -1;
+}
+
+void msg_send_stats_end(struct chan *c, uint32_t id) { send_u32(c, MSG_STATS_END, id); }
+int msg_recv_stats_end(const struct msg *m, uint32_t *id) { return recv_u32(m, id); }
+
+void
+msg_send_stats_req(struct chan *c, uint32_t id, uint32_t req)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_STATS_REQ);
+	mb_u32(&mb, id);
+	mb_u32(&mb, req);
+	msg_end(&mb);
+}
+
+int
+msg_recv_stats_req(const struct msg *m, uint32_t *id, uint32_t *req)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	*id = mr_u32(&r);
+	*req = mr_u32(&r);
+	return mr_done(&r) && *req < REQ_MAX ? 0 : -1;
+}
+
+void
+msg_send_stats_block(struct chan *c, const struct stats_block *b)
+{
+	struct mbuild mb;
+	int i;
+
+	msg_begin(&mb, c, MSG_STATS_BLOCK);
+	mb_u16(&mb, b->kind);
+	mb_str(&mb, b->label);
+	mb_u16(&mb, b->n);
+	for (i = 0; i < b->n; i++)
+		mb_u64(&mb, b->v[i]);
+	msg_end(&mb);
+}
+
+int
+msg_recv_stats_block(const struct msg *m, struct stats_block *b)
+{
+	const struct stats_kind_info *ki;
+	struct mread r;
+	int i;
+
+	mr_init(&r, m);
+	memset(b, 0, sizeof(*b));
+	b->kind = mr_u16(&r);
+	mr_str(&r, b->label, sizeof(b->label));
+	b->n = mr_u16(&r);
+	if (r.bad || (ki = stats_kind_info(b->kind)) == NULL ||
+	    b->n != ki->nkeys)
+		return -1;
+	for (i = 0; i < b->n; i++)
+		b->v[i] = mr_u64(&r);
+	return mr_done(&r) ? 0 : -1;
+}
+
+void
+msg_send_ctl_request(struct chan *c, uint32_t req, uint32_t flags)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_CTL_REQUEST);
+	mb_u32(&mb, req);
+	mb_u32(&mb, flags);
+	msg_end(&mb);
+}
+
+int
+msg_recv_ctl_request(const struct msg *m, uint32_t *req, uint32_t *flags)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	*req = mr_u32(&r);
+	*flags = mr_u32(&r);
+	return mr_done(&r) && *flags == 0 ? 0 : -1;
+}
+
+void
+msg_send_ctl_text(struct chan *c, const char *text)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_CTL_TEXT);
+	mb_str(&mb, text);
+	msg_end(&mb);
+}
+
+int
+msg_recv_ctl_text(const struct msg *m, char *text, size_t len)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	mr_str(&r, text, len);
+	return mr_done(&r) ? 0 : -1;
+}
+
+void
+msg_send_ctl_done(struct chan *c, uint32_t status, const char *text)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_CTL_DONE);
+	mb_u32(&mb, status);
+	mb_str(&mb, text);
+	msg_end(&mb);
+}
+
+int
+msg_recv_ctl_done(const struct msg *m, uint32_t *status, char *text,
+    size_t len)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	*status = mr_u32(&r);
+	mr_str(&r, text, len);
+	return mr_done(&r) && *status <= CTL_NOTSUP ? 0 : -1;
+}

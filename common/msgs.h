@@ -1,0 +1,90 @@
+/*
+ * Typed send/receive pairs, one per message kind of msg_types.h.
+ * msg_send_X() queues a message on a channel; msg_recv_X() decodes a
+ * received one and returns 0, or -1 if it is malformed (short, trailing
+ * bytes, or a value out of range).  What to do with a malformed message
+ * is the receiver's choice: fatal between processes, a counted drop on
+ * the control socket.
+ */
+#ifndef CTSYNCD_MSGS_H
+#define CTSYNCD_MSGS_H
+
+#include "conf.h"
+#include "msg.h"
+#include "stats.h"
+
+#define LOG_MSG_MAX	1024
+
+/*
+ * Control requests.  The conntrackd codes (cli.md section 5) are kept as
+ * they are, so that each conntrackd flag maps to one request; ctsyncd's
+ * own requests start at 100.
+ */
+enum ctl_req {
+	REQ_CT_FLUSH_MASTER = 0, REQ_CT_RESYNC_MASTER = 1,
+	REQ_CT_DUMP_INTERNAL = 16, REQ_CT_DUMP_EXTERNAL = 17,
+	REQ_CT_COMMIT = 18, REQ_CT_FLUSH_CACHE = 19, REQ_KILL = 20,
+	REQ_STATS = 21, REQ_SEND_BULK = 22, REQ_REQUEST_DUMP = 23,
+	REQ_CT_DUMP_INT_XML = 24, REQ_CT_DUMP_EXT_XML = 25,
+	REQ_RESET_TIMERS = 26, REQ_DEBUG_INFO = 27, REQ_STATS_NETWORK = 28,
+	REQ_STATS_CACHE = 29, REQ_STATS_RUNTIME = 30, REQ_STATS_LINK = 31,
+	REQ_STATS_RSQUEUE = 32, REQ_CT_FLUSH_INT_CACHE = 33,
+	REQ_CT_FLUSH_EXT_CACHE = 34, REQ_STATS_PROCESS = 35,
+	REQ_STATS_QUEUE = 36, REQ_EXP_STATS = 37, REQ_EXP_FLUSH_MASTER = 38,
+	REQ_EXP_RESYNC_MASTER = 39, REQ_EXP_DUMP_INTERNAL = 40,
+	REQ_EXP_DUMP_EXTERNAL = 41, REQ_EXP_COMMIT = 42,
+	REQ_ALL_FLUSH_MASTER = 43, REQ_ALL_RESYNC_MASTER = 44,
+	REQ_ALL_FLUSH_CACHE = 45, REQ_ALL_COMMIT = 46,
+	REQ_EXP_DUMP_INT_XML = 47, REQ_EXP_DUMP_EXT_XML = 48,
+	/* ctsyncd's own */
+	REQ_HEALTH = 100,
+	REQ_TEST_SECCOMP_NETLINK = 101,	/* --enable-test-hooks only */
+	REQ_TEST_SECCOMP_SYNC = 102,	/* --enable-test-hooks only */
+	REQ_MAX
+};
+
+/* Status of a finished control request. */
+enum ctl_status { CTL_OK = 0, CTL_ERR = 1, CTL_NOTSUP = 2 };
+
+/* Direction of a dedicated-link socket handed to the sync worker. */
+enum { LINKFD_RX = 0, LINKFD_TX = 1 };
+
+struct cfg_link_fd {
+	uint8_t		 index;		/* link number in the configuration */
+	uint8_t		 dir;		/* LINKFD_RX / LINKFD_TX */
+	uint8_t		 kind;		/* enum conf_link_kind */
+	uint8_t		 is_default;
+	uint8_t		 checksum;
+	char		 ifname[IF_NAMESIZE];
+};
+
+void	msg_send_log(struct chan *, int level, const char *text);
+int	msg_recv_log(const struct msg *, int *level, char *text, size_t len);
+void	msg_send_ready(struct chan *);
+int	msg_recv_ready(const struct msg *);
+void	msg_send_cfg_netlink(struct chan *, const struct conf_netlink *);
+int	msg_recv_cfg_netlink(const struct msg *, struct conf_netlink *);
+void	msg_send_cfg_sync(struct chan *, const struct conf_sync *);
+int	msg_recv_cfg_sync(const struct msg *, struct conf_sync *);
+void	msg_send_cfg_link(struct chan *, const struct cfg_link_fd *, int fd);
+int	msg_recv_cfg_link(const struct msg *, struct cfg_link_fd *);
+void	msg_send_cfg_done(struct chan *);
+int	msg_recv_cfg_done(const struct msg *);
+void	msg_send_stats_req(struct chan *, uint32_t id, uint32_t req);
+int	msg_recv_stats_req(const struct msg *, uint32_t *id, uint32_t *req);
+void	msg_send_stats_block(struct chan *, const struct stats_block *);
+int	msg_recv_stats_block(const struct msg *, struct stats_block *);
+void	msg_send_stats_end(struct chan *, uint32_t id);
+int	msg_recv_stats_end(const struct msg *, uint32_t *id);
+void	msg_send_test_seccomp(struct chan *);
+int	msg_recv_test_seccomp(const struct msg *);
+void	msg_send_ctl_request(struct chan *, uint32_t req, uint32_t flags);
+int	msg_recv_ctl_request(const struct msg *, uint32_t *req,
+	    uint32_t *flags);
+void	msg_send_ctl_text(struct chan *, const char *text);
+int	msg_recv_ctl_text(const struct msg *, char *text, size_t len);
+void	msg_send_ctl_done(struct chan *, uint32_t status, const char *text);
+int	msg_recv_ctl_done(const struct msg *, uint32_t *status, char *text,
+	    size_t len);
+
+#endif

@@ -1,0 +1,127 @@
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "msgs.h"
+#include "sandbox.h"
+#include "worker.h"
+
+static volatile sig_atomic_t stop_flag;
+static struct chan *log_chan;
+
+static unsigned long
+number_arg(const char *s, const char *what)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || end == s || v == 0 || v > 0xfffffffeUL)
+		fatalx("bad %s argument `%s'", what, s);
+	return v;
+}
+
+/* -u uid -g gid -r chroot-dir [-v], from the supervisor only. */
+void
+worker_parse_args(int argc, char **argv, struct worker_args *a)
+{
+	int ch;
+
+	memset(a, 0, sizeof(*a));
+	while ((ch = getopt(argc, argv, "u:g:r:v")) != -1) {
+		switch (ch) {
+		case 'u': a->uid = (uid_t)number_arg(optarg, "uid"); break;
+		case 'g': a->gid = (gid_t)number_arg(optarg, "gid"); break;
+		case 'r': a->chroot_dir = optarg; break;
+		case 'v': a->verbose = 1; break;
+		default: fatalx("usage: started by ctsyncd only");
+		}
+	}
+	if (a->uid == 0 || a->gid == 0 || a->chroot_dir == NULL ||
+	    a->chroot_dir[0] != '/')
+		fatalx("usage: started by ctsyncd only");
+}
+
+static void
+forward_log(int level, const char *line, void *arg)
+{
+	struct chan *c = arg;
+
+	msg_send_log(c, level, line);
+	chan_flush(c);
+}
+
+static void
+flush_on_fatal(void)
+{
+	if (log_chan)
+		chan_flush_all(log_chan);
+}
+
+void
+worker_log_setup(struct chan *c, const char *procname, int verbose)
+{
+	log_init(procname, 0);
+	log_set_verbose(verbose);
+	log_chan = c;
+	log_set_forward(forward_log, c);
+	log_set_fatal_hook(flush_on_fatal);
+}
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+/* SIGTERM/SIGINT only set a flag; they are let in only inside ppoll(). */
+void
+worker_signals(sigset_t *waitmask)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, waitmask);
+	sigdelset(waitmask, SIGTERM);
+	sigdelset(waitmask, SIGINT);
+}
+
+int
+worker_should_stop(void)
+{
+	return stop_flag;
+}
+
+/* The chroot must be root's and written by nobody else (checked again). */
+void
+worker_enter_chroot(const char *dir)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) == -1)
+		fatal("chroot directory %s", dir);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		fatalx("chroot directory %s must be a root-owned directory "
+		    "writable by nobody else", dir);
+	if (chroot(dir) == -1 || chdir("/") == -1)
+		fatal("chroot %s", dir);
+}

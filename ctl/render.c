@@ -1,0 +1,339 @@
+/*
+ * Rendering of stats blocks and dump text, as conntrackd prints them or as
+ * JSON.  The text layouts are those of cli.md section 6, field for field.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "render.h"
+
+typedef unsigned long long ull;
+
+static const char *
+link_kind_text(uint64_t v)
+{
+	return v == 1 ? "multicast" : v == 3 ? "TCP" : "UDP";
+}
+
+static const char *
+link_status_text(uint64_t v)
+{
+	return v == LINKSTAT_DOWN ? "DOWN" :
+	    v == LINKSTAT_NO_CARRIER ? "NO-CARRIER" : "RUNNING";
+}
+
+static const char *
+process_type_text(uint64_t v)
+{
+	return v == 1 ? "flush" : v == 2 ? "commit" : "any";
+}
+
+void
+render_uptime(char *buf, size_t len, unsigned long long secs)
+{
+	ull days = secs / 86400, hours = secs % 86400 / 3600;
+	ull mins = secs % 3600 / 60;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (days > 0)
+		n = (size_t)snprintf(buf, len, "%llu %s ", days,
+		    days == 1 ? "day" : "days");
+	if (n >= len)
+		return;
+	if (hours > 0)
+		snprintf(buf + n, len - n, "%llu h %llu min", hours, mins);
+	else
+		snprintf(buf + n, len - n, "%llu min", mins);
+}
+
+static void
+text_cache(FILE *o, const struct stats_block *b)
+{
+	const uint64_t *v = b->v;
+
+	fprintf(o, "cache %s:\n", b->label);
+	fprintf(o, "current active connections:\t%12llu\n", (ull)v[0]);
+	fprintf(o, "connections created:\t\t%12llu\tfailed:\t%12llu\n",
+	    (ull)v[1], (ull)v[2]);
+	fprintf(o, "connections updated:\t\t%12llu\tfailed:\t%12llu\n",
+	    (ull)v[3], (ull)v[4]);
+	fprintf(o, "connections destroyed:\t\t%12llu\tfailed:\t%12llu\n\n",
+	    (ull)v[5], (ull)v[6]);
+}
+
+static void
+text_link_counters(FILE *o, const uint64_t *v)
+{
+	fprintf(o, "%20llu Bytes sent %20llu Bytes recv\n", (ull)v[3],
+	    (ull)v[4]);
+	fprintf(o, "%20llu Pckts sent %20llu Pckts recv\n", (ull)v[5],
+	    (ull)v[6]);
+	fprintf(o, "%20llu Error send %20llu Error recv\n\n", (ull)v[7],
+	    (ull)v[8]);
+}
+
+static void
+text_link(FILE *o, const struct stats_block *b)
+{
+	const uint64_t *v = b->v;
+
+	if (b->kind == SB_LINK_ACTIVE && v[0] == 3)
+		fprintf(o, "TCP traffic (active device=%s) server=%s "
+		    "client=%s:\n", b->label,
+		    v[9] ? "connected" : "disconnected",
+		    v[10] ? "connected" : "disconnected");
+	else if (b->kind == SB_LINK_ACTIVE)
+		fprintf(o, "%s traffic (active device=%s):\n",
+		    link_kind_text(v[0]), b->label);
+	else
+		fprintf(o, "%s traffic device=%s status=%s role=%s:\n",
+		    link_kind_text(v[0]), b->label, link_status_text(v[1]),
+		    v[2] == LINKROLE_ACTIVE ? "ACTIVE" : "BACKUP");
+	text_link_counters(o, v);
+}
+
+static void
+text_network(FILE *o, const uint64_t *v)
+{
+	fprintf(o, "network statistics:\n\trecv:\n");
+	fprintf(o, "\t\tMalformed messages:\t%20llu\n", (ull)v[0]);
+	fprintf(o, "\t\tWrong protocol version:\t%20llu\n", (ull)v[1]);
+	fprintf(o, "\t\tMalformed header:\t%20llu\n", (ull)v[2]);
+	fprintf(o, "\t\tMalformed payload:\t%20llu\n", (ull)v[3]);
+	fprintf(o, "\t\tBad message type:\t%20llu\n", (ull)v[4]);
+	fprintf(o, "\t\tTruncated message:\t%20llu\n", (ull)v[5]);
+	fprintf(o, "\t\tBad message size:\t%20llu\n", (ull)v[6]);
+	fprintf(o, "\tsend:\n\t\tMalformed messages:\t%20llu\n\n", (ull)v[7]);
+	fprintf(o, "sequence tracking statistics:\n\trecv:\n");
+	fprintf(o, "\t\tPackets lost:\t\t%20llu\n", (ull)v[8]);
+	fprintf(o, "\t\tPackets before:\t\t%20llu\n\n", (ull)v[9]);
+}
+
+static void
+text_cache_ext(FILE *o, const struct stats_block *b)
+{
+	const uint64_t *v = b->v;
+
+	fprintf(o, "cache:%s\tactive objects:\t\t%12llu\n", b->label, (ull)v[0]);
+	fprintf(o, "\tactive/total entries:\t\t%12llu/%12llu\n", (ull)v[1],
+	    (ull)v[2]);
+	fprintf(o, "\tcreation OK/failed:\t\t%12llu/%12llu\n", (ull)v[3],
+	    (ull)v[4]);
+	fprintf(o, "\t\tno memory available:\t%12llu\n", (ull)v[5]);
+	fprintf(o, "\t\tno space left in cache:\t%12llu\n", (ull)v[6]);
+	fprintf(o, "\tupdate OK/failed:\t\t%12llu/%12llu\n", (ull)v[7],
+	    (ull)v[8]);
+	fprintf(o, "\t\tentry not found:\t%12llu\n", (ull)v[9]);
+	fprintf(o, "\tdeletion created/failed:\t%12llu/%12llu\n", (ull)v[10],
+	    (ull)v[11]);
+	fprintf(o, "\t\tentry not found:\t%12llu\n\n", (ull)v[12]);
+}
+
+static void
+text_netlink(FILE *o, const uint64_t *v)
+{
+	fprintf(o, "netlink stats:\n");
+	fprintf(o, "\tevents received:\t%20llu\n", (ull)v[0]);
+	fprintf(o, "\tevents filtered:\t%20llu\n", (ull)v[1]);
+	fprintf(o, "\tevents unknown type:\t\t%12llu\n", (ull)v[2]);
+	fprintf(o, "\tcatch event failed:\t\t%12llu\n", (ull)v[3]);
+	fprintf(o, "\tdump unknown type:\t\t%12llu\n", (ull)v[4]);
+	fprintf(o, "\tnetlink overrun:\t\t%12llu\n", (ull)v[5]);
+	fprintf(o, "\tflush kernel table:\t\t%12llu\n", (ull)v[6]);
+	fprintf(o, "\tresync with kernel table:\t%12llu\n", (ull)v[7]);
+	fprintf(o, "\tcurrent buffer size (in bytes):\t%12llu\n\n", (ull)v[8]);
+}
+
+static void
+text_runtime(FILE *o, const uint64_t *v)
+{
+	fprintf(o, "runtime stats:\n");
+	fprintf(o, "\tchild process failed:\t\t%12llu\n", (ull)v[0]);
+	fprintf(o, "\t\tchild process segfault:\t%12llu\n", (ull)v[1]);
+	fprintf(o, "\t\tchild process termsig:\t%12llu\n", (ull)v[2]);
+	fprintf(o, "\tselect failed:\t\t\t%12llu\n", (ull)v[3]);
+	fprintf(o, "\twait failed:\t\t\t%12llu\n", (ull)v[4]);
+	fprintf(o, "\tlocal read failed:\t\t%12llu\n", (ull)v[5]);
+	fprintf(o, "\tlocal unknown request:\t\t%12llu\n\n", (ull)v[6]);
+}
+
+static void
+render_block_text(FILE *o, const struct stats_block *b)
+{
+	const uint64_t *v = b->v;
+	char up[64];
+
+	switch (b->kind) {
+	case SB_CACHE:
+		text_cache(o, b);
+		break;
+	case SB_CACHE_BYPASS:
+		fprintf(o, "internal bypass:\n");
+		fprintf(o, "connections new:\t\t%12llu\n", (ull)v[0]);
+		fprintf(o, "connections updated:\t\t%12llu\n", (ull)v[1]);
+		fprintf(o, "connections destroyed:\t\t%12llu\n\n", (ull)v[2]);
+		break;
+	case SB_CACHE_INJECT:
+		fprintf(o, "external inject:\n");
+		fprintf(o, "connections created:\t\t%12llu\tfailed:\t%12llu\n",
+		    (ull)v[0], (ull)v[1]);
+		fprintf(o, "connections updated:\t\t%12llu\tfailed:\t%12llu\n",
+		    (ull)v[2], (ull)v[3]);
+		fprintf(o, "connections destroyed:\t\t%12llu\tfailed:\t%12llu"
+		    "\n\n", (ull)v[4], (ull)v[5]);
+		break;
+	case SB_TRAFFIC:
+		fprintf(o, "traffic processed:\n%20llu Bytes      %20llu Pckts"
+		    "\n\n", (ull)v[0], (ull)v[1]);
+		break;
+	case SB_LINK_ACTIVE: case SB_LINK:
+		text_link(o, b);
+		break;
+	case SB_SYNC:
+		fprintf(o, "message tracking:\n%20llu Malformed msgs %20llu "
+		    "Lost msgs\n\n", (ull)v[0], (ull)v[1]);
+		break;
+	case SB_NETWORK:
+		text_network(o, v);
+		break;
+	case SB_CACHE_EXT:
+		text_cache_ext(o, b);
+		break;
+	case SB_UPTIME:
+		render_uptime(up, sizeof(up), v[0]);
+		fprintf(o, "daemon uptime: %s\n\n", up);
+		break;
+	case SB_NETLINK:
+		text_netlink(o, v);
+		break;
+	case SB_RUNTIME:
+		text_runtime(o, v);
+		break;
+	case SB_QUEUE_NODES:
+		fprintf(o, "allocated queue nodes:\t\t%12llu\n\n", (ull)v[0]);
+		break;
+	case SB_QUEUE:
+		fprintf(o, "queue %s:\ncurrent elements:\t\t%12llu\n"
+		    "maximum elements:\t\t%12llu\nnot enough space errors:\t"
+		    "%12llu\n\n", b->label, (ull)v[0], (ull)v[1], (ull)v[2]);
+		break;
+	case SB_PROCESS:
+		fprintf(o, "PID=%llu type=%s\n", (ull)v[0],
+		    process_type_text(v[1]));
+		break;
+	case SB_HEALTH:
+		fprintf(o, "%s: pid=%llu status=%s", b->label, (ull)v[0],
+		    v[1] ? "ok" : "FAILED");
+		if (v[3])
+			fprintf(o, " kernel_entries=%llu netlink_buffer=%llu",
+			    (ull)v[2], (ull)v[3]);
+		fputc('\n', o);
+		break;
+	}
+}
+
+static void
+json_string(FILE *o, const char *s)
+{
+	fputc('"', o);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(o, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", o);
+		else if (ch == '\t')
+			fputs("\\t", o);
+		else if (ch < 0x20)
+			fprintf(o, "\\u%04x", ch);
+		else
+			fputc(ch, o);
+	}
+	fputc('"', o);
+}
+
+/* Enumerations are shown by name in JSON too. */
+static void
+json_value(FILE *o, const struct stats_block *b, int i)
+{
+	int is_link = b->kind == SB_LINK || b->kind == SB_LINK_ACTIVE;
+
+	if (is_link && i == 0)
+		json_string(o, link_kind_text(b->v[i]));
+	else if (is_link && i == 1)
+		json_string(o, link_status_text(b->v[i]));
+	else if (is_link && i == 2)
+		json_string(o, b->v[i] == LINKROLE_ACTIVE ? "ACTIVE" : "BACKUP");
+	else if (b->kind == SB_PROCESS && i == 1)
+		json_string(o, process_type_text(b->v[i]));
+	else
+		fprintf(o, "%llu", (ull)b->v[i]);
+}
+
+void
+render_begin(struct render *r, FILE *out, int json, const char *request)
+{
+	r->out = out;
+	r->json = json;
+	r->nitems = 0;
+	if (json) {
+		fprintf(out, "{\"request\":");
+		json_string(out, request);
+		fprintf(out, ",\"items\":[");
+	}
+}
+
+void
+render_block(struct render *r, const struct stats_block *b)
+{
+	const struct stats_kind_info *ki = stats_kind_info(b->kind);
+	int i;
+
+	if (!r->json) {
+		render_block_text(r->out, b);
+		return;
+	}
+	fprintf(r->out, "%s{\"block\":", r->nitems++ ? "," : "");
+	json_string(r->out, ki->name);
+	if (b->label[0]) {
+		fprintf(r->out, ",\"label\":");
+		json_string(r->out, b->label);
+	}
+	for (i = 0; i < b->n; i++) {
+		fprintf(r->out, ",\"%s\":", ki->keys[i]);
+		json_value(r->out, b, i);
+	}
+	fputc('}', r->out);
+}
+
+void
+render_text(struct render *r, const char *text)
+{
+	if (!r->json) {
+		fputs(text, r->out);
+		return;
+	}
+	fprintf(r->out, "%s{\"text\":", r->nitems++ ? "," : "");
+	json_string(r->out, text);
+	fputc('}', r->out);
+}
+
+void
+render_end(struct render *r, int status, const char *message)
+{
+	if (r->json) {
+		fprintf(r->out, "],\"status\":");
+		json_string(r->out, status == 0 ? "ok" : status == 2 ?
+		    "not supported" : "error");
+		if (message && message[0]) {
+			fprintf(r->out, ",\"message\":");
+			json_string(r->out, message);
+		}
+		fprintf(r->out, "}\n");
+	}
+	fflush(r->out);
+}

@@ -1,0 +1,425 @@
+/*
+ * The control socket: a root-only UNIX stream socket (or root plus the
+ * ControlGroup), one request per connection, answered with stats blocks
+ * and text, then CTL_DONE.  A request is a short list of steps: blocks the
+ * supervisor writes itself, and queries answered by a worker.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <libgen.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "log.h"
+#include "msgs.h"
+#include "supervisor.h"
+
+#define CTL_BACKLOG 100
+
+static void
+mkdir_parent(const char *path)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	if (mkdir(dirname(buf), 0755) == -1 && errno != EEXIST)
+		log_warn("mkdir %s", buf);
+}
+
+int
+control_open(struct sup *s)
+{
+	const struct conf *c = s->conf;
+	struct sockaddr_un sun;
+	mode_t old;
+	int fd;
+
+	s->ctl_gid = (gid_t)-1;
+	if (c->control_group[0]) {
+		struct group *gr = getgrnam(c->control_group);
+
+		if (gr == NULL) {
+			log_errx("ControlGroup `%s' does not exist",
+			    c->control_group);
+			return -1;
+		}
+		s->ctl_gid = gr->gr_gid;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", c->unix_path);
+	mkdir_parent(c->unix_path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1) {
+		log_warn("control socket");
+		return -1;
+	}
+	/* we hold the lock, so an existing socket is a stale one */
+	unlink(c->unix_path);
+	old = umask(0177);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		log_warn("bind %s", c->unix_path);
+		umask(old);
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	if (s->ctl_gid != (gid_t)-1 && (chown(c->unix_path, 0, s->ctl_gid)
+	    == -1 || chmod(c->unix_path, 0660) == -1))
+		log_warn("cannot give group `%s' access to %s",
+		    c->control_group, c->unix_path);
+	if (listen(fd, CTL_BACKLOG) == -1) {
+		log_warn("listen %s", c->unix_path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+op_free(struct ctl_op *op)
+{
+	chan_free(&op->chan);
+	close(op->fd);
+	memset(op, 0, sizeof(*op));
+	op->fd = -1;
+}
+
+void
+control_close(struct sup *s)
+{
+	int i;
+
+	for (i = 0; i < MAX_CTL_CLIENTS; i++)
+		if (s->ops[i].active)
+			op_free(&s->ops[i]);
+	if (s->ctl_fd >= 0) {
+		close(s->ctl_fd);
+		unlink(s->conf->unix_path);
+		s->ctl_fd = -1;
+	}
+}
+
+/* Refuse a peer politely: one CTL_DONE, then close. */
+static void
+refuse(int fd, const char *why)
+{
+	struct chan c;
+
+	chan_init(&c, fd, "client", CTL_MSG_MAX, 0, 0);
+	msg_send_ctl_done(&c, CTL_ERR, why);
+	chan_flush(&c);
+	chan_free(&c);
+	close(fd);
+}
+
+static int
+peer_allowed(struct sup *s, int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
+		return 0;
+	if (cred.uid == 0)
+		return 1;
+	if (s->ctl_gid != (gid_t)-1 && cred.gid == s->ctl_gid)
+		return 1;
+	s->rt.ctl_rejected++;
+	log_warnx("control: refused a connection from uid %u gid %u",
+	    (unsigned)cred.uid, (unsigned)cred.gid);
+	return 0;
+}
+
+void
+control_accept(struct sup *s)
+{
+	struct ctl_op *op = NULL;
+	int fd, i;
+
+	fd = accept4(s->ctl_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			log_warn("control: accept");
+		return;
+	}
+	if (!peer_allowed(s, fd)) {
+		refuse(fd, "permission denied");
+		return;
+	}
+	for (i = 0; i < MAX_CTL_CLIENTS && op == NULL; i++)
+		if (!s->ops[i].active)
+			op = &s->ops[i];
+	if (op == NULL) {
+		refuse(fd, "too many control connections, try again");
+		return;
+	}
+	memset(op, 0, sizeof(*op));
+	op->active = 1;
+	op->fd = fd;
+	op->req = REQ_MAX;
+	chan_init(&op->chan, fd, "control client", CTL_MSG_MAX,
+	    MSG_BIT(MSG_CTL_REQUEST), 0);
+}
+
+static void
+send_block(struct ctl_op *op, const struct stats_block *b)
+{
+	if (!op->client_gone)
+		msg_send_stats_block(&op->chan, b);
+}
+
+static void
+finish(struct ctl_op *op, uint32_t status, const char *text)
+{
+	if (!op->client_gone)
+		msg_send_ctl_done(&op->chan, status, text);
+	op->closing = 1;
+}
+
+/* The steps of each request; anything not listed is not supported yet. */
+static int
+plan(struct sup *s, struct ctl_op *op)
+{
+	static const struct {
+		uint32_t req;
+		uint8_t steps[MAX_OP_STEPS];
+	} plans[] = {
+		{ REQ_STATS, { STEP_ASK_SYNC } },
+		{ REQ_STATS_NETWORK, { STEP_ASK_SYNC } },
+		{ REQ_STATS_CACHE, { STEP_ASK_SYNC } },
+		{ REQ_STATS_LINK, { STEP_ASK_SYNC } },
+		{ REQ_STATS_RUNTIME, { STEP_UPTIME, STEP_ASK_NETLINK,
+		    STEP_RUNTIME } },
+		{ REQ_STATS_PROCESS, { STEP_PROCESSES } },
+		{ REQ_HEALTH, { STEP_SELF_HEALTH, STEP_ASK_NETLINK,
+		    STEP_ASK_SYNC } },
+	};
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++)
+		if (plans[i].req == op->req) {
+			memcpy(op->steps, plans[i].steps, MAX_OP_STEPS);
+			op->steps[MAX_OP_STEPS] = STEP_END;
+			return 1;
+		}
+	return 0;
+}
+
+static void
+ask_worker(struct sup *s, struct ctl_op *op, struct worker *w)
+{
+	if (w->nwaiting == MAX_CTL_CLIENTS)
+		fatalx("%s: too many queries waiting", w->name);
+	w->waiting[w->nwaiting++] = op;
+	msg_send_stats_req(&w->chan, op->id, op->req);
+	(void)s;
+}
+
+static void
+self_health(struct ctl_op *op)
+{
+	struct stats_block b;
+
+	stats_block_init(&b, SB_HEALTH, "supervisor");
+	b.v[0] = (uint64_t)getpid();
+	b.v[1] = 1;
+	send_block(op, &b);
+}
+
+static void
+runtime_block(struct sup *s, struct ctl_op *op)
+{
+	struct stats_block b;
+
+	stats_block_init(&b, SB_RUNTIME, NULL);
+	b.v[0] = s->rt.child_failed;
+	b.v[1] = s->rt.child_segfault;
+	b.v[2] = s->rt.child_termsig;
+	b.v[3] = s->rt.poll_failed;
+	b.v[4] = s->rt.wait_failed;
+	b.v[5] = s->rt.local_read_failed;
+	b.v[6] = s->rt.local_unknown_request;
+	send_block(op, &b);
+}
+
+/* Run the request's steps until one has to wait for a worker. */
+static void
+advance(struct sup *s, struct ctl_op *op)
+{
+	struct stats_block b;
+
+	for (;;) {
+		switch (op->steps[op->step]) {
+		case STEP_END:
+			finish(op, CTL_OK, "");
+			return;
+		case STEP_ASK_NETLINK:
+			ask_worker(s, op, &s->w[W_NETLINK]);
+			return;
+		case STEP_ASK_SYNC:
+			ask_worker(s, op, &s->w[W_SYNC]);
+			return;
+		case STEP_UPTIME:
+			stats_block_init(&b, SB_UPTIME, NULL);
+			b.v[0] = (uint64_t)(time(NULL) - s->started);
+			send_block(op, &b);
+			break;
+		case STEP_RUNTIME:
+			runtime_block(s, op);
+			break;
+		case STEP_PROCESSES:
+			/* commit/flush children arrive with replication */
+			break;
+		case STEP_SELF_HEALTH:
+			self_health(op);
+			break;
+		}
+		op->step++;
+	}
+}
+
+#ifdef TEST_HOOKS
+static int
+test_hook(struct sup *s, struct ctl_op *op)
+{
+	struct worker *w;
+
+	if (op->req == REQ_TEST_SECCOMP_NETLINK)
+		w = &s->w[W_NETLINK];
+	else if (op->req == REQ_TEST_SECCOMP_SYNC)
+		w = &s->w[W_SYNC];
+	else
+		return 0;
+	log_warnx("test hook: asking the %s to violate its seccomp list",
+	    w->name);
+	msg_send_test_seccomp(&w->chan);
+	finish(op, CTL_OK, "");
+	return 1;
+}
+#else
+static int test_hook(struct sup *s, struct ctl_op *op) { (void)s; (void)op; return 0; }
+#endif
+
+static int
+known_request(uint32_t req)
+{
+	return req <= 1 || (req >= 16 && req <= 48) || req == REQ_HEALTH;
+}
+
+static void
+start_request(struct sup *s, struct ctl_op *op, uint32_t req)
+{
+	char msg[128];
+
+	op->req = req;
+	op->id = ++s->next_id;
+	if (req == REQ_KILL) {
+		finish(op, CTL_OK, "");
+		chan_flush_all(&op->chan);
+		log_notice("---- shutdown received ----");
+		s->shutting_down = 1;
+		return;
+	}
+	if (test_hook(s, op))
+		return;
+	if (!known_request(req)) {
+		s->rt.local_unknown_request++;
+		snprintf(msg, sizeof(msg), "unknown request %u", req);
+		finish(op, CTL_ERR, msg);
+		return;
+	}
+	if (!plan(s, op)) {
+		snprintf(msg, sizeof(msg), "%s: not supported yet by ctsyncd "
+		    "%s", client_req_name((int)req), PACKAGE_VERSION);
+		finish(op, CTL_NOTSUP, msg);
+		return;
+	}
+	advance(s, op);
+}
+
+void
+control_read(struct sup *s, struct ctl_op *op)
+{
+	struct msg m;
+	const char *why = "";
+	uint32_t req, flags;
+	int n;
+
+	if ((n = chan_read(&op->chan)) == 0) {
+		/*
+		 * The client left.  A started request that is not finished
+		 * waits for a worker's answer: keep the slot until it comes.
+		 */
+		if (op->req != REQ_MAX && !op->closing)
+			op->client_gone = 1;
+		else
+			op_free(op);
+		return;
+	}
+	if (op->req != REQ_MAX) {
+		/* one request per connection: more bytes are a protocol error */
+		if (n > 0) {
+			s->rt.local_read_failed++;
+			op_free(op);
+		}
+		return;
+	}
+	n = chan_get(&op->chan, &m, &why);
+	if (n == 0)
+		return;
+	if (n == -1 || msg_recv_ctl_request(&m, &req, &flags) == -1) {
+		s->rt.local_read_failed++;
+		log_warnx("control: malformed request (%s), dropped",
+		    n == -1 ? why : "bad payload");
+		op_free(op);
+		return;
+	}
+	start_request(s, op, req);
+}
+
+void
+control_write(struct sup *s, struct ctl_op *op)
+{
+	int r = chan_flush(&op->chan);
+
+	(void)s;
+	if (r == -1 || (r == 0 && op->closing))
+		op_free(op);
+}
+
+/* A worker's answer to a query: forward it to the client that asked. */
+void
+control_worker_msg(struct sup *s, struct worker *w, const struct msg *m)
+{
+	struct ctl_op *op;
+	struct stats_block b;
+	uint32_t id;
+
+	if (w->nwaiting == 0)
+		fatalx("%s sent %s unasked", w->name, msg_type_name(m->type));
+	op = w->waiting[0];
+	if (m->type == MSG_STATS_BLOCK) {
+		if (msg_recv_stats_block(m, &b) == -1)
+			fatalx("malformed STATS_BLOCK from %s", w->name);
+		send_block(op, &b);
+		return;
+	}
+	if (msg_recv_stats_end(m, &id) == -1 || id != op->id)
+		fatalx("malformed or unexpected STATS_END from %s", w->name);
+	memmove(w->waiting, w->waiting + 1, --w->nwaiting * sizeof(op));
+	if (op->client_gone) {
+		op_free(op);
+		return;
+	}
+	op->step++;
+	advance(s, op);
+}

@@ -1,0 +1,88 @@
+/*
+ * ctsyncd: conntrackd's command line.  With -d or no command it is the
+ * daemon (the supervisor); with -T it checks the configuration; with a
+ * client flag it is conntrackd's client (ctl/client.c).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "conf.h"
+#include "log.h"
+#include "supervisor.h"
+
+static void
+warn_to_log(const char *msg)
+{
+	log_warnx("%s", msg);
+}
+
+/* -T prints diagnostics plainly, `file:line: message', one per line. */
+static void
+warn_plain(const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);
+}
+
+static void
+open_log_targets(const struct conf *c)
+{
+	if (c->logfile[0]) {
+		FILE *fp = fopen(c->logfile, "ae");
+
+		if (fp == NULL)
+			log_warn("cannot open LogFile %s", c->logfile);
+		else {
+			setvbuf(fp, NULL, _IOLBF, 0);
+			log_set_file(fp);
+		}
+	}
+	if (c->syslog_facility >= 0)
+		log_set_syslog(c->syslog_facility);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct client_cmd cmd;
+	struct conf *conf;
+	char err[1024];
+	int test = 0;
+
+	log_init(NULL, 1);
+	log_set_procname(NULL);
+	client_cmd_init(&cmd, CONF_DEFAULT_PATH);
+	client_parse_conntrackd_args(&cmd, argc, argv);
+	if (cmd.action == ACT_EXIT)
+		return cmd.status;
+	test = cmd.action == ACT_TEST_CONFIG;
+	conf = conf_parse(cmd.config, test ? warn_plain :
+	    cmd.action == ACT_DAEMON ? warn_to_log : NULL, err, sizeof(err));
+	if (conf == NULL) {
+		if (test)
+			fprintf(stderr, "%s\n", err);
+		else
+			log_errx("%s", err);
+		return 1;
+	}
+	switch (cmd.action) {
+	case ACT_TEST_CONFIG:
+		conf_print(conf, stdout);
+		return 0;
+	case ACT_REQUEST:
+		return client_request(conf->unix_path, cmd.req, 0, 1);
+	default:
+		break;
+	}
+	if (geteuid() != 0) {
+		log_errx("ctsyncd must be started as root: it drops privileges "
+		    "itself");
+		return 1;
+	}
+	open_log_targets(conf);
+	return supervisor_run(conf, cmd.daemonize, cmd.verbose);
+}

@@ -1,0 +1,146 @@
+/*
+ * Dedicated-link sockets.  The supervisor opens and configures them
+ * (binding may need a privileged port, SO_*BUFFORCE needs CAP_NET_ADMIN)
+ * and passes them to the sync worker, which alone reads from them.
+ * UDP: one receiving socket bound to the local address and Port, one
+ * sending socket connected to the peer.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "supervisor.h"
+
+static socklen_t
+make_sockaddr(const struct conf_addr *a, uint16_t port, unsigned int scope,
+    struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		sin->sin_addr = a->a.v4;
+		return sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		sin6->sin6_addr = a->a.v6;
+		sin6->sin6_scope_id = scope;
+		return sizeof(*sin6);
+	}
+}
+
+static int
+set_buffer(int fd, int opt, uint32_t size, const char *what)
+{
+	int v = (int)size;
+
+	if (size == 0)
+		return 0;
+	if (setsockopt(fd, SOL_SOCKET, opt, &v, sizeof(v)) == -1) {
+		log_warn("%s", what);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+udp_socket(int family)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd == -1)
+		log_warn("socket");
+	return fd;
+}
+
+static int
+open_udp(const struct conf_link *l, int fds[2])
+{
+	struct sockaddr_storage ss;
+	unsigned int scope = if_nametoindex(l->ifname);
+	socklen_t len;
+	int one = 1;
+
+	fds[0] = fds[1] = -1;
+	if (!l->has_local || !l->has_dest) {
+		log_errx("UDP link at line %d needs a local and a destination "
+		    "address", l->line);
+		return -1;
+	}
+	if ((fds[0] = udp_socket(l->local.family)) == -1 ||
+	    (fds[1] = udp_socket(l->dest.family)) == -1)
+		return -1;
+	setsockopt(fds[0], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (set_buffer(fds[0], SO_RCVBUFFORCE, l->rcvbuf, "RcvSocketBuffer")
+	    == -1 || set_buffer(fds[1], SO_SNDBUFFORCE, l->sndbuf,
+	    "SndSocketBuffer") == -1)
+		return -1;
+	if (!l->checksum && l->dest.family == AF_INET &&
+	    setsockopt(fds[1], SOL_SOCKET, SO_NO_CHECK, &one, sizeof(one)) == -1)
+		log_warn("Checksum off");
+	len = make_sockaddr(&l->local, l->port, scope, &ss);
+	if (bind(fds[0], (struct sockaddr *)&ss, len) == -1) {
+		log_warn("UDP link at line %d: bind to port %u", l->line,
+		    l->port);
+		return -1;
+	}
+	len = make_sockaddr(&l->dest, l->port, scope, &ss);
+	if (connect(fds[1], (struct sockaddr *)&ss, len) == -1) {
+		log_warn("UDP link at line %d: peer address", l->line);
+		return -1;
+	}
+	return 0;
+}
+
+/* Open every supported link; -1 (logged) if one cannot be opened. */
+int
+links_open(struct sup *s)
+{
+	const struct conf *c = s->conf;
+	int i;
+
+	for (i = 0; i < CONF_MAX_LINKS; i++)
+		s->link_fds[i][0] = s->link_fds[i][1] = -1;
+	for (i = 0; i < c->nlinks; i++) {
+		const struct conf_link *l = &c->links[i];
+
+		if (l->kind != LINK_UDP)
+			continue;	/* warned about by features.c */
+		if (l->ifname[0] == '\0' || if_nametoindex(l->ifname) == 0) {
+			log_errx("UDP link at line %d: Interface %s does not "
+			    "exist", l->line, l->ifname[0] ? l->ifname :
+			    "(missing)");
+			return -1;
+		}
+		if (open_udp(l, s->link_fds[i]) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* After the fds went to the sync worker, or on a failed start. */
+void
+links_close(struct sup *s)
+{
+	int i, j;
+
+	for (i = 0; i < CONF_MAX_LINKS; i++)
+		for (j = 0; j < 2; j++)
+			if (s->link_fds[i][j] >= 0) {
+				close(s->link_fds[i][j]);
+				s->link_fds[i][j] = -1;
+			}
+}

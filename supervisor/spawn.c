@@ -1,0 +1,89 @@
+/*
+ * Starting workers: fork, then exec the worker binary by absolute path so
+ * that it gets a fresh address space and none of our fds but its channel.
+ */
+#include "config.h"
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sandbox.h"
+#include "supervisor.h"
+
+static void
+reset_signals(void)
+{
+	sigset_t none;
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+pid_t
+spawn_worker(struct sup *s, struct worker *w, int chanfd)
+{
+	char path[PATH_MAX], uid[16], gid[16];
+	char *argv[10];
+	int argc = 0;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/%s", s->libexecdir, w->binary);
+	snprintf(uid, sizeof(uid), "%u", (unsigned)s->uid);
+	snprintf(gid, sizeof(gid), "%u", (unsigned)s->gid);
+	argv[argc++] = path;
+	argv[argc++] = "-u";
+	argv[argc++] = uid;
+	argv[argc++] = "-g";
+	argv[argc++] = gid;
+	argv[argc++] = "-r";
+	argv[argc++] = s->conf->chroot_dir;
+	if (s->verbose)
+		argv[argc++] = "-v";
+	argv[argc] = NULL;
+
+	switch (pid = fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		reset_signals();
+		/* dup2 clears close-on-exec: the channel is all it inherits */
+		if (dup2(chanfd, CHANNEL_FD) == -1)
+			_exit(126);
+		execv(path, argv);
+		fprintf(stderr, "ctsyncd: cannot execute %s: %s\n", path,
+		    strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Say how a child ended, for the log. */
+void
+describe_exit(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status)) {
+		int code = WEXITSTATUS(status);
+
+		snprintf(buf, len, "exited with status %d%s", code,
+		    code == 127 ? " (could not be executed)" : "");
+	} else if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+
+		snprintf(buf, len, "was killed by signal %d (SIG%s)%s", sig,
+		    sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
+		    sig == SIGSYS ? ": seccomp violation, it made a system "
+		    "call outside its allow-list (rebuild with "
+		    "--enable-seccomp-trap to log the call by name)" : "");
+	} else
+		snprintf(buf, len, "ended with status 0x%x", status);
+}

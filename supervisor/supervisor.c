@@ -1,0 +1,568 @@
+/*
+ * The supervisor's life: prepare (lock, user, chroot, control socket,
+ * links), start the workers and hand them their configuration, then loop
+ * on signals, worker channels and control connections until told to stop.
+ *
+ * Policy when a worker dies: the supervisor logs which one and how, stops
+ * the other worker, removes its socket and lock and exits with status 1,
+ * so that the HA manager (or systemd) sees the failure and restarts it.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "msgs.h"
+#include "supervisor.h"
+
+static volatile sig_atomic_t sig_term, sig_chld;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGCHLD)
+		sig_chld = 1;
+	else
+		sig_term = 1;
+}
+
+/* Signals are blocked except inside ppoll(), so no wake-up is lost. */
+static void
+signals_setup(sigset_t *waitmask)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, waitmask);
+	sigdelset(waitmask, SIGTERM);
+	sigdelset(waitmask, SIGINT);
+	sigdelset(waitmask, SIGCHLD);
+}
+
+/* sd_notify without libsystemd: one datagram to $NOTIFY_SOCKET. */
+static void
+notify_systemd(const struct conf *c, const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sun;
+	socklen_t len;
+	int fd;
+
+	if (!c->systemd || path == NULL || (path[0] != '/' && path[0] != '@') ||
+	    strlen(path) >= sizeof(sun.sun_path))
+		return;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, path);
+	if (sun.sun_path[0] == '@')
+		sun.sun_path[0] = '\0';
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sun,
+	    len);
+	close(fd);
+}
+
+static int
+resolve_user(struct sup *s)
+{
+	const struct conf *c = s->conf;
+	struct passwd *pw = getpwnam(c->user);
+
+	if (pw == NULL && c->user_set) {
+		log_errx("User `%s' does not exist", c->user);
+		return -1;
+	}
+	if (pw == NULL) {
+		if ((pw = getpwnam("nobody")) == NULL) {
+			log_errx("neither user `%s' nor `nobody' exists",
+			    c->user);
+			return -1;
+		}
+		log_warnx("user `%s' does not exist, the workers run as "
+		    "`nobody'; create a dedicated user (see ctsyncd(8))",
+		    c->user);
+	}
+	s->uid = pw->pw_uid;
+	s->gid = pw->pw_gid;
+	if (c->group[0]) {
+		struct group *gr = getgrnam(c->group);
+
+		if (gr == NULL) {
+			log_errx("Group `%s' does not exist", c->group);
+			return -1;
+		}
+		s->gid = gr->gr_gid;
+	}
+	if (s->uid == 0 || s->gid == 0) {
+		log_errx("refusing to run the workers with uid or gid 0");
+		return -1;
+	}
+	return 0;
+}
+
+/* The workers' chroot: an empty, root-owned directory nobody else writes. */
+static int
+prepare_chroot(const char *dir)
+{
+	struct stat st;
+	struct dirent *de;
+	DIR *d;
+	char parent[PATH_MAX], *slash;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+		*slash = '\0';
+		if (mkdir(parent, 0755) == -1 && errno != EEXIST)
+			log_warn("mkdir %s", parent);
+	}
+	if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
+		log_warn("mkdir %s", dir);
+		return -1;
+	}
+	if (lstat(dir, &st) == -1 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		log_errx("ChrootDirectory %s must be a directory owned by root "
+		    "and writable by nobody else", dir);
+		return -1;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		log_warn("%s", dir);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			closedir(d);
+			log_errx("ChrootDirectory %s must be empty", dir);
+			return -1;
+		}
+	closedir(d);
+	return 0;
+}
+
+/* conntrackd runs at SCHED_RR, maximum priority, unless configured. */
+static void
+set_scheduler(const struct conf *c)
+{
+	struct sched_param sp;
+	int policy = c->sched_policy >= 0 ? c->sched_policy : SCHED_RR;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.sched_priority = c->sched_priority >= 0 ? c->sched_priority :
+	    sched_get_priority_max(policy);
+	if (sched_setscheduler(0, policy, &sp) == -1)
+		log_warn("cannot set the scheduler policy");
+}
+
+static void
+start_worker(struct sup *s, enum worker_kind k)
+{
+	static const char *const names[] = { "netlink worker", "sync worker" };
+	static const char *const bins[] = { "ctsyncd-netlink", "ctsyncd-sync" };
+	struct worker *w = &s->w[k];
+	int sv[2];
+
+	w->name = names[k];
+	w->binary = bins[k];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
+		fatal("socketpair");
+	w->pid = spawn_worker(s, w, sv[1]);
+	close(sv[1]);
+	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) == -1)
+		fatal("fcntl");
+	chan_init(&w->chan, sv[0], w->name, CHAN_MSG_MAX, MSG_BIT(MSG_LOG) |
+	    MSG_BIT(MSG_READY) | MSG_BIT(MSG_STATS_BLOCK) |
+	    MSG_BIT(MSG_STATS_END), 0);
+}
+
+/* Each worker's part of the configuration, CFG_* ... CFG_DONE. */
+static void
+send_config(struct sup *s)
+{
+	const struct conf *c = s->conf;
+	struct chan *nl = &s->w[W_NETLINK].chan, *sy = &s->w[W_SYNC].chan;
+	int i, dir;
+
+	msg_send_cfg_netlink(nl, &c->nl);
+	msg_send_cfg_done(nl);
+	msg_send_cfg_sync(sy, &c->sync);
+	for (i = 0; i < c->nlinks; i++)
+		for (dir = LINKFD_RX; dir <= LINKFD_TX; dir++) {
+			struct cfg_link_fd l;
+
+			if (s->link_fds[i][dir] < 0)
+				continue;
+			memset(&l, 0, sizeof(l));
+			l.index = (uint8_t)i;
+			l.dir = (uint8_t)dir;
+			l.kind = c->links[i].kind;
+			l.is_default = c->links[i].is_default;
+			l.checksum = c->links[i].checksum;
+			snprintf(l.ifname, sizeof(l.ifname), "%s",
+			    c->links[i].ifname);
+			/* the channel closes our copy once it is sent */
+			msg_send_cfg_link(sy, &l, s->link_fds[i][dir]);
+			s->link_fds[i][dir] = -1;
+		}
+	msg_send_cfg_done(sy);
+}
+
+static void
+worker_msg(struct sup *s, struct worker *w, const struct msg *m)
+{
+	char text[LOG_MSG_MAX];
+	int level;
+
+	switch (m->type) {
+	case MSG_LOG:
+		if (msg_recv_log(m, &level, text, sizeof(text)) == -1)
+			fatalx("malformed LOG from %s", w->name);
+		log_emit(level, (int)w->pid, w->name, text);
+		break;
+	case MSG_READY:
+		if (msg_recv_ready(m) == -1 || w->ready)
+			fatalx("malformed or repeated READY from %s", w->name);
+		w->ready = 1;
+		break;
+	default:
+		if (!w->ready)
+			fatalx("%s sent %s before READY", w->name,
+			    msg_type_name(m->type));
+		control_worker_msg(s, w, m);
+	}
+}
+
+/* Returns 0 if the worker closed its channel. */
+static int
+worker_read(struct sup *s, struct worker *w)
+{
+	struct msg m;
+	const char *why;
+	int n;
+
+	if ((n = chan_read(&w->chan)) == 0)
+		return 0;
+	while ((n = chan_get(&w->chan, &m, &why)) == 1)
+		worker_msg(s, w, &m);
+	if (n == -1)
+		fatalx("%s: %s, stopping", w->name, why);
+	return 1;
+}
+
+static void
+stop_workers(struct sup *s)
+{
+	int i, tries, status;
+
+	for (i = 0; i < W_COUNT; i++)
+		if (s->w[i].pid > 0)
+			kill(s->w[i].pid, SIGTERM);
+	for (i = 0; i < W_COUNT; i++) {
+		if (s->w[i].pid <= 0)
+			continue;
+		for (tries = 0; tries < 200; tries++) {
+			if (waitpid(s->w[i].pid, &status, WNOHANG) != 0)
+				break;
+			usleep(10000);
+		}
+		if (tries == 200) {
+			kill(s->w[i].pid, SIGKILL);
+			waitpid(s->w[i].pid, &status, 0);
+		}
+		s->w[i].pid = 0;
+	}
+}
+
+static struct sup *fatal_ctx;
+
+/* fatal() in the supervisor: leave nothing behind. */
+static void
+fatal_cleanup(void)
+{
+	struct sup *s = fatal_ctx;
+
+	if (s == NULL)
+		return;
+	fatal_ctx = NULL;
+	stop_workers(s);
+	control_close(s);
+	lock_release(s->lock_fd, s->conf->lockfile);
+	notify_systemd(s->conf, "STOPPING=1");
+}
+
+static void
+reap_children(struct sup *s)
+{
+	char how[256];
+	int status, i;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < W_COUNT; i++) {
+			if (s->w[i].pid != pid)
+				continue;
+			s->w[i].pid = 0;
+			describe_exit(status, how, sizeof(how));
+			s->rt.child_failed++;
+			if (WIFSIGNALED(status)) {
+				s->rt.child_termsig++;
+				if (WTERMSIG(status) == SIGSEGV)
+					s->rt.child_segfault++;
+			}
+			if (!s->shutting_down) {
+				log_errx("%s (pid %d) %s; stopping ctsyncd",
+				    s->w[i].name, (int)pid, how);
+				s->shutting_down = 1;
+				s->exit_status = 1;
+			}
+		}
+	}
+	if (pid == -1 && errno != ECHILD)
+		s->rt.wait_failed++;
+}
+
+static int
+all_ready(const struct sup *s)
+{
+	return s->w[W_NETLINK].ready && s->w[W_SYNC].ready;
+}
+
+/* One round of the loop: wait, then serve whatever is ready. */
+static void
+loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
+{
+	struct pollfd pfd[2 + 1 + MAX_CTL_CLIENTS];
+	struct ctl_op *ops[MAX_CTL_CLIENTS];
+	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
+	int i, n = 0, nops = 0;
+
+	for (i = 0; i < W_COUNT; i++) {
+		struct worker *w = &s->w[i];
+
+		pfd[n].fd = w->pid > 0 ? w->chan.fd : -1;
+		pfd[n].events = POLLIN | (chan_pending(&w->chan) ? POLLOUT : 0);
+		n++;
+	}
+	pfd[n].fd = all_ready(s) ? s->ctl_fd : -1;
+	pfd[n++].events = POLLIN;
+	for (i = 0; i < MAX_CTL_CLIENTS; i++) {
+		struct ctl_op *op = &s->ops[i];
+
+		if (!op->active || op->client_gone)
+			continue;
+		ops[nops++] = op;
+		pfd[n].fd = op->fd;
+		pfd[n++].events = POLLIN |
+		    (chan_pending(&op->chan) ? POLLOUT : 0);
+	}
+	if (ppoll(pfd, (nfds_t)n, &ts, waitmask) == -1) {
+		if (errno != EINTR)
+			s->rt.poll_failed++;
+		return;
+	}
+	for (i = 0; i < W_COUNT; i++) {
+		struct worker *w = &s->w[i];
+
+		if (pfd[i].revents & POLLOUT && chan_flush(&w->chan) == -1)
+			pfd[i].revents |= POLLHUP;
+		if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR) &&
+		    !worker_read(s, w) && !s->shutting_down) {
+			/* SIGCHLD will tell how it ended */
+			close(w->chan.fd);
+			w->chan.fd = -1;
+		}
+	}
+	if (pfd[2].revents & POLLIN)
+		control_accept(s);
+	for (i = 0; i < nops; i++) {
+		short re = pfd[3 + i].revents;
+
+		if (re & (POLLIN | POLLHUP | POLLERR))
+			control_read(s, ops[i]);
+		if (ops[i]->active && !ops[i]->client_gone && re & POLLOUT)
+			control_write(s, ops[i]);
+		else if (ops[i]->active && ops[i]->closing &&
+		    chan_pending(&ops[i]->chan) == 0)
+			control_write(s, ops[i]);
+	}
+	/* answers queued by this round go out now, not a round later */
+	for (i = 0; i < W_COUNT; i++)
+		if (s->w[i].pid > 0)
+			chan_flush(&s->w[i].chan);
+	for (i = 0; i < MAX_CTL_CLIENTS; i++)
+		if (s->ops[i].active && !s->ops[i].client_gone)
+			control_write(s, &s->ops[i]);
+}
+
+static void
+handle_signals(struct sup *s)
+{
+	if (sig_chld) {
+		sig_chld = 0;
+		reap_children(s);
+	}
+	if (sig_term && !s->shutting_down) {
+		log_notice("---- shutdown received ----");
+		s->shutting_down = 1;
+	}
+	sig_term = 0;
+}
+
+static int
+wait_workers_ready(struct sup *s, const sigset_t *waitmask)
+{
+	time_t deadline = time(NULL) + WORKER_READY_TIMEOUT;
+
+	while (!all_ready(s)) {
+		loop_once(s, waitmask, 200);
+		handle_signals(s);
+		if (s->shutting_down)
+			return -1;
+		if (time(NULL) > deadline) {
+			log_errx("the workers did not start within %d seconds",
+			    WORKER_READY_TIMEOUT);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * -d: fork, and let the parent exit only once the daemon is ready (0) or
+ * has failed (1), as conntrackd does.  Returns the pipe to report on.
+ */
+static int
+daemon_fork(void)
+{
+	int p[2];
+	char ok;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		fatal("pipe");
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid > 0) {
+		close(p[1]);
+		_exit(read(p[0], &ok, 1) == 1 && ok == '0' ? 0 : 1);
+	}
+	close(p[0]);
+	setsid();
+	return p[1];
+}
+
+static void
+detach_console(int readyfd)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (write(readyfd, "0", 1) != 1)
+		log_warn("cannot report readiness");
+	close(readyfd);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		close(null);
+	}
+	log_set_console(0);
+}
+
+static int
+prepare(struct sup *s)
+{
+	if ((s->lock_fd = lock_acquire(s->conf->lockfile)) == -1)
+		return -1;
+	if (resolve_user(s) == -1 || prepare_chroot(s->conf->chroot_dir) == -1)
+		return -1;
+	if ((s->ctl_fd = control_open(s)) == -1)
+		return -1;
+	if (links_open(s) == -1)
+		return -1;
+	return 0;
+}
+
+int
+supervisor_run(struct conf *conf, int daemonize, int verbose)
+{
+	struct sup *s;
+	sigset_t waitmask;
+	int readyfd = -1, i;
+	const char *dir = getenv("CTSYNCD_LIBEXECDIR");
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		fatal("calloc");
+	s->conf = conf;
+	s->verbose = verbose;
+	s->libexecdir = dir && dir[0] == '/' ? dir : LIBEXECDIR;
+	s->started = time(NULL);
+	s->lock_fd = s->ctl_fd = -1;
+	for (i = 0; i < MAX_CTL_CLIENTS; i++)
+		s->ops[i].fd = -1;
+	if (daemonize)
+		readyfd = daemon_fork();
+	features_warn_unsupported(conf);
+	if (prepare(s) == -1) {
+		log_errx("ctsyncd cannot start, please review your "
+		    "configuration");
+		control_close(s);
+		links_close(s);
+		if (s->lock_fd >= 0)
+			lock_release(s->lock_fd, conf->lockfile);
+		exit(1);
+	}
+	fatal_ctx = s;
+	log_set_fatal_hook(fatal_cleanup);
+	set_scheduler(conf);
+	signals_setup(&waitmask);
+	start_worker(s, W_NETLINK);
+	start_worker(s, W_SYNC);
+	send_config(s);
+	if (wait_workers_ready(s, &waitmask) == -1)
+		fatalx("ctsyncd cannot start, please review your "
+		    "configuration");
+	if (daemonize) {
+		detach_console(readyfd);
+		log_info("-- starting in daemon mode --");
+	} else
+		log_info("-- starting in console mode --");
+	notify_systemd(conf, "READY=1");
+	while (!s->shutting_down) {
+		loop_once(s, &waitmask, 1000);
+		handle_signals(s);
+	}
+	fatal_ctx = NULL;
+	stop_workers(s);
+	control_close(s);
+	lock_release(s->lock_fd, conf->lockfile);
+	notify_systemd(conf, "STOPPING=1");
+	return s->exit_status;
+}

@@ -1,0 +1,115 @@
+/*
+ * The supervisor: the only root process.  It parses the configuration,
+ * opens what needs privilege (lock, control socket, dedicated-link
+ * sockets, socketpairs), starts the workers with fork+exec, hands them
+ * their fds and configuration, routes control requests and reaps
+ * children.  It never parses network input.
+ */
+#ifndef CTSYNCD_SUPERVISOR_H
+#define CTSYNCD_SUPERVISOR_H
+
+#include <sys/types.h>
+
+#include <signal.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "conf.h"
+#include "msg.h"
+#include "stats.h"
+
+#define MAX_CTL_CLIENTS		16
+#define MAX_OP_STEPS		4
+#define WORKER_READY_TIMEOUT	10	/* seconds */
+
+enum worker_kind { W_NETLINK = 0, W_SYNC, W_COUNT };
+
+struct worker {
+	const char	*name;		/* "netlink worker" */
+	const char	*binary;	/* file name in libexecdir */
+	pid_t		 pid;
+	int		 ready;
+	struct chan	 chan;
+	/* queries waiting for this worker's answer, oldest first */
+	struct ctl_op	*waiting[MAX_CTL_CLIENTS];
+	int		 nwaiting;
+};
+
+/* Steps of a control request: supervisor-local or a worker query. */
+enum op_step {
+	STEP_END = 0,
+	STEP_ASK_NETLINK,
+	STEP_ASK_SYNC,
+	STEP_UPTIME,
+	STEP_RUNTIME,
+	STEP_PROCESSES,
+	STEP_SELF_HEALTH,
+};
+
+struct ctl_op {
+	int		 active;
+	int		 client_gone;
+	uint32_t	 id;
+	uint32_t	 req;
+	uint8_t		 steps[MAX_OP_STEPS + 1];
+	int		 step;
+	int		 fd;		/* client connection */
+	struct chan	 chan;
+	int		 closing;	/* answer complete, flushing */
+};
+
+struct runtime_stats {
+	uint64_t	 child_failed, child_segfault, child_termsig;
+	uint64_t	 poll_failed, wait_failed;
+	uint64_t	 local_read_failed, local_unknown_request;
+	uint64_t	 ctl_rejected;	/* peer credentials refused */
+};
+
+/* The supervisor's one context. */
+struct sup {
+	struct conf	*conf;
+	const char	*libexecdir;
+	int		 verbose;
+	time_t		 started;
+	uid_t		 uid;		/* workers' unprivileged ids */
+	gid_t		 gid;
+	int		 lock_fd;
+	int		 ctl_fd;
+	gid_t		 ctl_gid;	/* ControlGroup, or (gid_t)-1 */
+	int		 link_fds[CONF_MAX_LINKS][2];
+	struct worker	 w[W_COUNT];
+	struct ctl_op	 ops[MAX_CTL_CLIENTS];
+	uint32_t	 next_id;
+	struct runtime_stats rt;
+	int		 shutting_down;
+	int		 exit_status;
+};
+
+/* supervisor.c */
+int	 supervisor_run(struct conf *, int daemonize, int verbose);
+
+/* lock.c */
+int	 lock_acquire(const char *path);
+void	 lock_release(int fd, const char *path);
+
+/* spawn.c */
+pid_t	 spawn_worker(struct sup *, struct worker *, int chanfd);
+void	 describe_exit(int status, char *buf, size_t len);
+
+/* control.c */
+int	 control_open(struct sup *);
+void	 control_close(struct sup *);
+void	 control_accept(struct sup *);
+void	 control_read(struct sup *, struct ctl_op *);
+void	 control_write(struct sup *, struct ctl_op *);
+void	 control_worker_msg(struct sup *, struct worker *,
+	    const struct msg *);
+
+/* links.c */
+int	 links_open(struct sup *);
+void	 links_close(struct sup *);
+
+/* features.c */
+void	 features_warn_unsupported(const struct conf *);
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * The dedicated links, as handed over by the supervisor, and their
+ * statistics.  The sync protocols (FT-FW, NOTRACK, ALARM) arrive with
+ * state replication; until then a received datagram is counted and
+ * dropped without being parsed.
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <net/if.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "syncworker.h"
+
+#define RX_BUDGET	64	/* datagrams per wake-up, then serve others */
+
+void
+links_add(struct syncw *w, const struct cfg_link_fd *l, int fd)
+{
+	struct sync_link *sl = &w->links[l->index];
+	int *slot = l->dir == LINKFD_RX ? &sl->rx : &sl->tx;
+
+	if (!sl->present) {
+		sl->present = 1;
+		sl->rx = sl->tx = -1;
+		sl->kind = l->kind;
+		sl->is_default = l->is_default;
+		sl->checksum = l->checksum;
+		memcpy(sl->ifname, l->ifname, sizeof(sl->ifname));
+	}
+	if (*slot != -1)
+		fatalx("link %u: socket passed twice", l->index);
+	*slot = fd;
+}
+
+void
+links_done(struct syncw *w)
+{
+	int i;
+
+	w->active_link = -1;
+	for (i = 0; i < CONF_MAX_LINKS; i++) {
+		if (!w->links[i].present)
+			continue;
+		if (w->links[i].rx == -1 || w->links[i].tx == -1)
+			fatalx("link %d: incomplete socket pair", i);
+		if (w->active_link == -1 || w->links[i].is_default)
+			w->active_link = i;
+	}
+}
+
+void
+links_receive(struct syncw *w, int index)
+{
+	struct sync_link *l = &w->links[index];
+	char buf[65536];
+	int i;
+
+	for (i = 0; i < RX_BUDGET; i++) {
+		ssize_t n = recvfrom(l->rx, buf, sizeof(buf), MSG_DONTWAIT,
+		    NULL, NULL);
+
+		if (n == -1) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				l->cnt.err_recv++;
+			return;
+		}
+		l->cnt.pkts_recv++;
+		l->cnt.bytes_recv += (uint64_t)n;
+		w->unparsed++;
+	}
+}
+
+/* DOWN if administratively down, NO-CARRIER if up without carrier. */
+int
+link_status(const struct sync_link *l)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, l->ifname, sizeof(ifr.ifr_name) - 1);
+	if (ioctl(l->rx, SIOCGIFFLAGS, &ifr) == -1 ||
+	    !(ifr.ifr_flags & IFF_UP))
+		return LINKSTAT_DOWN;
+	if (!(ifr.ifr_flags & IFF_RUNNING))
+		return LINKSTAT_NO_CARRIER;
+	return LINKSTAT_RUNNING;
+}
+
+static void
+link_block(struct syncw *w, int i, enum stats_kind kind)
+{
+	const struct sync_link *l = &w->links[i];
+	struct stats_block b;
+
+	stats_block_init(&b, kind, l->ifname);
+	b.v[0] = l->kind;
+	b.v[1] = (uint64_t)link_status(l);
+	b.v[2] = i == w->active_link ? LINKROLE_ACTIVE : LINKROLE_BACKUP;
+	b.v[3] = l->cnt.bytes_sent;
+	b.v[4] = l->cnt.bytes_recv;
+	b.v[5] = l->cnt.pkts_sent;
+	b.v[6] = l->cnt.pkts_recv;
+	b.v[7] = l->cnt.err_send;
+	b.v[8] = l->cnt.err_recv;
+	msg_send_stats_block(&w->chan, &b);
+}
+
+static void
+cache_block(struct syncw *w, const char *name, const struct cache_counters *c)
+{
+	struct stats_block b;
+
+	stats_block_init(&b, SB_CACHE, name);
+	b.v[0] = c->active;
+	b.v[1] = c->created;
+	b.v[2] = c->create_failed;
+	b.v[3] = c->updated;
+	b.v[4] = c->update_failed;
+	b.v[5] = c->destroyed;
+	b.v[6] = c->destroy_failed;
+	msg_send_stats_block(&w->chan, &b);
+}
+
+static void
+cache_ext_block(struct syncw *w, const char *name,
+    const struct cache_counters *c)
+{
+	struct stats_block b;
+
+	stats_block_init(&b, SB_CACHE_EXT, name);
+	b.v[0] = c->active;
+	b.v[1] = c->active;
+	b.v[2] = c->active;
+	b.v[3] = c->created;
+	b.v[4] = c->create_failed;
+	b.v[7] = c->updated;
+	b.v[8] = c->update_failed;
+	b.v[10] = c->destroyed;
+	b.v[11] = c->destroy_failed;
+	msg_send_stats_block(&w->chan, &b);
+}
+
+static void
+general_stats(struct syncw *w)
+{
+	struct stats_block b;
+
+	if (w->cfg.mode == MODE_STATS) {
+		cache_block(w, "stats", &w->internal);
+	} else {
+		cache_block(w, "internal", &w->internal);
+		cache_block(w, "external", &w->external);
+	}
+	stats_block_init(&b, SB_TRAFFIC, NULL);
+	b.v[0] = w->traffic_bytes;
+	b.v[1] = w->traffic_packets;
+	msg_send_stats_block(&w->chan, &b);
+	if (w->cfg.mode == MODE_STATS)
+		return;
+	if (w->active_link >= 0)
+		link_block(w, w->active_link, SB_LINK_ACTIVE);
+	stats_block_init(&b, SB_SYNC, NULL);
+	b.v[0] = w->malformed;
+	b.v[1] = w->lost;
+	msg_send_stats_block(&w->chan, &b);
+}
+
+/* The blocks of one statistics request, in conntrackd's order. */
+void
+links_stats(struct syncw *w, uint32_t req)
+{
+	struct stats_block b;
+	int i;
+
+	switch (req) {
+	case REQ_STATS:
+		general_stats(w);
+		break;
+	case REQ_STATS_NETWORK:
+		if (w->cfg.mode == MODE_STATS)
+			break;
+		stats_block_init(&b, SB_NETWORK, NULL);
+		msg_send_stats_block(&w->chan, &b);
+		if (w->active_link >= 0)
+			link_block(w, w->active_link, SB_LINK_ACTIVE);
+		break;
+	case REQ_STATS_CACHE:
+		if (w->cfg.mode == MODE_STATS) {
+			cache_ext_block(w, "stats", &w->internal);
+			break;
+		}
+		cache_ext_block(w, "internal", &w->internal);
+		cache_ext_block(w, "external", &w->external);
+		break;
+	case REQ_STATS_LINK:
+		for (i = 0; i < CONF_MAX_LINKS; i++)
+			if (w->links[i].present)
+				link_block(w, i, SB_LINK);
+		break;
+	case REQ_HEALTH:
+		stats_block_init(&b, SB_HEALTH, "sync worker");
+		b.v[0] = (uint64_t)getpid();
+		b.v[1] = 1;
+		msg_send_stats_block(&w->chan, &b);
+		break;
+	}
+}

@@ -1,0 +1,73 @@
+/*
+ * What the sync worker keeps, written once:
+ *   - uid/gid: the unprivileged ctsyncd user, no supplementary groups;
+ *   - capabilities: none, bounding set empty;
+ *   - root directory: the empty chroot; no_new_privs; the allow-list below.
+ * See doc/PRIVSEP.md.
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include <cap-ng.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sandbox.h"
+#include "syncworker.h"
+
+void
+sync_drop_privileges(const struct worker_args *a)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	worker_enter_chroot(a->chroot_dir);
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_change_id((int)a->uid, (int)a->gid,
+	    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) != 0)
+		fatalx("capng_change_id to uid %u failed", (unsigned)a->uid);
+
+	/* verify: ids changed for good, no capability anywhere */
+	if (getresuid(&ru, &eu, &su) == -1 || ru != a->uid || eu != a->uid ||
+	    su != a->uid || getresgid(&rg, &eg, &sg) == -1 || rg != a->gid ||
+	    eg != a->gid || sg != a->gid)
+		fatalx("id change did not take");
+	capng_get_caps_process();
+	if (capng_have_capabilities(CAPNG_SELECT_BOTH) != CAPNG_NONE)
+		fatalx("capabilities left after the drop");
+}
+
+/* Arguments pinned where it matters; one group per purpose. */
+static const struct sc_rule sync_allow[] = {
+	/* the channel to the supervisor, and the link sockets it passed */
+	SC_ALLOW(recvmsg, "read the channel and link sockets"),
+	SC_ALLOW(sendmsg, "write the channel"),
+	SC_ALLOW(recvfrom, "receive datagrams"),
+	SC_ALLOW(sendto, "send datagrams"),
+	SC_ALLOW(ppoll, "main loop"),
+	SC_ALLOW(poll, "flush the channel on exit paths"),
+	SC_ALLOW(close, "close sockets"),
+	SC_ALLOW1(ioctl, "read a link's interface flags",
+	    SCMP_A1(SCMP_CMP_EQ, SIOCGIFFLAGS)),
+	/* memory; no executable mappings */
+	SC_ALLOW(brk, "malloc"),
+	SC_ALLOW1(mmap, "malloc", SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)),
+	SC_ALLOW(munmap, "free"),
+	SC_ALLOW(mremap, "realloc"),
+	SC_ALLOW(madvise, "free"),
+	/* time, identity, signals, exit */
+	SC_ALLOW(clock_gettime, "timestamps"),
+	SC_ALLOW(getpid, "own pid in the health answer"),
+	SC_ALLOW(rt_sigreturn, "return from the SIGTERM handler"),
+	SC_ALLOW(restart_syscall, "restart after a signal"),
+	SC_ALLOW(exit_group, "exit"),
+	SC_ALLOW(exit, "exit"),
+};
+
+void
+sync_sandbox(void)
+{
+	sandbox_load(sync_allow, sizeof(sync_allow) / sizeof(sync_allow[0]));
+}

@@ -1,0 +1,59 @@
+/*
+ * The sync worker: owns the dedicated-link sockets and will hold the
+ * caches and run the sync protocols.  No capabilities, unprivileged ids,
+ * chrooted.  It alone reads network input.
+ */
+#ifndef CTSYNCD_SYNCWORKER_H
+#define CTSYNCD_SYNCWORKER_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "msg.h"
+#include "msgs.h"
+#include "worker.h"
+
+struct link_counters {
+	uint64_t	 bytes_sent, bytes_recv, pkts_sent, pkts_recv;
+	uint64_t	 err_send, err_recv;
+};
+
+struct sync_link {
+	int		 present;
+	int		 rx, tx;		/* sockets, -1 if none */
+	uint8_t		 kind, is_default, checksum;
+	char		 ifname[IF_NAMESIZE];
+	struct link_counters cnt;
+};
+
+struct cache_counters {
+	uint64_t	 active, created, create_failed, updated;
+	uint64_t	 update_failed, destroyed, destroy_failed;
+};
+
+/* The sync worker's one context. */
+struct syncw {
+	struct chan	 chan;
+	struct worker_args args;
+	struct conf_sync cfg;
+	int		 got_sync_cfg, configured;
+	struct sync_link links[CONF_MAX_LINKS];
+	int		 active_link;		/* index, -1: none */
+	struct cache_counters internal, external;
+	uint64_t	 traffic_bytes, traffic_packets;
+	uint64_t	 malformed, lost;
+	uint64_t	 unparsed;		/* datagrams dropped, protocol not built */
+};
+
+/* sync_sandbox.c */
+void	sync_drop_privileges(const struct worker_args *);
+void	sync_sandbox(void);
+
+/* sync_links.c */
+void	links_add(struct syncw *, const struct cfg_link_fd *, int fd);
+void	links_done(struct syncw *);
+void	links_receive(struct syncw *, int index);
+int	link_status(const struct sync_link *);
+void	links_stats(struct syncw *, uint32_t req);
+
+#endif

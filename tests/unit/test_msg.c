@@ -1,0 +1,351 @@
+/*
+ * The framing (common/msg.c) and every typed pair (common/msgs.c):
+ * round trips, and every way a message can be malformed.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "msgs.h"
+#include "tap.h"
+
+static struct chan tx, rx;
+static int sv[2];
+
+static void
+pair(uint64_t accept, uint64_t accept_fd, size_t maxmsg)
+{
+	if (sv[0] > 0) {
+		chan_free(&tx);
+		chan_free(&rx);
+		close(sv[0]);
+		close(sv[1]);
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		abort();
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	chan_init(&tx, sv[0], "tx", maxmsg, 0, 0);
+	chan_init(&rx, sv[1], "rx", maxmsg, accept, accept_fd);
+}
+
+/* Send what tx holds and return the first message rx gets (1), or 0/-1. */
+static int
+transfer(struct msg *m, const char **why)
+{
+	chan_flush_all(&tx);
+	chan_read(&rx);
+	return chan_get(&rx, m, why);
+}
+
+/* Write raw bytes, bypassing the encoder. */
+static int
+raw(const void *p, size_t n, struct msg *m, const char **why)
+{
+	if (write(sv[0], p, n) != (ssize_t)n)
+		abort();
+	chan_read(&rx);
+	return chan_get(&rx, m, why);
+}
+
+static void
+test_roundtrips(void)
+{
+	struct conf_netlink nl = { 1000, 2000, 30, 0, 100, 1, EXPECT_LIST }, nl2;
+	struct conf_sync sy = { MODE_FTFW, 65536, 262144, 131072, 300, 0, 60,
+	    60, 180, 0, 1, 1, 0 }, sy2;
+	struct stats_block b, b2;
+	struct msg m;
+	const char *why;
+	char text[LOG_MSG_MAX];
+	uint32_t a, c;
+	int level;
+
+	pair(~0ULL, 0, CHAN_MSG_MAX);
+	msg_send_log(&tx, LOG_WARNING, "hello\nworld");
+	ok(transfer(&m, &why) == 1 && m.type == MSG_LOG, "LOG arrives");
+	ok(msg_recv_log(&m, &level, text, sizeof(text)) == 0 &&
+	    level == LOG_WARNING && strcmp(text, "hello?world") == 0,
+	    "LOG round trip, control characters neutralised");
+
+	msg_send_cfg_netlink(&tx, &nl);
+	ok(transfer(&m, &why) == 1 && msg_recv_cfg_netlink(&m, &nl2) == 0 &&
+	    memcmp(&nl, &nl2, sizeof(nl)) == 0, "CFG_NETLINK round trip");
+	msg_send_cfg_sync(&tx, &sy);
+	ok(transfer(&m, &why) == 1 && msg_recv_cfg_sync(&m, &sy2) == 0 &&
+	    memcmp(&sy, &sy2, sizeof(sy)) == 0, "CFG_SYNC round trip");
+
+	stats_block_init(&b, SB_CACHE, "internal");
+	b.v[0] = 42;
+	b.v[6] = UINT64_MAX;
+	msg_send_stats_block(&tx, &b);
+	ok(transfer(&m, &why) == 1 && msg_recv_stats_block(&m, &b2) == 0 &&
+	    b2.kind == SB_CACHE && b2.n == 7 && b2.v[0] == 42 &&
+	    b2.v[6] == UINT64_MAX && strcmp(b2.label, "internal") == 0,
+	    "STATS_BLOCK round trip");
+	msg_send_stats_req(&tx, 7, REQ_STATS_LINK);
+	ok(transfer(&m, &why) == 1 && msg_recv_stats_req(&m, &a, &c) == 0 &&
+	    a == 7 && c == REQ_STATS_LINK, "STATS_REQ round trip");
+	msg_send_stats_end(&tx, 9);
+	ok(transfer(&m, &why) == 1 && m.type == MSG_STATS_END &&
+	    msg_recv_stats_end(&m, &a) == 0 && a == 9, "STATS_END round trip");
+	msg_send_ctl_request(&tx, REQ_KILL, 0);
+	ok(transfer(&m, &why) == 1 && msg_recv_ctl_request(&m, &a, &c) == 0 &&
+	    a == REQ_KILL, "CTL_REQUEST round trip");
+	msg_send_ctl_text(&tx, "line\n");
+	ok(transfer(&m, &why) == 1 && msg_recv_ctl_text(&m, text,
+	    sizeof(text)) == 0 && strcmp(text, "line\n") == 0,
+	    "CTL_TEXT round trip");
+	msg_send_ctl_done(&tx, CTL_NOTSUP, "nope");
+	ok(transfer(&m, &why) == 1 && msg_recv_ctl_done(&m, &a, text,
+	    sizeof(text)) == 0 && a == CTL_NOTSUP && !strcmp(text, "nope"),
+	    "CTL_DONE round trip");
+	msg_send_ready(&tx);
+	ok(transfer(&m, &why) == 1 && msg_recv_ready(&m) == 0, "READY");
+	msg_send_cfg_done(&tx);
+	ok(transfer(&m, &why) == 1 && msg_recv_cfg_done(&m) == 0, "CFG_DONE");
+}
+
+static void
+test_batching(void)
+{
+	struct msg m;
+	const char *why;
+	uint32_t id, req;
+	int i, n = 0, bad = 0;
+
+	pair(MSG_BIT(MSG_STATS_REQ), 0, CHAN_MSG_MAX);
+	for (i = 0; i < 10000; i++)
+		msg_send_stats_req(&tx, (uint32_t)i, REQ_STATS);
+	ok(chan_pending(&tx) == 10000 * (MSG_HDR_LEN + 8),
+	    "10000 messages queued in one buffer");
+	while (chan_flush(&tx) == 1 || n < 10000) {
+		if (chan_read(&rx) == -1 && chan_pending(&tx) == 0 && n >= 10000)
+			break;
+		while (chan_get(&rx, &m, &why) == 1) {
+			if (msg_recv_stats_req(&m, &id, &req) == -1 ||
+			    id != (uint32_t)n)
+				bad++;
+			n++;
+		}
+	}
+	ok(n == 10000 && bad == 0, "10000 messages received in order (%d)", n);
+}
+
+static void
+test_fd_passing(void)
+{
+	struct cfg_link_fd l = { 2, LINKFD_TX, LINK_UDP, 1, 1, "veth0" }, l2;
+	struct msg m;
+	const char *why;
+	int fds[2], got = 0;
+
+	pair(MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_CFG_SYNC) |
+	    MSG_BIT(MSG_CFG_DONE), MSG_BIT(MSG_CFG_LINK), CHAN_MSG_MAX);
+	if (pipe(fds) == -1)
+		abort();
+	msg_send_cfg_done(&tx);		/* bytes before the fd's message */
+	msg_send_cfg_link(&tx, &l, fds[1]);
+	msg_send_cfg_done(&tx);		/* and after */
+	chan_flush_all(&tx);
+	chan_read(&rx);
+	ok(chan_get(&rx, &m, &why) == 1 && m.type == MSG_CFG_DONE && m.fd == -1,
+	    "message before the fd");
+	if (chan_get(&rx, &m, &why) == 1 && m.type == MSG_CFG_LINK &&
+	    msg_recv_cfg_link(&m, &l2) == 0 && m.fd >= 0)
+		got = write(m.fd, "x", 1) == 1;
+	ok(got && l2.index == 2 && l2.dir == LINKFD_TX &&
+	    strcmp(l2.ifname, "veth0") == 0, "CFG_LINK carries a working fd");
+	ok(chan_get(&rx, &m, &why) == 1 && m.type == MSG_CFG_DONE,
+	    "message after the fd");
+
+	/* two fds in a row, as the supervisor sends a link's two sockets */
+	pair(MSG_BIT(MSG_CFG_LINK), MSG_BIT(MSG_CFG_LINK), CHAN_MSG_MAX);
+	msg_send_cfg_link(&tx, &l, dup(fds[1]));
+	l.dir = LINKFD_RX;
+	msg_send_cfg_link(&tx, &l, dup(fds[0]));
+	chan_flush_all(&tx);
+	chan_read(&rx);
+	got = chan_get(&rx, &m, &why) == 1 && m.fd >= 0 &&
+	    write(m.fd, "y", 1) == 1;
+	if (m.fd >= 0)
+		close(m.fd);
+	chan_read(&rx);
+	got = got && chan_get(&rx, &m, &why) == 1 && m.fd >= 0;
+	{
+		char rd[4] = "";
+
+		got = got && read(m.fd, rd, sizeof(rd)) == 2 && rd[1] == 'y';
+		close(m.fd);
+	}
+	ok(got, "two fd-carrying messages in one flush each get their fd");
+
+	/* an fd on a type that takes none */
+	pair(MSG_BIT(MSG_CFG_DONE), 0, CHAN_MSG_MAX);
+	{
+		struct mbuild mb;
+
+		msg_begin(&mb, &tx, MSG_CFG_DONE);
+		msg_end_fd(&mb, dup(fds[0]));
+	}
+	ok(transfer(&m, &why) == -1 && strstr(why, "takes none") != NULL,
+	    "fd on a message that takes none is rejected");
+	/* the fd flag without an fd */
+	pair(MSG_BIT(MSG_CFG_LINK), MSG_BIT(MSG_CFG_LINK), CHAN_MSG_MAX);
+	{
+		uint8_t h[] = { MSG_VERSION, MSG_F_FD, 0, MSG_CFG_LINK, 0, 0, 0,
+		    8 };
+		ok(raw(h, sizeof(h), &m, &why) == -1 &&
+		    strstr(why, "not received"), "fd announced but missing is "
+		    "rejected");
+	}
+	/* a type that needs an fd, sent without */
+	pair(MSG_BIT(MSG_CFG_LINK), MSG_BIT(MSG_CFG_LINK), CHAN_MSG_MAX);
+	{
+		uint8_t h[] = { MSG_VERSION, 0, 0, MSG_CFG_LINK, 0, 0, 0, 8 };
+		ok(raw(h, sizeof(h), &m, &why) == -1 &&
+		    strstr(why, "without its fd"), "message without its fd is "
+		    "rejected");
+	}
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void
+test_malformed_frames(void)
+{
+	struct msg m;
+	const char *why = "";
+	uint8_t h[16];
+
+	pair(MSG_BIT(MSG_STATS_END), 0, 64);
+	memcpy(h, (uint8_t[]){ MSG_VERSION, 0, 0, MSG_STATS_END, 0, 0, 0, 12,
+	    0, 0 }, 10);
+	ok(raw(h, 10, &m, &why) == 0, "truncated message waits for more");
+	ok(raw((uint8_t[]){ 0, 1 }, 2, &m, &why) == 1 && m.len == 4,
+	    "completed message is delivered");
+
+	pair(MSG_BIT(MSG_STATS_END), 0, 64);
+	ok(raw((uint8_t[]){ 9, 0, 0, MSG_STATS_END, 0, 0, 0, 8 }, 8, &m,
+	    &why) == -1 &&
+	    strstr(why, "bad version"), "bad version rejected");
+	pair(MSG_BIT(MSG_STATS_END), 0, 64);
+	ok(raw((uint8_t[]){ MSG_VERSION, 0, 0, MSG_STATS_END, 0, 0, 0, 4 }, 8,
+	    &m, &why) == -1 &&
+	    strstr(why, "short message"), "length below header rejected");
+	pair(MSG_BIT(MSG_STATS_END), 0, 64);
+	ok(raw((uint8_t[]){ MSG_VERSION, 0, 0, MSG_STATS_END, 0, 0, 1, 0 }, 8,
+	    &m, &why) == -1 &&
+	    strstr(why, "oversized"), "oversized message rejected");
+	pair(MSG_BIT(MSG_STATS_END), 0, 64);
+	ok(raw((uint8_t[]){ MSG_VERSION, 0, 0, 200, 0, 0, 0, 8 }, 8, &m,
+	    &why) == -1 &&
+	    strstr(why, "unexpected message type"), "unknown type rejected");
+	pair(MSG_BIT(MSG_STATS_END), 0, 64);
+	ok(raw((uint8_t[]){ MSG_VERSION, 0, 0, MSG_LOG, 0, 0, 0, 8 }, 8, &m,
+	    &why) == -1 &&
+	    strstr(why, "unexpected message type"), "known type not accepted on this channel");
+	pair(MSG_BIT(MSG_STATS_END), 0, 64);
+	ok(raw((uint8_t[]){ MSG_VERSION, 0x80, 0, MSG_STATS_END, 0, 0, 0, 8 },
+	    8, &m, &why) == -1 &&
+	    strstr(why, "unknown flags"), "unknown flag rejected");
+}
+
+/* Every decoder rejects short and trailing payloads. */
+static void
+test_malformed_payloads(void)
+{
+	struct {
+		enum msg_type type;
+		size_t good;	/* a valid payload length of zeros ... */
+	} cases[] = {
+		{ MSG_STATS_END, 4 }, { MSG_STATS_REQ, 8 },
+		{ MSG_CTL_REQUEST, 8 }, { MSG_READY, 0 }, { MSG_CFG_DONE, 0 },
+	};
+	uint8_t buf[64];
+	size_t i;
+
+	memset(buf, 0, sizeof(buf));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct msg m = { .type = (uint16_t)cases[i].type, .data = buf,
+		    .fd = -1 };
+		uint32_t a, b;
+		int ok_len, short_rej = 1, trail_rej;
+
+#define DECODE(mm) (cases[i].type == MSG_STATS_END ? \
+	msg_recv_stats_end(mm, &a) : cases[i].type == MSG_STATS_REQ ? \
+	msg_recv_stats_req(mm, &a, &b) : cases[i].type == MSG_CTL_REQUEST ? \
+	msg_recv_ctl_request(mm, &a, &b) : cases[i].type == MSG_READY ? \
+	msg_recv_ready(mm) : msg_recv_cfg_done(mm))
+		m.len = cases[i].good;
+		ok_len = DECODE(&m) == 0;
+		if (cases[i].good > 0) {
+			m.len = cases[i].good - 1;
+			short_rej = DECODE(&m) == -1;
+		}
+		m.len = cases[i].good + 1;
+		trail_rej = DECODE(&m) == -1;
+#undef DECODE
+		ok(ok_len && short_rej && trail_rej,
+		    "%s: exact length accepted, short and trailing rejected",
+		    msg_type_name(cases[i].type));
+	}
+}
+
+static void
+test_value_ranges(void)
+{
+	struct stats_block b;
+	struct conf_sync sy;
+	struct msg m;
+	const char *why;
+	char text[8];
+	int level;
+
+	pair(~0ULL, ~0ULL & MSG_BIT(MSG_CFG_LINK), CHAN_MSG_MAX);
+	stats_block_init(&b, SB_CACHE, "x");
+	b.n = 3;			/* wrong count for the kind */
+	msg_send_stats_block(&tx, &b);
+	ok(transfer(&m, &why) == 1 && msg_recv_stats_block(&m, &b) == -1,
+	    "stats block with a wrong value count rejected");
+	stats_block_init(&b, SB_CACHE, "x");
+	b.kind = 999;
+	msg_send_stats_block(&tx, &b);
+	ok(transfer(&m, &why) == 1 && msg_recv_stats_block(&m, &b) == -1,
+	    "stats block of an unknown kind rejected");
+	msg_send_log(&tx, 99, "x");
+	ok(transfer(&m, &why) == 1 && msg_recv_log(&m, &level, text,
+	    sizeof(text)) == -1, "log level out of range rejected");
+	msg_send_log(&tx, LOG_INFO, "a string too long for the buffer");
+	ok(transfer(&m, &why) == 1 && msg_recv_log(&m, &level, text,
+	    sizeof(text)) == -1, "string longer than the receiver's buffer "
+	    "rejected");
+	memset(&sy, 0, sizeof(sy));
+	sy.mode = 9;
+	sy.hashsize = sy.hashlimit = 1;
+	msg_send_cfg_sync(&tx, &sy);
+	ok(transfer(&m, &why) == 1 && msg_recv_cfg_sync(&m, &sy) == -1,
+	    "CFG_SYNC with an unknown mode rejected");
+	msg_send_ctl_done(&tx, 7, "");
+	ok(transfer(&m, &why) == 1 && msg_recv_ctl_done(&m, (uint32_t[]){0},
+	    text, sizeof(text)) == -1, "CTL_DONE with an unknown status "
+	    "rejected");
+}
+
+int
+main(void)
+{
+	test_roundtrips();
+	test_batching();
+	test_fd_passing();
+	test_malformed_frames();
+	test_malformed_payloads();
+	test_value_ranges();
+	ok(strcmp(msg_type_name(MSG_CFG_LINK), "CFG_LINK") == 0 &&
+	    strcmp(msg_type_name(999), "UNKNOWN") == 0, "type names");
+	return done_testing();
+}
