@@ -35,7 +35,7 @@ tok_type_name(enum tok_type t)
 	static const char *const names[] = {
 		"end of file", "{", "}", "keyword", "boolean", "number",
 		"signed number", "IPv4 address", "IPv6 address", "path",
-		"name", "character",
+		"name", "text",
 	};
 	return names[t];
 }
@@ -90,8 +90,9 @@ is_ipv6(const char *w)
 		return 0;
 	if (n == 0)
 		return 0;
-	if (memchr(w, ':', n) != NULL)	/* colon form, maybe ending in IPv4 */
-		return strspn(w, "0123456789abcdefABCDEF:.") == n;
+	/* colon form; the dotted IPv4 tail is not accepted by 1.4.7 either */
+	if (memchr(w, ':', n) != NULL)
+		return strspn(w, "0123456789abcdefABCDEF:") == n;
 	return hex == n && n <= 4;	/* a bare 1-4 hex digit group */
 }
 

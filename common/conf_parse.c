@@ -387,7 +387,8 @@ parse_filter_states(struct parser *p, struct conf_filter *f)
 				break;
 			group |= 1u << tcp_state_kws[i].state;
 		}
-		if (group == 0 || !accept_kw(p, KW_FOR) || !accept_kw(p, KW_TCP))
+		/* an empty list before `for TCP' is accepted, as by 1.4.7 */
+		if (!accept_kw(p, KW_FOR) || !accept_kw(p, KW_TCP))
 			syntax_error(p);
 		f->tcp_states |= group;
 	}
@@ -527,7 +528,12 @@ mode_by_name(struct parser *p, const char *name)
 		return MODE_ALARM;
 	if (!strcasecmp(name, "NOTRACK"))
 		return MODE_NOTRACK;
-	if (!strcasecmp(name, "persistent")) {
+	/*
+	 * conntrackd 1.4.7's scanner matches the legacy name with every
+	 * letter in either case except the last, which must be `T'.
+	 */
+	if (strlen(name) == 10 && !strncasecmp(name, "persisten", 9) &&
+	    name[9] == 'T') {
 		pwarn(p, p->tok.line, "Now `persistent' mode is called `alarm'. "
 		    "Please, update your conntrackd.conf file.");
 		return MODE_ALARM;

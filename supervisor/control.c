@@ -83,6 +83,8 @@ control_open(struct sup *s)
 	return fd;
 }
 
+static void finish(struct ctl_op *, uint32_t, const char *);
+
 static void
 op_free(struct ctl_op *op)
 {
@@ -90,6 +92,36 @@ op_free(struct ctl_op *op)
 	close(op->fd);
 	memset(op, 0, sizeof(*op));
 	op->fd = -1;
+}
+
+/* Stop accepting: close and remove the socket (idempotent). */
+void
+control_stop_listening(struct sup *s)
+{
+	if (s->ctl_fd >= 0) {
+		close(s->ctl_fd);
+		unlink(s->conf->unix_path);
+		s->ctl_fd = -1;
+	}
+}
+
+/*
+ * The client that asked for the shutdown learns it is complete only now,
+ * so that `ctsyncd -k && ctsyncd -d' cannot find the lock still held.
+ */
+void
+control_answer_kill(struct sup *s)
+{
+	int i;
+
+	for (i = 0; i < MAX_CTL_CLIENTS; i++) {
+		struct ctl_op *op = &s->ops[i];
+
+		if (op->active && op->req == REQ_KILL && !op->client_gone) {
+			finish(op, CTL_OK, "");
+			chan_flush_all(&op->chan);
+		}
+	}
 }
 
 void
@@ -100,11 +132,7 @@ control_close(struct sup *s)
 	for (i = 0; i < MAX_CTL_CLIENTS; i++)
 		if (s->ops[i].active)
 			op_free(&s->ops[i]);
-	if (s->ctl_fd >= 0) {
-		close(s->ctl_fd);
-		unlink(s->conf->unix_path);
-		s->ctl_fd = -1;
-	}
+	control_stop_listening(s);
 }
 
 /* Refuse a peer politely: one CTL_DONE, then close. */
@@ -323,8 +351,7 @@ start_request(struct sup *s, struct ctl_op *op, uint32_t req)
 	op->req = req;
 	op->id = ++s->next_id;
 	if (req == REQ_KILL) {
-		finish(op, CTL_OK, "");
-		chan_flush_all(&op->chan);
+		/* answered by control_answer_kill(), once everything stopped */
 		log_notice("---- shutdown received ----");
 		s->shutting_down = 1;
 		return;

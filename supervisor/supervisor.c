@@ -301,6 +301,19 @@ stop_workers(struct sup *s)
 	}
 }
 
+/* Stop everything, in an order that leaves nothing behind. */
+static void
+shutdown_daemon(struct sup *s)
+{
+	stop_workers(s);
+	control_stop_listening(s);
+	lock_release(s->lock_fd, s->conf->lockfile);
+	s->lock_fd = -1;
+	notify_systemd(s->conf, "STOPPING=1");
+	control_answer_kill(s);
+	control_close(s);
+}
+
 static struct sup *fatal_ctx;
 
 /* fatal() in the supervisor: leave nothing behind. */
@@ -312,10 +325,7 @@ fatal_cleanup(void)
 	if (s == NULL)
 		return;
 	fatal_ctx = NULL;
-	stop_workers(s);
-	control_close(s);
-	lock_release(s->lock_fd, s->conf->lockfile);
-	notify_systemd(s->conf, "STOPPING=1");
+	shutdown_daemon(s);
 }
 
 static void
@@ -560,9 +570,6 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 		handle_signals(s);
 	}
 	fatal_ctx = NULL;
-	stop_workers(s);
-	control_close(s);
-	lock_release(s->lock_fd, conf->lockfile);
-	notify_systemd(conf, "STOPPING=1");
+	shutdown_daemon(s);
 	return s->exit_status;
 }

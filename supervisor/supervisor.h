@@ -99,6 +99,8 @@ void	 describe_exit(int status, char *buf, size_t len);
 /* control.c */
 int	 control_open(struct sup *);
 void	 control_close(struct sup *);
+void	 control_stop_listening(struct sup *);
+void	 control_answer_kill(struct sup *);
 void	 control_accept(struct sup *);
 void	 control_read(struct sup *, struct ctl_op *);
 void	 control_write(struct sup *, struct ctl_op *);

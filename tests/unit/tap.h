@@ -10,6 +10,9 @@
 #include <string.h>
 
 static int tap_n, tap_failed;
+/* where TAP lines go: a test may point stdout elsewhere */
+static FILE *tap_out;
+#define TAP_OUT (tap_out ? tap_out : stdout)
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 
@@ -18,22 +21,23 @@ tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%sok %d - ", pass ? "" : "not ", ++tap_n);
+	fprintf(TAP_OUT, "%sok %d - ", pass ? "" : "not ", ++tap_n);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(TAP_OUT, fmt, ap);
 	va_end(ap);
-	printf("\n");
+	fprintf(TAP_OUT, "\n");
 	if (!pass) {
 		tap_failed++;
-		printf("#   failed at %s:%d\n", file, line);
+		fprintf(TAP_OUT, "#   failed at %s:%d\n", file, line);
 	}
-	fflush(stdout);
+	fflush(TAP_OUT);
 }
 
 static int
 done_testing(void)
 {
-	printf("1..%d\n", tap_n);
+	fprintf(TAP_OUT, "1..%d\n", tap_n);
+	fflush(TAP_OUT);
 	return 0;	/* failures are counted by the TAP driver */
 }
 

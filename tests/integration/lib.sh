@@ -1,0 +1,112 @@
+# Shared by the integration tests (sourced).  Each test gets namespaces
+# named with a unique prefix and a private folder; both are removed on any
+# exit, failed or not.  Output is TAP.
+set -u
+top_builddir=${top_builddir:-$(cd "$(dirname "$0")/../.." && pwd)}
+srcdir=${srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+CTSYNCD="$top_builddir/supervisor/ctsyncd"
+CTSYNCCTL="$top_builddir/ctl/ctsyncctl"
+PATH=$PATH:/usr/sbin:/sbin
+PREFIX="ctsy$$"
+T=$(mktemp -d /tmp/ctsyncd-test.XXXXXX)
+chmod 755 "$T"
+NETNS=""
+PIDS=""
+tap_n=0
+
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+[ "$(id -u)" = 0 ] || skip_all "integration tests need root"
+command -v ip >/dev/null || skip_all "iproute2 is not installed"
+
+cleanup() {
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	for ns in $NETNS; do
+		# stop anything left in the namespace, then remove it
+		for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+ok() {		# ok <status> <description>
+	tap_n=$((tap_n + 1))
+	if [ "$1" = 0 ]; then echo "ok $tap_n - $2"; else echo "not ok $tap_n - $2"; fi
+}
+check() {	# check <description> <command...>
+	d=$1; shift
+	if "$@" >"$T/check.out" 2>&1; then ok 0 "$d"; else ok 1 "$d"; sed 's/^/# /' "$T/check.out"; fi
+}
+done_testing() { echo "1..$tap_n"; }
+diag() { echo "$*" | sed 's/^/# /'; }
+
+# netns_add <short name>: creates "$PREFIX-<name>", registered for cleanup
+# and left in $NS (not printed: a $(...) subshell would lose the record).
+netns_add() {
+	NS="$PREFIX-$1"
+	NETNS="$NETNS $NS"
+	ip netns add "$NS" || exit 1
+	ip -n "$NS" link set lo up
+}
+
+# The workers are run from the build tree: a folder of links stands in for
+# libexecdir.
+LIBEXEC="$T/libexec"
+mkdir -p "$LIBEXEC"
+ln -s "$top_builddir/netlink-worker/ctsyncd-netlink" "$LIBEXEC/"
+ln -s "$top_builddir/sync-worker/ctsyncd-sync" "$LIBEXEC/"
+export CTSYNCD_LIBEXECDIR="$LIBEXEC"
+
+# write_conf <file> <dir> <local addr> <peer addr>: a FT-FW/UDP node
+write_conf() {
+	cat >"$1" <<EOC
+General {
+	LogFile $2/ctsyncd.log
+	LockFile $2/ctsyncd.lock
+	UNIX { Path $2/ctl.sock }
+	NetlinkBufferSize 2097152
+}
+Sync {
+	Mode FTFW { }
+	UDP {
+		IPv4_address $3
+		IPv4_Destination_Address $4
+		Port 3780
+		Interface ${5:-veth0}
+	}
+}
+Privsep { ChrootDirectory $2/empty }
+EOC
+}
+
+# A pair of namespaces joined by a veth dedicated link: 10.99.0.1 / .2
+make_pair() {
+	netns_add a; A=$NS
+	netns_add b; B=$NS
+	ip link add veth0 netns "$A" type veth peer name veth0 netns "$B"
+	ip -n "$A" addr add 10.99.0.1/24 dev veth0
+	ip -n "$B" addr add 10.99.0.2/24 dev veth0
+	ip -n "$A" link set veth0 up
+	ip -n "$B" link set veth0 up
+}
+
+# daemon_pid <dir>: the supervisor's pid from its lock file
+daemon_pid() { cat "$1/ctsyncd.lock" 2>/dev/null; }
+
+# wait_until <seconds> <command...>
+wait_until() {
+	t=$1; shift
+	i=0
+	while [ $i -lt $((t * 10)) ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# worker_pid <supervisor pid> <binary name>
+worker_pid() { pgrep -P "$1" -x "$2" | head -1; }
+status_field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+# ids_nonzero <pid> Uid|Gid: none of real, effective, saved, fs is 0
+ids_nonzero() { awk -v k="$2:" '$1 == k { exit ($2 == 0 || $3 == 0 || $4 == 0 || $5 == 0) }' "/proc/$1/status"; }

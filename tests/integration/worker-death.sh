@@ -1,0 +1,61 @@
+#!/bin/sh
+# What happens when a process dies: the supervisor names the worker and
+# how it ended (SIGKILL, or SIGSYS for a seccomp violation), stops the
+# daemon cleanly (documented policy, exit 1), and nothing left behind
+# blocks the next start, not even after the supervisor itself crashed.
+. "$(dirname "$0")/lib.sh"
+
+make_pair
+D="$T/a"; mkdir -p "$D"; chmod 755 "$D"
+write_conf "$T/a.conf" "$D" 10.99.0.1 10.99.0.2
+N="ip netns exec $A"
+
+start() {
+	: >"$D/ctsyncd.log"
+	$N "$CTSYNCD" -C "$T/a.conf" -d && SUP=$(daemon_pid "$D") &&
+	    NLW=$(worker_pid "$SUP" ctsyncd-netlink) &&
+	    SYW=$(worker_pid "$SUP" ctsyncd-sync)
+}
+gone() { ! kill -0 "$SUP" 2>/dev/null && ! kill -0 "$NLW" 2>/dev/null &&
+    ! kill -0 "$SYW" 2>/dev/null; }
+
+check "start" start
+kill -9 "$SYW"
+check "after SIGKILL of the sync worker the daemon stops" wait_until 5 gone
+check "the supervisor names the worker and the signal" \
+	grep -q "sync worker (pid $SYW) was killed by signal 9 (SIGKILL); stopping ctsyncd" "$D/ctsyncd.log"
+check "socket and lock removed" test ! -e "$D/ctl.sock" -a ! -e "$D/ctsyncd.lock"
+
+check "restart" start
+kill -9 "$NLW"
+check "after SIGKILL of the netlink worker the daemon stops" wait_until 5 gone
+check "the supervisor names it" \
+	grep -q "netlink worker (pid $NLW) was killed by signal 9 (SIGKILL)" "$D/ctsyncd.log"
+
+check "restart" start
+kill -9 "$SUP"
+check "after the supervisor crashed, its workers exit (channel closed)" \
+	wait_until 5 sh -c "! kill -0 $NLW 2>/dev/null && ! kill -0 $SYW 2>/dev/null"
+check "the stale lock file is still there" test -e "$D/ctsyncd.lock"
+check "and does not block the next start" start
+check "which answers" $N "$CTSYNCD" -C "$T/a.conf" -s
+$N "$CTSYNCD" -C "$T/a.conf" -k
+
+if "$CTSYNCCTL" --help | grep -q test-seccomp; then
+	for w in netlink sync; do
+		check "restart ($w)" start
+		$N "$CTSYNCCTL" -C "$T/a.conf" test-seccomp $w >/dev/null
+		if grep -q "SECCOMP_TRAP_MODE 1" "$top_builddir/config.h"; then
+			check "trap mode: $w worker survives and names the call" \
+				wait_until 5 grep -q "seccomp: trapped forbidden syscall ptrace" "$D/ctsyncd.log"
+			$N "$CTSYNCD" -C "$T/a.conf" -k
+			continue
+		fi
+		check "a seccomp violation in the $w worker stops the daemon" wait_until 5 gone
+		check "reported as SIGSYS, a seccomp violation" \
+			grep -q "$w worker (pid [0-9]*) was killed by signal 31 (SIGSYS): seccomp violation" "$D/ctsyncd.log"
+	done
+else
+	echo "# test hooks not built (configure --enable-test-hooks): seccomp violation not tested"
+fi
+done_testing
