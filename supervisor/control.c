@@ -229,6 +229,8 @@ plan(struct sup *s, struct ctl_op *op)
 		{ REQ_STATS_PROCESS, { STEP_PROCESSES } },
 		{ REQ_HEALTH, { STEP_SELF_HEALTH, STEP_ASK_NETLINK,
 		    STEP_ASK_SYNC } },
+		/* no expectation is replicated yet: nothing, as with it off */
+		{ REQ_EXP_STATS, { STEP_END } },
 	};
 	size_t i;
 

@@ -88,6 +88,9 @@ make_pair() {
 	ip -n "$B" addr add 10.99.0.2/24 dev veth0
 	ip -n "$A" link set veth0 up
 	ip -n "$B" link set veth0 up
+	# the carrier comes up a moment later; daemons read it at start
+	wait_until 5 sh -c "ip -n $A link show veth0 | grep -q LOWER_UP &&
+	    ip -n $B link show veth0 | grep -q LOWER_UP"
 }
 
 # daemon_pid <dir>: the supervisor's pid from its lock file

@@ -55,15 +55,34 @@ raw(const void *p, size_t n, struct msg *m, const char **why)
 static void
 test_roundtrips(void)
 {
-	struct conf_netlink nl = { 1000, 2000, 30, 0, 100, 1, EXPECT_LIST }, nl2;
-	struct conf_sync sy = { MODE_FTFW, 65536, 262144, 131072, 300, 0, 60,
-	    60, 180, 0, 1, 1, 0 }, sy2;
+	struct conf_netlink nl, nl2;
+	struct conf_sync sy, sy2;
 	struct stats_block b, b2;
 	struct msg m;
 	const char *why;
 	char text[LOG_MSG_MAX];
 	uint32_t a, c;
 	int level;
+
+	/* zeroed first: the structs are compared with memcmp, padding too */
+	memset(&nl, 0, sizeof(nl));
+	nl.bufsize = 1000;
+	nl.bufsize_max = 2000;
+	nl.overrun_resync = 30;
+	nl.event_iter_limit = 100;
+	nl.events_reliable = 1;
+	nl.expect_sync = EXPECT_LIST;
+	memset(&sy, 0, sizeof(sy));
+	sy.mode = MODE_FTFW;
+	sy.hashsize = 65536;
+	sy.hashlimit = 262144;
+	sy.resend_queue_size = 131072;
+	sy.ack_window = 300;
+	sy.purge_timeout = 60;
+	sy.refresh_time = 60;
+	sy.cache_timeout = 180;
+	sy.disable_external_cache = 1;
+	sy.startup_resync = 1;
 
 	pair(~0ULL, 0, CHAN_MSG_MAX);
 	msg_send_log(&tx, LOG_WARNING, "hello\nworld");
