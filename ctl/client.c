@@ -34,8 +34,8 @@ client_version(FILE *fp)
 {
 	fprintf(fp, "ctsyncd v%s, privilege-separated connection tracking "
 	    "sync daemon (conntrackd 1.4.7 compatible).\n", PACKAGE_VERSION);
-	fprintf(fp, "No code is shared with conntrack-tools; see README.md "
-	    "for the licence.\n");
+	fprintf(fp, "Each process holds only the privilege it needs; see "
+	    "ctsyncd(8).\n");
 }
 
 void

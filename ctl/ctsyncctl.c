@@ -107,13 +107,11 @@ main(int argc, char **argv)
 	struct client_cmd cmd;
 	struct conf *conf;
 	char err[1024];
-	char **rest;
-	int i, nrest = 0, json = 0, req;
+	char *rest[argc + 1];
+	int i, nrest = 0, json = 0, req, status;
 
 	log_init(NULL, 1);
 	client_cmd_init(&cmd, CONF_DEFAULT_PATH);
-	if ((rest = calloc((size_t)argc + 1, sizeof(char *))) == NULL)
-		return 1;
 	rest[nrest++] = argv[0];
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -148,5 +146,7 @@ main(int argc, char **argv)
 		log_errx("%s", err);
 		return 1;
 	}
-	return client_request(conf->unix_path, req, json, 0);
+	status = client_request(conf->unix_path, req, json, 0);
+	conf_free(conf);
+	return status;
 }

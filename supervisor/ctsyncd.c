@@ -51,7 +51,7 @@ main(int argc, char **argv)
 	struct client_cmd cmd;
 	struct conf *conf;
 	char err[1024];
-	int test = 0;
+	int test = 0, status;
 
 	log_init(NULL, 1);
 	log_set_procname(NULL);
@@ -72,17 +72,21 @@ main(int argc, char **argv)
 	switch (cmd.action) {
 	case ACT_TEST_CONFIG:
 		conf_print(conf, stdout);
-		return 0;
-	case ACT_REQUEST:
-		return client_request(conf->unix_path, cmd.req, 0, 1);
-	default:
+		status = 0;
 		break;
+	case ACT_REQUEST:
+		status = client_request(conf->unix_path, cmd.req, 0, 1);
+		break;
+	default:
+		if (geteuid() != 0) {
+			log_errx("ctsyncd must be started as root: it drops "
+			    "privileges itself");
+			status = 1;
+			break;
+		}
+		open_log_targets(conf);
+		status = supervisor_run(conf, cmd.daemonize, cmd.verbose);
 	}
-	if (geteuid() != 0) {
-		log_errx("ctsyncd must be started as root: it drops privileges "
-		    "itself");
-		return 1;
-	}
-	open_log_targets(conf);
-	return supervisor_run(conf, cmd.daemonize, cmd.verbose);
+	conf_free(conf);
+	return status;
 }

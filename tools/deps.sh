@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install what ctsyncd needs to build, test and run on Debian (as root).
+# Skips apt-get when everything is already there.
+set -e
+BUILD="autoconf automake libtool pkg-config make gcc libmnl-dev
+libnetfilter-conntrack-dev libcap-ng-dev libseccomp-dev"
+RUN="iproute2 nftables conntrack procps util-linux python3"
+PEER="conntrackd"
+missing=""
+for p in $BUILD $RUN ${WITH_PEER:+$PEER}; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+	    missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null
+	# conntrackd's package would start its own daemon under systemd
+	apt-get install -y -q --no-install-recommends $missing >/dev/null
+fi
+# the workers' dedicated unprivileged user
+if ! getent passwd ctsyncd >/dev/null; then
+	adduser --system --group --no-create-home --home /nonexistent \
+	    --quiet ctsyncd
+fi
