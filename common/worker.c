@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +31,7 @@ number_arg(const char *s, const char *what)
 }
 
 /* -u uid -g gid -r chroot-dir [-v], from the supervisor only. */
-void
+static void
 worker_parse_args(int argc, char **argv, struct worker_args *a)
 {
 	int ch;
@@ -66,14 +67,48 @@ flush_on_fatal(void)
 		chan_flush_all(log_chan);
 }
 
+/*
+ * The first steps of every worker: the channel on CHANNEL_FD, log lines
+ * forwarded over it, the arguments, and no other fd left open.  What the
+ * channel accepts is the worker's; the test-hook type is added in test
+ * builds.
+ */
 void
-worker_log_setup(struct chan *c, const char *procname, int verbose)
+worker_start(struct chan *c, const char *procname, int argc, char **argv,
+    struct worker_args *a, uint64_t accept, uint64_t accept_fd)
 {
+	if (fcntl(CHANNEL_FD, F_SETFL, O_NONBLOCK) == -1)
+		exit(1);
+	chan_init(c, CHANNEL_FD, "supervisor", CHAN_MSG_MAX,
+	    accept | worker_test_types(), accept_fd);
 	log_init(procname, 0);
-	log_set_verbose(verbose);
 	log_chan = c;
 	log_set_forward(forward_log, c);
 	log_set_fatal_hook(flush_on_fatal);
+	worker_parse_args(argc, argv, a);
+	log_set_verbose(a->verbose);
+	sandbox_keep_only_channel();
+}
+
+/* Message types only test builds accept. */
+uint64_t
+worker_test_types(void)
+{
+#ifdef TEST_HOOKS
+	return MSG_BIT(MSG_TEST_SECCOMP);
+#else
+	return 0;
+#endif
+}
+
+/* TEST_SECCOMP: a call outside every allow-list, on the supervisor's demand. */
+void
+worker_test_seccomp(const struct msg *m)
+{
+	if (msg_recv_test_seccomp(m) == -1)
+		fatalx("malformed TEST_SECCOMP");
+	syscall(SYS_ptrace, 0, 0, 0, 0);
+	log_warnx("test hook: forbidden syscall returned (trap mode)");
 }
 
 static void

@@ -19,8 +19,11 @@ struct worker_args {
 	int		 verbose;
 };
 
-void	worker_parse_args(int argc, char **argv, struct worker_args *);
-void	worker_log_setup(struct chan *, const char *procname, int verbose);
+void	worker_start(struct chan *, const char *procname, int argc,
+	    char **argv, struct worker_args *, uint64_t accept,
+	    uint64_t accept_fd);
+uint64_t worker_test_types(void);
+void	worker_test_seccomp(const struct msg *);
 void	worker_signals(sigset_t *waitmask);
 int	worker_should_stop(void);
 void	worker_enter_chroot(const char *dir);

@@ -5,8 +5,6 @@
  */
 #include "config.h"
 
-#include <sys/syscall.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -74,15 +72,9 @@ handle(struct nlw *w, const struct msg *m)
 			fatalx("malformed or early STATS_REQ");
 		answer_stats(w, id, req);
 		break;
-	case MSG_TEST_SECCOMP:
-#ifdef TEST_HOOKS
-		if (msg_recv_test_seccomp(m) == -1)
-			fatalx("malformed TEST_SECCOMP");
-		/* a call outside the allow-list, on the supervisor's demand */
-		syscall(SYS_ptrace, 0, 0, 0, 0);
-		log_warnx("test hook: forbidden syscall returned (trap mode)");
+	case MSG_TEST_SECCOMP:		/* accepted in test builds only */
+		worker_test_seccomp(m);
 		break;
-#endif
 	default:
 		fatalx("unexpected %s from the supervisor",
 		    msg_type_name(m->type));
@@ -128,18 +120,10 @@ main(int argc, char **argv)
 	uint64_t accept = MSG_BIT(MSG_CFG_NETLINK) | MSG_BIT(MSG_CFG_DONE) |
 	    MSG_BIT(MSG_STATS_REQ);
 
-#ifdef TEST_HOOKS
-	accept |= MSG_BIT(MSG_TEST_SECCOMP);
-#endif
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;
-	if (fcntl(CHANNEL_FD, F_SETFL, O_NONBLOCK) == -1)
-		return 1;
-	chan_init(&w->chan, CHANNEL_FD, "supervisor", CHAN_MSG_MAX, accept, 0);
-	worker_log_setup(&w->chan, "netlink worker", 0);
-	worker_parse_args(argc, argv, &w->args);
-	log_set_verbose(w->args.verbose);
-	sandbox_keep_only_channel();
+	worker_start(&w->chan, "netlink worker", argc, argv, &w->args, accept,
+	    0);
 
 	nl_drop_privileges(&w->args);
 	worker_signals(&waitmask);
