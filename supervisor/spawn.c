@@ -81,9 +81,8 @@ describe_exit(int status, char *buf, size_t len)
 
 		snprintf(buf, len, "was killed by signal %d (SIG%s)%s", sig,
 		    sigabbrev_np(sig) ? sigabbrev_np(sig) : "?",
-		    sig == SIGSYS ? ": seccomp violation, it made a system "
-		    "call outside its allow-list (rebuild with "
-		    "--enable-seccomp-trap to log the call by name)" : "");
+		    sig == SIGSYS ? ": seccomp violation, a system call "
+		    "outside its allow-list" : "");
 	} else
 		snprintf(buf, len, "ended with status 0x%x", status);
 }

@@ -341,6 +341,9 @@ reap_children(struct sup *s)
 				continue;
 			s->w[i].pid = 0;
 			describe_exit(status, how, sizeof(how));
+			if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+				sigsys_describe(s->kmsg_fd, pid, how,
+				    sizeof(how));
 			s->rt.child_failed++;
 			if (WIFSIGNALED(status)) {
 				s->rt.child_termsig++;
@@ -551,6 +554,7 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 	}
 	fatal_ctx = s;
 	log_set_fatal_hook(fatal_cleanup);
+	s->kmsg_fd = sigsys_open();
 	set_scheduler(conf);
 	signals_setup(&waitmask);
 	start_worker(s, W_NETLINK);

@@ -74,6 +74,7 @@ struct sup {
 	uid_t		 uid;		/* workers' unprivileged ids */
 	gid_t		 gid;
 	int		 lock_fd;
+	int		 kmsg_fd;	/* names a seccomp kill, -1 if unavailable */
 	int		 ctl_fd;
 	gid_t		 ctl_gid;	/* ControlGroup, or (gid_t)-1 */
 	int		 link_fds[CONF_MAX_LINKS][2];
@@ -110,6 +111,10 @@ void	 control_worker_msg(struct sup *, struct worker *,
 /* links.c */
 int	 links_open(struct sup *);
 void	 links_close(struct sup *);
+
+/* sigsys.c */
+int	 sigsys_open(void);
+void	 sigsys_describe(int fd, pid_t pid, char *buf, size_t len);
 
 /* features.c */
 void	 features_warn_unsupported(const struct conf *);

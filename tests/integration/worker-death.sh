@@ -54,6 +54,15 @@ if "$CTSYNCCTL" --help | grep -q test-seccomp; then
 		check "a seccomp violation in the $w worker stops the daemon" wait_until 5 gone
 		check "reported as SIGSYS, a seccomp violation" \
 			grep -q "$w worker (pid [0-9]*) was killed by signal 31 (SIGSYS): seccomp violation" "$D/ctsyncd.log"
+		# the kernel's audit record, when it reaches the kernel log,
+		# lets the supervisor name the call
+		wpid=$(sed -n "s/.*$w worker (pid \([0-9]*\)) was killed by signal 31.*/\1/p" "$D/ctsyncd.log")
+		if dmesg 2>/dev/null | grep -q "type=1326.* pid=$wpid "; then
+			check "the forbidden call is named: ptrace" \
+				grep -q "forbidden system call ptrace (number [0-9]*)" "$D/ctsyncd.log"
+		else
+			echo "# no audit record in the kernel log: call not named"
+		fi
 	done
 else
 	echo "# test hooks not built (configure --enable-test-hooks): seccomp violation not tested"
