@@ -26,7 +26,6 @@
 #define CHAN_MSG_MAX	(64 * 1024)	/* between processes */
 #define CTL_MSG_MAX	(16 * 1024)	/* on the control socket */
 #define CHAN_FDQ	8		/* fds in flight per direction */
-#define CHAN_HIWAT	(4 * 1024 * 1024) /* pause producers above this */
 
 struct msg {
 	uint16_t	 type;

@@ -3,12 +3,13 @@
 # peer and oracle), build, and run the whole test suite:
 #   1. make check: unit, golden, oracle and network-namespace tests;
 #   2. the unit and parser tests again under -fsanitize=address,undefined;
-#   3. make distcheck (the tarball builds and its offline tests pass).
+#   3. a short fuzzing run of every decoder (make fuzz, 10 s each);
+#   4. make distcheck (the tarball builds and its offline tests pass).
 # Ends with `N passed, N failed'.  Run as root.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-WITH_PEER=1 "$top/tools/deps.sh" || exit 1
+WITH_TESTS=1 "$top/tools/deps.sh" || exit 1
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 
@@ -39,6 +40,13 @@ if [ -f build-asan/test-suite.log ]; then
 	grep -E "^(FAIL|ERROR)" build-asan/test-suite.log || true
 else
 	echo "sanitizer build failed"; add 0 1
+fi
+
+echo "== fuzz smoke run"
+if (cd build && make -s fuzz FUZZ_SECONDS=10 >"$log/fuzz.out" 2>&1); then
+	add 1 0
+else
+	grep -E "ERROR|SUMMARY|crash" "$log/fuzz.out" | head -20; add 0 1
 fi
 
 echo "== make distcheck (offline tests)"

@@ -274,45 +274,108 @@ test_malformed_frames(void)
 	    strstr(why, "unknown flags"), "unknown flag rejected");
 }
 
-/* Every decoder rejects short and trailing payloads. */
-static void
-test_malformed_payloads(void)
+/*
+ * Every typed pair: a message encoded by its sender decodes; the same
+ * payload one byte short, or with one byte more, is rejected.
+ */
+static int
+decode(const struct msg *m)
 {
-	struct {
-		enum msg_type type;
-		size_t good;	/* a valid payload length of zeros ... */
-	} cases[] = {
-		{ MSG_STATS_END, 4 }, { MSG_STATS_REQ, 8 },
-		{ MSG_CTL_REQUEST, 8 }, { MSG_READY, 0 }, { MSG_CFG_DONE, 0 },
-	};
-	uint8_t buf[64];
-	size_t i;
+	struct conf_netlink nl;
+	struct conf_sync sy;
+	struct cfg_link_fd l;
+	struct stats_block b;
+	char text[LOG_MSG_MAX];
+	uint32_t a, c;
+	int level;
 
-	memset(buf, 0, sizeof(buf));
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct msg m = { .type = (uint16_t)cases[i].type, .data = buf,
-		    .fd = -1 };
-		uint32_t a, b;
-		int ok_len, short_rej = 1, trail_rej;
-
-#define DECODE(mm) (cases[i].type == MSG_STATS_END ? \
-	msg_recv_stats_end(mm, &a) : cases[i].type == MSG_STATS_REQ ? \
-	msg_recv_stats_req(mm, &a, &b) : cases[i].type == MSG_CTL_REQUEST ? \
-	msg_recv_ctl_request(mm, &a, &b) : cases[i].type == MSG_READY ? \
-	msg_recv_ready(mm) : msg_recv_cfg_done(mm))
-		m.len = cases[i].good;
-		ok_len = DECODE(&m) == 0;
-		if (cases[i].good > 0) {
-			m.len = cases[i].good - 1;
-			short_rej = DECODE(&m) == -1;
-		}
-		m.len = cases[i].good + 1;
-		trail_rej = DECODE(&m) == -1;
-#undef DECODE
-		ok(ok_len && short_rej && trail_rej,
-		    "%s: exact length accepted, short and trailing rejected",
-		    msg_type_name(cases[i].type));
+	switch (m->type) {
+	case MSG_LOG: return msg_recv_log(m, &level, text, sizeof(text));
+	case MSG_READY: return msg_recv_ready(m);
+	case MSG_CFG_NETLINK: return msg_recv_cfg_netlink(m, &nl);
+	case MSG_CFG_SYNC: return msg_recv_cfg_sync(m, &sy);
+	case MSG_CFG_LINK: return msg_recv_cfg_link(m, &l);
+	case MSG_CFG_DONE: return msg_recv_cfg_done(m);
+	case MSG_STATS_REQ: return msg_recv_stats_req(m, &a, &c);
+	case MSG_STATS_BLOCK: return msg_recv_stats_block(m, &b);
+	case MSG_STATS_END: return msg_recv_stats_end(m, &a);
+	case MSG_TEST_SECCOMP: return msg_recv_test_seccomp(m);
+	case MSG_CTL_REQUEST: return msg_recv_ctl_request(m, &a, &c);
+	case MSG_CTL_TEXT: return msg_recv_ctl_text(m, text, sizeof(text));
+	case MSG_CTL_DONE: return msg_recv_ctl_done(m, &a, text,
+	    sizeof(text));
 	}
+	return -2;
+}
+
+/* Queue one valid message of each type on `c'. */
+static void
+send_one_of_each(struct chan *c, int pipefd)
+{
+	struct conf_netlink nl;
+	struct conf_sync sy;
+	struct cfg_link_fd l = { 1, LINKFD_RX, LINK_UDP, 0, 1, "eth0" };
+	struct stats_block b;
+
+	memset(&nl, 0, sizeof(nl));
+	nl.event_iter_limit = 100;
+	memset(&sy, 0, sizeof(sy));
+	sy.hashsize = sy.hashlimit = 8;
+	stats_block_init(&b, SB_LINK, "eth0");
+	msg_send_log(c, LOG_INFO, "text");
+	msg_send_ready(c);
+	msg_send_cfg_netlink(c, &nl);
+	msg_send_cfg_sync(c, &sy);
+	msg_send_cfg_link(c, &l, pipefd);
+	msg_send_cfg_done(c);
+	msg_send_stats_req(c, 1, REQ_STATS);
+	msg_send_stats_block(c, &b);
+	msg_send_stats_end(c, 1);
+	msg_send_test_seccomp(c);
+	msg_send_ctl_request(c, REQ_STATS, 0);
+	msg_send_ctl_text(c, "text");
+	msg_send_ctl_done(c, CTL_OK, "text");
+}
+
+static void
+test_every_pair_short_and_trailing(void)
+{
+	uint8_t payload[CHAN_MSG_MAX + 1];
+	struct msg m;
+	const char *why;
+	int fds[2], types = 0;
+
+	if (pipe(fds) == -1)
+		abort();
+	pair(~0ULL, MSG_BIT(MSG_CFG_LINK), CHAN_MSG_MAX);
+	send_one_of_each(&tx, fds[0]);
+	chan_flush_all(&tx);
+	while (chan_read(&rx) > 0 || chan_get(&rx, &m, &why) != 0) {
+		while (chan_get(&rx, &m, &why) == 1) {
+			struct msg t = m;
+			int whole, shorter = -1, longer;
+
+			types++;
+			whole = decode(&m);
+			memcpy(payload, m.data, m.len);
+			payload[m.len] = 0;
+			t.data = payload;
+			if (m.len > 0) {
+				t.len = m.len - 1;
+				shorter = decode(&t);
+			}
+			t.len = m.len + 1;
+			longer = decode(&t);
+			ok(whole == 0 && shorter == -1 && longer == -1,
+			    "%s: decodes whole, rejects one byte short and "
+			    "one byte more", msg_type_name(m.type));
+			if (m.fd >= 0)
+				close(m.fd);
+		}
+	}
+	ok(types == MSG_TYPE_MAX - 1, "every message type was tried (%d)",
+	    types);
+	close(fds[1]);
 }
 
 static void
@@ -362,7 +425,7 @@ main(void)
 	test_batching();
 	test_fd_passing();
 	test_malformed_frames();
-	test_malformed_payloads();
+	test_every_pair_short_and_trailing();
 	test_value_ranges();
 	ok(strcmp(msg_type_name(MSG_CFG_LINK), "CFG_LINK") == 0 &&
 	    strcmp(msg_type_name(999), "UNKNOWN") == 0, "type names");
