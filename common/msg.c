@@ -196,14 +196,18 @@ chan_get(struct chan *c, struct msg *m, const char **why)
 	return 1;
 }
 
+/*
+ * Make room for `n' more bytes.  Sent bytes are reclaimed only between
+ * messages (`compact'): a message being built keeps its offsets.
+ */
 static void
-wreserve(struct chan *c, size_t n)
+wreserve(struct chan *c, size_t n, int compact)
 {
-	if (c->wstart > 0 && c->wstart == c->wend && c->nwfd == 0)
+	if (compact && c->wstart > 0 && c->wstart == c->wend && c->nwfd == 0)
 		c->wstart = c->wend = 0;
 	if (c->wend + n <= c->wcap)
 		return;
-	if (c->wstart > 0) {
+	if (compact && c->wstart > 0) {
 		int i;
 
 		memmove(c->wbuf, c->wbuf + c->wstart, c->wend - c->wstart);
@@ -301,7 +305,7 @@ msg_begin(struct mbuild *mb, struct chan *c, enum msg_type type)
 {
 	uint8_t *h;
 
-	wreserve(c, MSG_HDR_LEN);
+	wreserve(c, MSG_HDR_LEN, 1);
 	mb->c = c;
 	mb->start = c->wend;
 	h = c->wbuf + c->wend;
@@ -317,7 +321,7 @@ mb_bytes(struct mbuild *mb, const void *p, size_t n)
 {
 	struct chan *c = mb->c;
 
-	wreserve(c, n);
+	wreserve(c, n, 0);
 	memcpy(c->wbuf + c->wend, p, n);
 	c->wend += n;
 }

@@ -22,6 +22,8 @@
 	X(MSG_STATS_BLOCK,	"STATS_BLOCK")				\
 	X(MSG_STATS_END,	"STATS_END")				\
 	X(MSG_TEST_SECCOMP,	"TEST_SECCOMP")	/* --enable-test-hooks */ \
+	/* conntrack objects, many per message */			\
+	X(MSG_CT_EVENTS,	"CT_EVENTS")				\
 	/* control socket, ctsyncctl <-> supervisor */			\
 	X(MSG_CTL_REQUEST,	"CTL_REQUEST")				\
 	X(MSG_CTL_TEXT,		"CTL_TEXT")				\

@@ -272,6 +272,61 @@ msg_recv_stats_block(const struct msg *m, struct stats_block *b)
 	return mr_done(&r) ? 0 : -1;
 }
 
+/*
+ * CT_EVENTS: u16 count, then count x (u8 kind, object).  A long list is
+ * split over as many messages as needed, each below the channel's limit.
+ */
+void
+msg_send_ct_events(struct chan *c, const struct ct_event *ev, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		struct mbuild mb;
+		size_t count_at, k = 0;
+
+		msg_begin(&mb, c, MSG_CT_EVENTS);
+		count_at = c->wend;
+		mb_u16(&mb, 0);
+		while (i < n && k < UINT16_MAX &&
+		    c->wend - mb.start + 1 + CTOBJ_IPC_MAX <= c->maxmsg) {
+			mb_u8(&mb, ev[i].kind);
+			ctobj_put(&mb, &ev[i].obj);
+			i++;
+			k++;
+		}
+		c->wbuf[count_at] = (uint8_t)(k >> 8);
+		c->wbuf[count_at + 1] = (uint8_t)k;
+		msg_end(&mb);
+	}
+}
+
+/* Start reading a CT_EVENTS message; returns -1 if it holds no event. */
+int
+msg_recv_ct_events(const struct msg *m, struct ct_events_reader *rd)
+{
+	mr_init(&rd->r, m);
+	rd->left = mr_u16(&rd->r);
+	return rd->r.bad || rd->left == 0 ? -1 : 0;
+}
+
+/*
+ * The next event: 1 with `ev' filled, 0 at the end, -1 if the message is
+ * malformed (short, trailing bytes, a field out of its encoding's range).
+ * Whether the object makes sense is ctobj_valid()'s to say.
+ */
+int
+msg_recv_ct_event_next(struct ct_events_reader *rd, struct ct_event *ev)
+{
+	if (rd->left == 0)
+		return mr_done(&rd->r) ? 0 : -1;
+	rd->left--;
+	ev->kind = mr_u8(&rd->r);
+	if (ev->kind >= CTE_KIND_MAX || ctobj_get(&rd->r, &ev->obj) == -1)
+		return -1;
+	return 1;
+}
+
 void
 msg_send_ctl_request(struct chan *c, uint32_t req, uint32_t flags)
 {

@@ -10,6 +10,7 @@
 #define CTSYNCD_MSGS_H
 
 #include "conf.h"
+#include "ctobj.h"
 #include "msg.h"
 #include "stats.h"
 
@@ -58,6 +59,21 @@ struct cfg_link_fd {
 	char		 ifname[IF_NAMESIZE];
 };
 
+/* What happened to a conntrack entry, as carried by CT_EVENTS. */
+enum ct_event_kind { CTE_NEW = 0, CTE_UPDATE, CTE_DESTROY, CTE_DUMP,
+	CTE_KIND_MAX };
+
+struct ct_event {
+	uint8_t		 kind;		/* enum ct_event_kind */
+	struct ctobj	 obj;
+};
+
+/* Reading the events of one CT_EVENTS message, one at a time. */
+struct ct_events_reader {
+	struct mread	 r;
+	uint16_t	 left;
+};
+
 void	msg_send_log(struct chan *, int level, const char *text);
 int	msg_recv_log(const struct msg *, int *level, char *text, size_t len);
 void	msg_send_ready(struct chan *);
@@ -78,6 +94,9 @@ void	msg_send_stats_end(struct chan *, uint32_t id);
 int	msg_recv_stats_end(const struct msg *, uint32_t *id);
 void	msg_send_test_seccomp(struct chan *);
 int	msg_recv_test_seccomp(const struct msg *);
+void	msg_send_ct_events(struct chan *, const struct ct_event *, size_t n);
+int	msg_recv_ct_events(const struct msg *, struct ct_events_reader *);
+int	msg_recv_ct_event_next(struct ct_events_reader *, struct ct_event *);
 void	msg_send_ctl_request(struct chan *, uint32_t req, uint32_t flags);
 int	msg_recv_ctl_request(const struct msg *, uint32_t *req,
 	    uint32_t *flags);

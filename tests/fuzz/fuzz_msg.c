@@ -37,6 +37,17 @@ decode(const struct msg *m)
 	case MSG_CTL_REQUEST: msg_recv_ctl_request(m, &a, &c); break;
 	case MSG_CTL_TEXT: msg_recv_ctl_text(m, text, sizeof(text)); break;
 	case MSG_CTL_DONE: msg_recv_ctl_done(m, &a, text, sizeof(text)); break;
+	case MSG_CT_EVENTS: {
+		struct ct_events_reader rd;
+		struct ct_event ev;
+		const char *why;
+
+		if (msg_recv_ct_events(m, &rd) == -1)
+			break;
+		while (msg_recv_ct_event_next(&rd, &ev) == 1)
+			ctobj_valid(&ev.obj, &why);
+		break;
+	}
 	}
 }
 

@@ -304,6 +304,17 @@ decode(const struct msg *m)
 	case MSG_CTL_TEXT: return msg_recv_ctl_text(m, text, sizeof(text));
 	case MSG_CTL_DONE: return msg_recv_ctl_done(m, &a, text,
 	    sizeof(text));
+	case MSG_CT_EVENTS: {
+		struct ct_events_reader rd;
+		struct ct_event ev;
+		int r;
+
+		if (msg_recv_ct_events(m, &rd) == -1)
+			return -1;
+		while ((r = msg_recv_ct_event_next(&rd, &ev)) == 1)
+			;
+		return r;
+	}
 	}
 	return -2;
 }
@@ -335,6 +346,16 @@ send_one_of_each(struct chan *c, int pipefd)
 	msg_send_ctl_request(c, REQ_STATS, 0);
 	msg_send_ctl_text(c, "text");
 	msg_send_ctl_done(c, CTL_OK, "text");
+	{
+		struct ct_event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.kind = CTE_UPDATE;
+		ev.obj.attrs = CT_BIT(CT_A_IPV4) | CT_BIT(CT_A_L4PROTO) |
+		    CT_BIT(CT_A_HELPER_NAME);
+		strcpy(ev.obj.helper, "ftp");
+		msg_send_ct_events(c, &ev, 1);
+	}
 }
 
 static void

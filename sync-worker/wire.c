@@ -1,0 +1,472 @@
+/*
+ * The wire codec of wire.h.  Encoding follows conntrackd 1.4.7's attribute
+ * order (wire-protocol.md 5.3) so captures compare byte for byte; decoding
+ * follows its receiver's rules (2.3, 5.4) and is at least as strict.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <string.h>
+
+#include "wire.h"
+
+/* Payload size of each fixed-size attribute; 0 = variable. */
+static const uint8_t attr_size[CT_A_WIRE_MAX] = {
+	[CT_A_IPV4] = 8, [CT_A_IPV6] = 32, [CT_A_L4PROTO] = 1, [CT_A_PORT] = 4,
+	[CT_A_TCP_STATE] = 1, [CT_A_STATUS] = 4, [CT_A_TIMEOUT] = 4,
+	[CT_A_MARK] = 4, [CT_A_MASTER_IPV4] = 8, [CT_A_MASTER_IPV6] = 32,
+	[CT_A_MASTER_L4PROTO] = 1, [CT_A_MASTER_PORT] = 4,
+	[CT_A_SNAT_IPV4] = 4, [CT_A_DNAT_IPV4] = 4, [CT_A_SPAT_PORT] = 2,
+	[CT_A_DPAT_PORT] = 2, [CT_A_NAT_SEQ_ADJ] = 24, [CT_A_SCTP_STATE] = 1,
+	[CT_A_SCTP_VTAG_ORIG] = 4, [CT_A_SCTP_VTAG_REPL] = 4,
+	[CT_A_DCCP_STATE] = 1, [CT_A_DCCP_ROLE] = 1, [CT_A_ICMP_TYPE] = 1,
+	[CT_A_ICMP_CODE] = 1, [CT_A_ICMP_ID] = 2, [CT_A_TCP_WSCALE_ORIG] = 1,
+	[CT_A_TCP_WSCALE_REPL] = 1, [CT_A_HELPER_NAME] = 0, [CT_A_LABELS] = 0,
+	[CT_A_SNAT_IPV6] = 16, [CT_A_DNAT_IPV6] = 16, [CT_A_SYNPROXY] = 12,
+	[CT_A_ZONE] = 2,
+};
+#define HELPER_NTA_MAX	16
+#define LABELS_NTA_MAX	1028
+
+/* Serial-number order: a before b (32-bit wrap-around). */
+int
+wire_seq_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[1] << 8 | p[0]); }
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+count(struct wire_counters *c, uint64_t *class)
+{
+	(*class)++;
+	c->malformed++;
+}
+
+void
+wire_count_payload_error(struct wire_counters *c)
+{
+	count(c, &c->bad_payload);
+}
+
+/* ---- receiving ------------------------------------------------------------ */
+
+/*
+ * The next message of a datagram (section 2.3).  Returns how many bytes to
+ * advance, with `*deliver' set if the message goes on to the sync mode; or
+ * 0 when the rest of the datagram is to be dropped (already counted).
+ */
+size_t
+wire_next(const uint8_t *p, size_t left, struct wire_msg *m, int *deliver,
+    struct wire_counters *c)
+{
+	*deliver = 0;
+	if (left < WIRE_HDR_LEN) {
+		count(c, &c->truncated);
+		return 0;
+	}
+	memset(m, 0, sizeof(*m));
+	m->type = p[0] & 0x0f;
+	m->flags = p[1];
+	m->len = be16(p + 2);
+	m->seq = be32(p + 4);
+	m->p = p;
+	if (m->len == 0 || m->len > left) {
+		count(c, &c->bad_size);
+		return 0;
+	}
+	if (m->type == WIRE_CTL &&
+	    (m->flags & (WIRE_F_ACK | WIRE_F_NACK | WIRE_F_RESYNC))) {
+		if (left < WIRE_CTL_LEN) {
+			count(c, &c->truncated);
+			return 0;
+		}
+		if (m->len < WIRE_CTL_LEN) {
+			count(c, &c->bad_size);
+			return 0;
+		}
+		m->from = be32(p + 8);
+		m->to = be32(p + 12);
+	} else if (m->len < WIRE_HDR_LEN) {
+		count(c, &c->bad_size);
+		return 0;
+	}
+	if ((p[0] >> 4) != WIRE_VERSION)
+		count(c, &c->bad_version);	/* skipped, not delivered */
+	else
+		*deliver = 1;
+	return m->len;
+}
+
+enum wire_kind
+wire_classify(const struct wire_msg *m)
+{
+	uint8_t f = m->flags & ~(WIRE_F_HELLO | WIRE_F_HELLO_BACK);
+
+	if (m->type <= WIRE_EXP_DEL && f == 0)
+		return WK_DATA;
+	if (m->type != WIRE_CTL)
+		return WK_BAD;
+	if (f & WIRE_F_ACK)
+		return wire_seq_before(m->to, m->from) ? WK_BAD : WK_ACK;
+	if (f & WIRE_F_NACK)
+		return wire_seq_before(m->to, m->from) ? WK_BAD : WK_NACK;
+	if (f & WIRE_F_RESYNC)
+		return WK_RESYNC;
+	if (f & WIRE_F_ALIVE)
+		return WK_ALIVE;
+	return WK_BAD;
+}
+
+static void
+get_addr_pair(struct ctobj *o, const uint8_t *v, int v6,
+    union ct_addr *src, union ct_addr *dst)
+{
+	(void)o;
+	memset(src, 0, sizeof(*src));
+	memset(dst, 0, sizeof(*dst));
+	memcpy(src->v6, v, v6 ? 16 : 4);
+	memcpy(dst->v6, v + (v6 ? 16 : 4), v6 ? 16 : 4);
+}
+
+/* Store one attribute's payload `v' of `n' bytes. */
+static void
+get_attr(struct ctobj *o, int id, const uint8_t *v, size_t n)
+{
+	size_t i;
+
+	switch (id) {
+	case CT_A_IPV4: case CT_A_IPV6:
+		o->family = id == CT_A_IPV4 ? AF_INET : AF_INET6;
+		get_addr_pair(o, v, id == CT_A_IPV6, &o->orig.src, &o->orig.dst);
+		break;
+	case CT_A_MASTER_IPV4: case CT_A_MASTER_IPV6:
+		o->master_family = id == CT_A_MASTER_IPV4 ? AF_INET : AF_INET6;
+		get_addr_pair(o, v, id == CT_A_MASTER_IPV6, &o->master.src,
+		    &o->master.dst);
+		break;
+	case CT_A_L4PROTO: o->l4proto = v[0]; break;
+	case CT_A_MASTER_L4PROTO: o->master_l4proto = v[0]; break;
+	case CT_A_PORT:
+		o->orig.sport = be16(v);
+		o->orig.dport = be16(v + 2);
+		break;
+	case CT_A_MASTER_PORT:
+		o->master.sport = be16(v);
+		o->master.dport = be16(v + 2);
+		break;
+	case CT_A_TCP_STATE: case CT_A_SCTP_STATE: case CT_A_DCCP_STATE:
+		o->state = v[0];
+		break;
+	case CT_A_STATUS: o->status = be32(v); break;
+	case CT_A_TIMEOUT: o->timeout = be32(v); break;
+	case CT_A_MARK: o->mark = be32(v); break;
+	case CT_A_SNAT_IPV4: memcpy(&o->snat.v4, v, 4); break;
+	case CT_A_DNAT_IPV4: memcpy(&o->dnat.v4, v, 4); break;
+	case CT_A_SNAT_IPV6: memcpy(o->snat.v6, v, 16); break;
+	case CT_A_DNAT_IPV6: memcpy(o->dnat.v6, v, 16); break;
+	/* these three travel in x86 conntrackd's host order (6.1) */
+	case CT_A_SPAT_PORT: o->spat = le16(v); break;
+	case CT_A_DPAT_PORT: o->dpat = le16(v); break;
+	case CT_A_ICMP_ID: o->orig.icmp_id = le16(v); break;
+	case CT_A_NAT_SEQ_ADJ:
+		for (i = 0; i < 6; i++)
+			o->seqadj[i] = be32(v + 4 * i);
+		break;
+	case CT_A_SCTP_VTAG_ORIG: o->sctp_vtag_orig = be32(v); break;
+	case CT_A_SCTP_VTAG_REPL: o->sctp_vtag_repl = be32(v); break;
+	case CT_A_DCCP_ROLE: o->dccp_role = v[0]; break;
+	case CT_A_ICMP_TYPE: o->orig.icmp_type = v[0]; break;
+	case CT_A_ICMP_CODE: o->orig.icmp_code = v[0]; break;
+	case CT_A_TCP_WSCALE_ORIG: o->wscale_orig = v[0]; break;
+	case CT_A_TCP_WSCALE_REPL: o->wscale_repl = v[0]; break;
+	case CT_A_HELPER_NAME:
+		/* the sender includes the NUL; never trust that it did */
+		memset(o->helper, 0, sizeof(o->helper));
+		memcpy(o->helper, v, n < sizeof(o->helper) ? n :
+		    sizeof(o->helper) - 1);
+		break;
+	case CT_A_LABELS:
+		o->nlabels = (uint8_t)(n / 4 < CT_LABEL_WORDS ? n / 4 :
+		    CT_LABEL_WORDS);
+		for (i = 0; i < o->nlabels; i++)
+			o->labels[i] = be32(v + 4 * i);
+		break;
+	case CT_A_SYNPROXY:
+		for (i = 0; i < 3; i++)
+			o->synproxy[i] = be32(v + 4 * i);
+		break;
+	case CT_A_ZONE: o->zone = be16(v); break;
+	}
+}
+
+/*
+ * Decode a data message of type CT_NEW/UPD/DEL into `o'.  Returns 0, or
+ * -1 for a malformed payload (the caller counts it).
+ */
+int
+wire_get_ct(const struct wire_msg *m, struct ctobj *o)
+{
+	const uint8_t *p = m->p + WIRE_HDR_LEN;
+	size_t left = m->len - WIRE_HDR_LEN;
+	const char *why;
+
+	memset(o, 0, sizeof(*o));
+	/* a trailing remainder of 4 bytes or less is ignored, as by 1.4.7 */
+	while (left > 4) {
+		size_t n = be16(p), step = (n + 3) & ~(size_t)3;
+		int id = be16(p + 2);
+
+		if (n < 4 || n > left || id >= CT_A_WIRE_MAX)
+			return -1;
+		if (attr_size[id] && n != 4u + attr_size[id])
+			return -1;
+		if (id == CT_A_HELPER_NAME && n > HELPER_NTA_MAX)
+			return -1;
+		if (id == CT_A_LABELS && n > LABELS_NTA_MAX)
+			return -1;
+		/* an empty or ragged label set is ignored, as by 1.4.7 */
+		if (id != CT_A_LABELS || (n > 4 && (n - 4) % 4 == 0)) {
+			get_attr(o, id, p + 4, n - 4);
+			o->attrs |= CT_BIT(id);
+		}
+		if (step > left)
+			step = left;
+		p += step;
+		left -= step;
+	}
+	return ctobj_valid(o, &why);
+}
+
+/* ---- sending -------------------------------------------------------------- */
+
+struct wbuf {
+	uint8_t		*p;
+	size_t		 cap, len;
+	int		 overflow;
+};
+
+static uint8_t *
+attr_begin(struct wbuf *b, int id, size_t n)
+{
+	size_t step = (4 + n + 3) & ~(size_t)3;
+	uint8_t *a;
+
+	if (b->len + step > b->cap) {
+		b->overflow = 1;
+		return NULL;
+	}
+	a = b->p + b->len;
+	memset(a, 0, step);
+	a[0] = (uint8_t)((4 + n) >> 8);
+	a[1] = (uint8_t)(4 + n);
+	a[2] = (uint8_t)(id >> 8);
+	a[3] = (uint8_t)id;
+	b->len += step;
+	return a + 4;
+}
+
+static void
+put_raw(struct wbuf *b, int id, const void *v, size_t n)
+{
+	uint8_t *a = attr_begin(b, id, n);
+
+	if (a)
+		memcpy(a, v, n);
+}
+
+static void
+put_u8(struct wbuf *b, int id, uint8_t v)
+{
+	put_raw(b, id, &v, 1);
+}
+
+static void
+put_be16s(struct wbuf *b, int id, const uint16_t *v, int count)
+{
+	uint8_t tmp[8];
+	int i;
+
+	for (i = 0; i < count; i++) {
+		tmp[2 * i] = (uint8_t)(v[i] >> 8);
+		tmp[2 * i + 1] = (uint8_t)v[i];
+	}
+	put_raw(b, id, tmp, 2 * (size_t)count);
+}
+
+/* x86 conntrackd's host order for SPAT/DPAT/ICMP_ID (6.1) */
+static void
+put_le16(struct wbuf *b, int id, uint16_t v)
+{
+	uint8_t tmp[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+
+	put_raw(b, id, tmp, 2);
+}
+
+static void
+put_be32s(struct wbuf *b, int id, const uint32_t *v, int count)
+{
+	uint8_t tmp[24];
+	int i;
+
+	for (i = 0; i < count; i++) {
+		tmp[4 * i] = (uint8_t)(v[i] >> 24);
+		tmp[4 * i + 1] = (uint8_t)(v[i] >> 16);
+		tmp[4 * i + 2] = (uint8_t)(v[i] >> 8);
+		tmp[4 * i + 3] = (uint8_t)v[i];
+	}
+	put_raw(b, id, tmp, 4 * (size_t)count);
+}
+
+static void
+put_addrs(struct wbuf *b, int id, int family, const union ct_addr *src,
+    const union ct_addr *dst)
+{
+	uint8_t tmp[32];
+	size_t n = family == AF_INET6 ? 16 : 4;
+
+	memcpy(tmp, src->v6, n);
+	memcpy(tmp + n, dst->v6, n);
+	put_raw(b, id, tmp, 2 * n);
+}
+
+#define HAS(bit) (o->attrs & CT_BIT(bit))
+
+/* Step 4 of 5.3: the protocol part. */
+static void
+put_proto(struct wbuf *b, const struct ctobj *o, const struct wire_opts *opt)
+{
+	uint16_t ports[2] = { o->orig.sport, o->orig.dport };
+
+	switch (o->l4proto) {
+	case IPPROTO_TCP: case IPPROTO_SCTP: case IPPROTO_DCCP:
+	case IPPROTO_UDP:
+		put_be16s(b, CT_A_PORT, ports, 2);
+		break;
+	case IPPROTO_ICMP: case IPPROTO_ICMPV6:
+		if (!HAS(CT_A_ICMP_TYPE))
+			return;
+		put_u8(b, CT_A_ICMP_TYPE, o->orig.icmp_type);
+		put_u8(b, CT_A_ICMP_CODE, o->orig.icmp_code);
+		put_le16(b, CT_A_ICMP_ID, o->orig.icmp_id);
+		return;
+	default:
+		return;		/* no ports for other protocols */
+	}
+	if (o->l4proto == IPPROTO_TCP && HAS(CT_A_TCP_STATE)) {
+		put_u8(b, CT_A_TCP_STATE, o->state);
+		if (opt->window_tracking) {
+			put_u8(b, CT_A_TCP_WSCALE_ORIG, o->wscale_orig);
+			put_u8(b, CT_A_TCP_WSCALE_REPL, o->wscale_repl);
+		}
+	} else if (o->l4proto == IPPROTO_SCTP && HAS(CT_A_SCTP_STATE)) {
+		put_u8(b, CT_A_SCTP_STATE, o->state);
+		put_be32s(b, CT_A_SCTP_VTAG_ORIG, &o->sctp_vtag_orig, 1);
+		put_be32s(b, CT_A_SCTP_VTAG_REPL, &o->sctp_vtag_repl, 1);
+	} else if (o->l4proto == IPPROTO_DCCP && HAS(CT_A_DCCP_STATE)) {
+		put_u8(b, CT_A_DCCP_STATE, o->state);
+		put_u8(b, CT_A_DCCP_ROLE, o->dccp_role);
+	}
+}
+
+/* Steps 7-13 of 5.3: master, NAT, and the optional extras. */
+static void
+put_extras(struct wbuf *b, const struct ctobj *o)
+{
+	if (HAS(CT_A_MASTER_IPV4) || HAS(CT_A_MASTER_IPV6)) {
+		uint16_t ports[2] = { o->master.sport, o->master.dport };
+
+		put_addrs(b, o->master_family == AF_INET6 ? CT_A_MASTER_IPV6 :
+		    CT_A_MASTER_IPV4, o->master_family, &o->master.src,
+		    &o->master.dst);
+		put_u8(b, CT_A_MASTER_L4PROTO, o->master_l4proto);
+		if (ctobj_has_ports(o->master_l4proto))
+			put_be16s(b, CT_A_MASTER_PORT, ports, 2);
+	}
+	if (HAS(CT_A_SNAT_IPV4)) put_raw(b, CT_A_SNAT_IPV4, &o->snat.v4, 4);
+	if (HAS(CT_A_DNAT_IPV4)) put_raw(b, CT_A_DNAT_IPV4, &o->dnat.v4, 4);
+	if (HAS(CT_A_SNAT_IPV6)) put_raw(b, CT_A_SNAT_IPV6, o->snat.v6, 16);
+	if (HAS(CT_A_DNAT_IPV6)) put_raw(b, CT_A_DNAT_IPV6, o->dnat.v6, 16);
+	if (HAS(CT_A_SPAT_PORT)) put_le16(b, CT_A_SPAT_PORT, o->spat);
+	if (HAS(CT_A_DPAT_PORT)) put_le16(b, CT_A_DPAT_PORT, o->dpat);
+	if (HAS(CT_A_NAT_SEQ_ADJ)) put_be32s(b, CT_A_NAT_SEQ_ADJ, o->seqadj, 6);
+	if (HAS(CT_A_HELPER_NAME))
+		put_raw(b, CT_A_HELPER_NAME, o->helper, strlen(o->helper) + 1);
+	if (HAS(CT_A_LABELS) && o->nlabels > 0)
+		put_be32s(b, CT_A_LABELS, o->labels, o->nlabels);
+	if (HAS(CT_A_SYNPROXY)) put_be32s(b, CT_A_SYNPROXY, o->synproxy, 3);
+	if (HAS(CT_A_ZONE)) put_be16s(b, CT_A_ZONE, &o->zone, 1);
+}
+
+static void
+put_header(uint8_t *p, uint8_t type, uint8_t flags, size_t len, uint32_t seq)
+{
+	p[0] = (uint8_t)(WIRE_VERSION << 4 | (type & 0x0f));
+	p[1] = flags;
+	p[2] = (uint8_t)(len >> 8);
+	p[3] = (uint8_t)len;
+	p[4] = (uint8_t)(seq >> 24);
+	p[5] = (uint8_t)(seq >> 16);
+	p[6] = (uint8_t)(seq >> 8);
+	p[7] = (uint8_t)seq;
+}
+
+/*
+ * Build one conntrack message; returns its length, or 0 if it does not fit
+ * in `cap' bytes.
+ */
+size_t
+wire_put_ct(uint8_t *buf, size_t cap, uint8_t type, uint8_t flags,
+    uint32_t seq, const struct ctobj *o, const struct wire_opts *opt)
+{
+	struct wbuf b = { buf, cap, WIRE_HDR_LEN, 0 };
+
+	if (cap < WIRE_HDR_LEN)
+		return 0;
+	put_addrs(&b, o->family == AF_INET6 ? CT_A_IPV6 : CT_A_IPV4,
+	    o->family, &o->orig.src, &o->orig.dst);
+	put_be32s(&b, CT_A_STATUS, &o->status, 1);	/* always, 0 if unknown */
+	put_u8(&b, CT_A_L4PROTO, o->l4proto);
+	put_proto(&b, o, opt);
+	if (HAS(CT_A_TIMEOUT) && !opt->omit_timeout)
+		put_be32s(&b, CT_A_TIMEOUT, &o->timeout, 1);
+	if (HAS(CT_A_MARK))
+		put_be32s(&b, CT_A_MARK, &o->mark, 1);
+	put_extras(&b, o);
+	if (b.overflow || b.len > UINT16_MAX)
+		return 0;
+	put_header(buf, type, flags, b.len, seq);
+	return b.len;
+}
+
+/* Build a control message: 16 bytes for ACK/NACK/RESYNC, else 8. */
+size_t
+wire_put_ctl(uint8_t *buf, size_t cap, uint8_t flags, uint32_t seq,
+    uint32_t from, uint32_t to)
+{
+	size_t len = flags & (WIRE_F_ACK | WIRE_F_NACK | WIRE_F_RESYNC) ?
+	    WIRE_CTL_LEN : WIRE_HDR_LEN;
+	uint32_t range[2] = { from, to };
+	int i;
+
+	if (cap < len)
+		return 0;
+	put_header(buf, WIRE_CTL, flags, len, seq);
+	for (i = 0; len == WIRE_CTL_LEN && i < 2; i++) {
+		buf[8 + 4 * i] = (uint8_t)(range[i] >> 24);
+		buf[9 + 4 * i] = (uint8_t)(range[i] >> 16);
+		buf[10 + 4 * i] = (uint8_t)(range[i] >> 8);
+		buf[11 + 4 * i] = (uint8_t)range[i];
+	}
+	return len;
+}
