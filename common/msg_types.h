@@ -24,6 +24,7 @@
 	X(MSG_TEST_SECCOMP,	"TEST_SECCOMP")	/* --enable-test-hooks */ \
 	/* conntrack objects, many per message */			\
 	X(MSG_CT_EVENTS,	"CT_EVENTS")				\
+	X(MSG_CT_DUMP_DONE,	"CT_DUMP_DONE")	/* u8 sweep */		\
 	/* control socket, ctsyncctl <-> supervisor */			\
 	X(MSG_CTL_REQUEST,	"CTL_REQUEST")				\
 	X(MSG_CTL_TEXT,		"CTL_TEXT")				\

@@ -327,6 +327,30 @@ msg_recv_ct_event_next(struct ct_events_reader *rd, struct ct_event *ev)
 	return 1;
 }
 
+/*
+ * CT_DUMP_DONE: the kernel table was dumped in full; with `sweep', cached
+ * entries the dump did not mention are gone from the kernel.
+ */
+void
+msg_send_ct_dump_done(struct chan *c, int sweep)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_CT_DUMP_DONE);
+	mb_u8(&mb, (uint8_t)(sweep != 0));
+	msg_end(&mb);
+}
+
+int
+msg_recv_ct_dump_done(const struct msg *m, int *sweep)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	*sweep = mr_u8(&r);
+	return mr_done(&r) && *sweep <= 1 ? 0 : -1;
+}
+
 void
 msg_send_ctl_request(struct chan *c, uint32_t req, uint32_t flags)
 {

@@ -97,6 +97,8 @@ int	msg_recv_test_seccomp(const struct msg *);
 void	msg_send_ct_events(struct chan *, const struct ct_event *, size_t n);
 int	msg_recv_ct_events(const struct msg *, struct ct_events_reader *);
 int	msg_recv_ct_event_next(struct ct_events_reader *, struct ct_event *);
+void	msg_send_ct_dump_done(struct chan *, int sweep);
+int	msg_recv_ct_dump_done(const struct msg *, int *sweep);
 void	msg_send_ctl_request(struct chan *, uint32_t req, uint32_t flags);
 int	msg_recv_ctl_request(const struct msg *, uint32_t *req,
 	    uint32_t *flags);

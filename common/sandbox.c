@@ -98,8 +98,9 @@ sandbox_load(const struct sc_rule *rules, size_t n)
 }
 
 /*
- * A worker keeps only its channel (fd 3): stdin, stdout and stderr are
- * closed too, so nothing can be written to a terminal or file by mistake.
+ * A worker keeps only its two channels (fds 3 and 4): stdin, stdout and
+ * stderr are closed too, so nothing can be written to a terminal or file
+ * by mistake.
  */
 void
 sandbox_keep_only_channel(void)
@@ -107,6 +108,6 @@ sandbox_keep_only_channel(void)
 	close(0);
 	close(1);
 	close(2);
-	if (close_range(CHANNEL_FD + 1, ~0U, 0) == -1)
+	if (close_range(PEER_FD + 1, ~0U, 0) == -1)
 		fatal("close_range");
 }

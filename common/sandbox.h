@@ -30,7 +30,9 @@ void	sandbox_report_trap(void);
 int	sandbox_trap_mode(void);
 void	sandbox_keep_only_channel(void);
 
-/* Every worker finds its channel to the supervisor on this fd. */
+/* Every worker finds its channel to the supervisor on fd 3, and its
+ * channel to the other worker on fd 4. */
 #define CHANNEL_FD	3
+#define PEER_FD		4
 
 #endif

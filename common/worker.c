@@ -90,6 +90,15 @@ worker_start(struct chan *c, const char *procname, int argc, char **argv,
 	sandbox_keep_only_channel();
 }
 
+/* The channel to the other worker, on PEER_FD. */
+void
+worker_peer_start(struct chan *c, const char *peer, uint64_t accept)
+{
+	if (fcntl(PEER_FD, F_SETFL, O_NONBLOCK) == -1)
+		fatal("peer channel");
+	chan_init(c, PEER_FD, peer, CHAN_MSG_MAX, accept, 0);
+}
+
 /* Message types only test builds accept. */
 uint64_t
 worker_test_types(void)

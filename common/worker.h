@@ -22,6 +22,7 @@ struct worker_args {
 void	worker_start(struct chan *, const char *procname, int argc,
 	    char **argv, struct worker_args *, uint64_t accept,
 	    uint64_t accept_fd);
+void	worker_peer_start(struct chan *, const char *peer, uint64_t accept);
 uint64_t worker_test_types(void);
 void	worker_test_seccomp(const struct msg *);
 void	worker_signals(sigset_t *waitmask);

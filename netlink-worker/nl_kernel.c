@@ -33,37 +33,15 @@ nl_kernel_open(struct nlw *w)
 		fatal("cannot bind ctnetlink socket");
 }
 
-/*
- * NetlinkBufferSize, as conntrackd applies it: only when set and not above
- * NetlinkBufferSizeMaxGrowth (when that is set); SO_RCVBUFFORCE needs the
- * CAP_NET_ADMIN we kept.
- */
-void
-nl_kernel_apply_config(struct nlw *w)
-{
-	int fd = mnl_socket_get_fd(w->query), size = (int)w->cfg.bufsize;
-
-	if (w->cfg.bufsize == 0)
-		return;
-	if (w->cfg.bufsize_max && w->cfg.bufsize > w->cfg.bufsize_max) {
-		log_notice("NetlinkBufferSize %u is above "
-		    "NetlinkBufferSizeMaxGrowth %u, keeping the system "
-		    "default", w->cfg.bufsize, w->cfg.bufsize_max);
-		return;
-	}
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size))
-	    == -1)
-		log_warn("cannot set the netlink buffer to %d bytes", size);
-}
-
+/* The event socket's receive buffer, as the kernel reports it. */
 uint32_t
 nl_kernel_bufsize(struct nlw *w)
 {
 	int size = 0;
 	socklen_t len = sizeof(size);
 
-	if (getsockopt(mnl_socket_get_fd(w->query), SOL_SOCKET, SO_RCVBUF,
-	    &size, &len) == -1)
+	if (w->events == NULL || getsockopt(mnl_socket_get_fd(w->events),
+	    SOL_SOCKET, SO_RCVBUF, &size, &len) == -1)
 		return 0;
 	return (uint32_t)size;
 }

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
+
 #include "log.h"
 #include "msgs.h"
 #include "nlworker.h"
@@ -31,6 +33,11 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		b.v[2] = entries;
 		b.v[3] = nl_kernel_bufsize(w);
 		msg_send_stats_block(&w->chan, &b);
+		break;
+	case REQ_ALL_RESYNC_MASTER: case REQ_CT_RESYNC_MASTER:
+		/* -R: the kernel table into the internal cache, no removal */
+		log_info("resync with master conntrack table");
+		nl_dump(w, 0);
 		break;
 	case REQ_STATS_RUNTIME:
 		stats_block_init(&b, SB_NETLINK, NULL);
@@ -62,7 +69,10 @@ handle(struct nlw *w, const struct msg *m)
 	case MSG_CFG_DONE:
 		if (w->configured || msg_recv_cfg_done(m) == -1)
 			fatalx("malformed or repeated CFG_DONE");
-		nl_kernel_apply_config(w);
+		/* subscribe first, then dump: nothing falls in between */
+		nl_events_open(w);
+		if (nl_dump(w, 0) == -1)
+			w->resync_pending = 1;
 		w->configured = 1;
 		msg_send_ready(&w->chan);
 		log_debug("ready, netlink buffer %u bytes", nl_kernel_bufsize(w));
@@ -82,33 +92,64 @@ handle(struct nlw *w, const struct msg *m)
 }
 
 static void
-loop(struct nlw *w, const sigset_t *waitmask)
+read_channel(struct nlw *w)
 {
 	struct msg m;
 	const char *why;
 	int n;
 
-	while (!worker_should_stop()) {
-		struct pollfd pfd = { .fd = w->chan.fd, .events = POLLIN |
-		    (chan_pending(&w->chan) ? POLLOUT : 0) };
+	if (chan_read(&w->chan) == 0)
+		exit(0);	/* the supervisor is gone */
+	while ((n = chan_get(&w->chan, &m, &why)) == 1)
+		handle(w, &m);
+	if (n == -1)
+		fatalx("from the supervisor: %s", why);
+}
 
-		if (ppoll(&pfd, 1, NULL, waitmask) == -1) {
+/* The sync worker sends nothing yet; its channel closing ends us too. */
+static void
+read_peer(struct nlw *w)
+{
+	struct msg m;
+	const char *why;
+
+	if (chan_read(&w->peer) == 0)
+		exit(0);
+	if (chan_get(&w->peer, &m, &why) != 0)
+		fatalx("from the sync worker: %s", why);
+}
+
+static void
+loop(struct nlw *w, const sigset_t *waitmask)
+{
+	while (!worker_should_stop()) {
+		struct pollfd pfd[3] = {
+			{ w->chan.fd, POLLIN, 0 },
+			{ w->peer.fd, POLLIN, 0 },
+			{ w->events ? mnl_socket_get_fd(w->events) : -1,
+			    POLLIN, 0 },
+		};
+
+		if (chan_pending(&w->chan))
+			pfd[0].events |= POLLOUT;
+		if (chan_pending(&w->peer))
+			pfd[1].events |= POLLOUT;
+		if (ppoll(pfd, 3, NULL, waitmask) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("ppoll");
 		}
-		if (pfd.revents & POLLOUT && chan_flush(&w->chan) == -1)
-			fatalx("supervisor gone");
-		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		if (chan_read(&w->chan) == 0)
-			exit(0);	/* the supervisor is gone */
-		while ((n = chan_get(&w->chan, &m, &why)) == 1)
-			handle(w, &m);
-		if (n == -1)
-			fatalx("from the supervisor: %s", why);
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
+			read_channel(w);
+		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
+			read_peer(w);
+		if (pfd[2].revents & POLLIN)
+			nl_events_read(w);
+		if (w->resync_pending && nl_dump(w, 1) == 0)
+			w->resync_pending = 0;
 		sandbox_report_trap();
-		chan_flush(&w->chan);
+		if (chan_flush(&w->chan) == -1 || chan_flush(&w->peer) == -1)
+			fatalx("a channel closed");
 	}
 }
 
@@ -124,6 +165,7 @@ main(int argc, char **argv)
 		return 1;
 	worker_start(&w->chan, "netlink worker", argc, argv, &w->args, accept,
 	    0);
+	worker_peer_start(&w->peer, "sync worker", 0);
 
 	nl_drop_privileges(&w->args);
 	worker_signals(&waitmask);

@@ -9,7 +9,11 @@
 
 #include "conf.h"
 #include "msg.h"
+#include "msgs.h"
 #include "worker.h"
+
+#define NL_BATCH_MAX	256	/* events per CT_EVENTS message, at most */
+
 
 struct nl_counters {
 	uint64_t	 events_received, events_filtered, events_unknown;
@@ -19,12 +23,19 @@ struct nl_counters {
 
 /* The netlink worker's one context. */
 struct nlw {
-	struct chan	 chan;
+	struct chan	 chan;		/* to the supervisor */
+	struct chan	 peer;		/* to the sync worker */
 	struct worker_args args;
 	struct conf_netlink cfg;
 	int		 configured;
 	struct mnl_socket *query;	/* requests to the kernel */
+	struct mnl_socket *events;	/* conntrack events */
+	uint32_t	 evbuf, evbuf_max;	/* event socket buffer */
 	uint32_t	 seq;
+	int		 overrun_logged;
+	int		 resync_pending;	/* dump after an overrun */
+	struct ct_event	 batch[NL_BATCH_MAX];
+	size_t		 nbatch;
 	struct nl_counters cnt;
 };
 
@@ -34,8 +45,12 @@ void	nl_sandbox(void);
 
 /* nl_kernel.c */
 void	nl_kernel_open(struct nlw *);
-void	nl_kernel_apply_config(struct nlw *);
 int	nl_kernel_count(struct nlw *, uint64_t *entries);
 uint32_t nl_kernel_bufsize(struct nlw *);
+
+/* nl_events.c */
+void	nl_events_open(struct nlw *);
+void	nl_events_read(struct nlw *);
+int	nl_dump(struct nlw *, int sweep);
 
 #endif

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <libgen.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -231,6 +232,12 @@ plan(struct sup *s, struct ctl_op *op)
 		    STEP_ASK_SYNC } },
 		/* no expectation is replicated yet: nothing, as with it off */
 		{ REQ_EXP_STATS, { STEP_END } },
+		{ REQ_CT_DUMP_INTERNAL, { STEP_ASK_SYNC } },
+		{ REQ_CT_DUMP_INT_XML, { STEP_ASK_SYNC } },
+		{ REQ_CT_FLUSH_INT_CACHE, { STEP_ASK_SYNC } },
+		{ REQ_ALL_FLUSH_CACHE, { STEP_ASK_SYNC } },
+		{ REQ_CT_RESYNC_MASTER, { STEP_ASK_NETLINK } },
+		{ REQ_ALL_RESYNC_MASTER, { STEP_ASK_NETLINK } },
 	};
 	size_t i;
 
@@ -436,6 +443,18 @@ control_worker_msg(struct sup *s, struct worker *w, const struct msg *m)
 	if (w->nwaiting == 0)
 		fatalx("%s sent %s unasked", w->name, msg_type_name(m->type));
 	op = w->waiting[0];
+	if (m->type == MSG_CTL_TEXT) {
+		char *text = malloc(CTL_MSG_MAX);
+
+		if (text == NULL)
+			fatal("malloc");
+		if (msg_recv_ctl_text(m, text, CTL_MSG_MAX - 64) == -1)
+			fatalx("malformed CTL_TEXT from %s", w->name);
+		if (!op->client_gone)
+			msg_send_ctl_text(&op->chan, text);
+		free(text);
+		return;
+	}
 	if (m->type == MSG_STATS_BLOCK) {
 		if (msg_recv_stats_block(m, &b) == -1)
 			fatalx("malformed STATS_BLOCK from %s", w->name);

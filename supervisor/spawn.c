@@ -30,7 +30,7 @@ reset_signals(void)
 }
 
 pid_t
-spawn_worker(struct sup *s, struct worker *w, int chanfd)
+spawn_worker(struct sup *s, struct worker *w, int chanfd, int peerfd)
 {
 	char path[PATH_MAX], uid[16], gid[16];
 	char *argv[10];
@@ -56,8 +56,11 @@ spawn_worker(struct sup *s, struct worker *w, int chanfd)
 		fatal("fork");
 	case 0:
 		reset_signals();
-		/* dup2 clears close-on-exec: the channel is all it inherits */
-		if (dup2(chanfd, CHANNEL_FD) == -1)
+		/* dup2 clears close-on-exec: the channels are all it inherits */
+		if (peerfd == CHANNEL_FD && (peerfd = dup(peerfd)) == -1)
+			_exit(126);
+		if (dup2(chanfd, CHANNEL_FD) == -1 ||
+		    dup2(peerfd, PEER_FD) == -1)
 			_exit(126);
 		execv(path, argv);
 		fprintf(stderr, "ctsyncd: cannot execute %s: %s\n", path,

@@ -183,7 +183,7 @@ set_scheduler(const struct conf *c)
 }
 
 static void
-start_worker(struct sup *s, enum worker_kind k)
+start_worker(struct sup *s, enum worker_kind k, int peerfd)
 {
 	static const char *const names[] = { "netlink worker", "sync worker" };
 	static const char *const bins[] = { "ctsyncd-netlink", "ctsyncd-sync" };
@@ -194,13 +194,13 @@ start_worker(struct sup *s, enum worker_kind k)
 	w->binary = bins[k];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
 		fatal("socketpair");
-	w->pid = spawn_worker(s, w, sv[1]);
+	w->pid = spawn_worker(s, w, sv[1], peerfd);
 	close(sv[1]);
 	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) == -1)
 		fatal("fcntl");
 	chan_init(&w->chan, sv[0], w->name, CHAN_MSG_MAX, MSG_BIT(MSG_LOG) |
 	    MSG_BIT(MSG_READY) | MSG_BIT(MSG_STATS_BLOCK) |
-	    MSG_BIT(MSG_STATS_END), 0);
+	    MSG_BIT(MSG_STATS_END) | MSG_BIT(MSG_CTL_TEXT), 0);
 }
 
 /* Each worker's part of the configuration, CFG_* ... CFG_DONE. */
@@ -528,7 +528,7 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 {
 	struct sup *s;
 	sigset_t waitmask;
-	int readyfd = -1, i;
+	int readyfd = -1, i, peer[2];
 	const char *dir = getenv("CTSYNCD_LIBEXECDIR");
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
@@ -557,8 +557,13 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 	s->kmsg_fd = sigsys_open();
 	set_scheduler(conf);
 	signals_setup(&waitmask);
-	start_worker(s, W_NETLINK);
-	start_worker(s, W_SYNC);
+	/* the workers' own channel: conntrack objects need no middleman */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, peer) == -1)
+		fatal("socketpair");
+	start_worker(s, W_NETLINK, peer[0]);
+	start_worker(s, W_SYNC, peer[1]);
+	close(peer[0]);
+	close(peer[1]);
 	send_config(s);
 	if (wait_workers_ready(s, &waitmask) == -1)
 		fatalx("ctsyncd cannot start, please review your "

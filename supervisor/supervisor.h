@@ -94,7 +94,7 @@ int	 lock_acquire(const char *path);
 void	 lock_release(int fd, const char *path);
 
 /* spawn.c */
-pid_t	 spawn_worker(struct sup *, struct worker *, int chanfd);
+pid_t	 spawn_worker(struct sup *, struct worker *, int chanfd, int peerfd);
 void	 describe_exit(int status, char *buf, size_t len);
 
 /* control.c */

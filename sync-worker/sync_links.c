@@ -113,37 +113,40 @@ link_block(struct syncw *w, int i, enum stats_kind kind)
 }
 
 static void
-cache_block(struct syncw *w, const char *name, const struct cache_counters *c)
+cache_block(struct syncw *w, const char *name, const struct cache *c)
 {
 	struct stats_block b;
 
 	stats_block_init(&b, SB_CACHE, name);
-	b.v[0] = c->active;
-	b.v[1] = c->created;
-	b.v[2] = c->create_failed;
-	b.v[3] = c->updated;
-	b.v[4] = c->update_failed;
-	b.v[5] = c->destroyed;
-	b.v[6] = c->destroy_failed;
+	b.v[0] = c->count;
+	b.v[1] = c->st.created;
+	b.v[2] = c->st.create_nomem + c->st.create_nospace;
+	b.v[3] = c->st.updated;
+	b.v[4] = c->st.update_notfound;
+	b.v[5] = c->st.destroyed;
+	b.v[6] = c->st.destroy_notfound;
 	msg_send_stats_block(&w->chan, &b);
 }
 
 static void
-cache_ext_block(struct syncw *w, const char *name,
-    const struct cache_counters *c)
+cache_ext_block(struct syncw *w, const char *name, const struct cache *c)
 {
 	struct stats_block b;
 
 	stats_block_init(&b, SB_CACHE_EXT, name);
-	b.v[0] = c->active;
-	b.v[1] = c->active;
-	b.v[2] = c->active;
-	b.v[3] = c->created;
-	b.v[4] = c->create_failed;
-	b.v[7] = c->updated;
-	b.v[8] = c->update_failed;
-	b.v[10] = c->destroyed;
-	b.v[11] = c->destroy_failed;
+	b.v[0] = c->count;
+	b.v[1] = c->count;
+	b.v[2] = c->count;
+	b.v[3] = c->st.created;
+	b.v[4] = c->st.create_nomem + c->st.create_nospace;
+	b.v[5] = c->st.create_nomem;
+	b.v[6] = c->st.create_nospace;
+	b.v[7] = c->st.updated;
+	b.v[8] = c->st.update_notfound;
+	b.v[9] = c->st.update_notfound;
+	b.v[10] = c->st.destroyed;
+	b.v[11] = c->st.destroy_notfound;
+	b.v[12] = c->st.destroy_notfound;
 	msg_send_stats_block(&w->chan, &b);
 }
 

@@ -18,6 +18,78 @@
 #include "sandbox.h"
 #include "syncworker.h"
 
+/* A request from the supervisor: statistics, dumps, flushes. */
+static void
+answer(struct syncw *w, uint32_t req)
+{
+	switch (req) {
+	case REQ_CT_DUMP_INTERNAL: case REQ_CT_DUMP_INT_XML:
+		sync_dump_cache(w, &w->internal, req == REQ_CT_DUMP_INT_XML);
+		break;
+	case REQ_CT_FLUSH_INT_CACHE:
+		log_info("flushing internal cache");
+		cache_flush(&w->internal);
+		break;
+	case REQ_ALL_FLUSH_CACHE:
+		log_info("flushing caches");
+		cache_flush(&w->internal);
+		cache_flush(&w->external);
+		break;
+	default:
+		links_stats(w, req);
+	}
+}
+
+/* What the kernel side saw, applied to the internal cache. */
+static void
+apply_event(struct syncw *w, const struct ct_event *ev)
+{
+	const char *why;
+
+	if (ctobj_valid(&ev->obj, &why) == -1) {
+		/* a kernel surprise, not an attack: count, tell once */
+		if (w->rejected++ == 0)
+			log_warnx("conntrack entry from the kernel side "
+			    "refused: %s", why);
+		return;
+	}
+	if (ev->kind == CTE_DESTROY)
+		cache_delete(&w->internal, &ev->obj);
+	else
+		cache_upsert(&w->internal, &ev->obj, time(NULL));
+}
+
+static void
+handle_peer(struct syncw *w, const struct msg *m)
+{
+	struct ct_events_reader rd;
+	struct ct_event ev;
+	int r, sweep;
+	uint32_t gone;
+
+	switch (m->type) {
+	case MSG_CT_EVENTS:
+		if (!w->configured || msg_recv_ct_events(m, &rd) == -1)
+			fatalx("malformed or early CT_EVENTS");
+		while ((r = msg_recv_ct_event_next(&rd, &ev)) == 1)
+			apply_event(w, &ev);
+		if (r == -1)
+			fatalx("malformed CT_EVENTS from the netlink worker");
+		break;
+	case MSG_CT_DUMP_DONE:
+		if (!w->configured || msg_recv_ct_dump_done(m, &sweep) == -1)
+			fatalx("malformed or early CT_DUMP_DONE");
+		gone = cache_next_generation(&w->internal, sweep);
+		if (gone)
+			log_info("resync: %u entries gone from the kernel "
+			    "table removed", gone);
+		break;
+	default:
+		fatalx("unexpected %s from the netlink worker",
+		    msg_type_name(m->type));
+	}
+}
+
 static void
 handle(struct syncw *w, const struct msg *m)
 {
@@ -40,6 +112,10 @@ handle(struct syncw *w, const struct msg *m)
 		if (w->configured || !w->got_sync_cfg ||
 		    msg_recv_cfg_done(m) == -1)
 			fatalx("malformed or early CFG_DONE");
+		cache_init(&w->internal, "internal", w->cfg.hashsize,
+		    w->cfg.hashlimit);
+		cache_init(&w->external, "external", w->cfg.hashsize,
+		    w->cfg.hashlimit);
 		links_done(w);
 		w->configured = 1;
 		msg_send_ready(&w->chan);
@@ -47,7 +123,7 @@ handle(struct syncw *w, const struct msg *m)
 	case MSG_STATS_REQ:
 		if (!w->configured || msg_recv_stats_req(m, &id, &req) == -1)
 			fatalx("malformed or early STATS_REQ");
-		links_stats(w, req);
+		answer(w, req);
 		msg_send_stats_end(&w->chan, id);
 		break;
 	case MSG_TEST_SECCOMP:		/* accepted in test builds only */
@@ -79,16 +155,34 @@ read_channel(struct syncw *w)
 }
 
 static void
+read_peer(struct syncw *w)
+{
+	struct msg m;
+	const char *why;
+	int n;
+
+	if (chan_read(&w->peer) == 0)
+		exit(0);	/* the netlink worker is gone */
+	while ((n = chan_get(&w->peer, &m, &why)) == 1)
+		handle_peer(w, &m);
+	if (n == -1)
+		fatalx("from the netlink worker: %s", why);
+}
+
+static void
 loop(struct syncw *w, const sigset_t *waitmask)
 {
-	struct pollfd pfd[1 + CONF_MAX_LINKS];
-	int idx[1 + CONF_MAX_LINKS];
+	struct pollfd pfd[2 + CONF_MAX_LINKS];
+	int idx[2 + CONF_MAX_LINKS];
 	int i, n;
 
 	while (!worker_should_stop()) {
 		pfd[0].fd = w->chan.fd;
 		pfd[0].events = POLLIN | (chan_pending(&w->chan) ? POLLOUT : 0);
-		n = 1;
+		/* kernel events wait until the configuration is complete */
+		pfd[1].fd = w->configured ? w->peer.fd : -1;
+		pfd[1].events = POLLIN;
+		n = 2;
 		for (i = 0; i < CONF_MAX_LINKS && w->configured; i++) {
 			if (!w->links[i].present)
 				continue;
@@ -105,7 +199,9 @@ loop(struct syncw *w, const sigset_t *waitmask)
 			fatalx("supervisor gone");
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
 			read_channel(w);
-		for (i = 1; i < n; i++)
+		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
+			read_peer(w);
+		for (i = 2; i < n; i++)
 			if (pfd[i].revents & POLLIN)
 				links_receive(w, idx[i]);
 		sandbox_report_trap();
@@ -125,6 +221,8 @@ main(int argc, char **argv)
 		return 1;
 	worker_start(&w->chan, "sync worker", argc, argv, &w->args, accept,
 	    MSG_BIT(MSG_CFG_LINK));
+	worker_peer_start(&w->peer, "netlink worker", MSG_BIT(MSG_CT_EVENTS) |
+	    MSG_BIT(MSG_CT_DUMP_DONE));
 
 	sync_drop_privileges(&w->args);
 	worker_signals(&waitmask);

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "cache.h"
 #include "conf.h"
 #include "msg.h"
 #include "msgs.h"
@@ -26,20 +27,18 @@ struct sync_link {
 	struct link_counters cnt;
 };
 
-struct cache_counters {
-	uint64_t	 active, created, create_failed, updated;
-	uint64_t	 update_failed, destroyed, destroy_failed;
-};
-
 /* The sync worker's one context. */
 struct syncw {
-	struct chan	 chan;
+	struct chan	 chan;		/* to the supervisor */
+	struct chan	 peer;		/* from the netlink worker */
 	struct worker_args args;
 	struct conf_sync cfg;
 	int		 got_sync_cfg, configured;
 	struct sync_link links[CONF_MAX_LINKS];
 	int		 active_link;		/* index, -1: none */
-	struct cache_counters internal, external;
+	struct cache	 internal;	/* this node's kernel table */
+	struct cache	 external;	/* the peers' states */
+	uint64_t	 rejected;	/* invalid objects from the kernel side */
 	uint64_t	 traffic_bytes, traffic_packets;
 	uint64_t	 malformed, lost;
 	uint64_t	 unparsed;		/* datagrams dropped, protocol not built */
@@ -48,6 +47,9 @@ struct syncw {
 /* sync_sandbox.c */
 void	sync_drop_privileges(const struct worker_args *);
 void	sync_sandbox(void);
+
+/* sync_dump.c */
+void	sync_dump_cache(struct syncw *, struct cache *, int xml);
 
 /* sync_links.c */
 void	links_add(struct syncw *, const struct cfg_link_fd *, int fd);

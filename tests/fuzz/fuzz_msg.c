@@ -37,6 +37,7 @@ decode(const struct msg *m)
 	case MSG_CTL_REQUEST: msg_recv_ctl_request(m, &a, &c); break;
 	case MSG_CTL_TEXT: msg_recv_ctl_text(m, text, sizeof(text)); break;
 	case MSG_CTL_DONE: msg_recv_ctl_done(m, &a, text, sizeof(text)); break;
+	case MSG_CT_DUMP_DONE: msg_recv_ct_dump_done(m, &level); break;
 	case MSG_CT_EVENTS: {
 		struct ct_events_reader rd;
 		struct ct_event ev;

@@ -32,8 +32,13 @@ check "netlink worker: NoNewPrivs" test "$(status_field "$NLW" NoNewPrivs)" = 1
 check "netlink worker: seccomp filter" test "$(status_field "$NLW" Seccomp)" = 2
 check "netlink worker: only sockets open (netlink + channel)" \
 	sh -c "ls -l /proc/$NLW/fd | tail -n +2 | grep -v 'socket:' | grep -q . && exit 1 || exit 0"
-check "netlink worker: exactly two fds (ctnetlink socket, channel)" \
-	test "$(ls /proc/$NLW/fd | wc -l)" = 2
+check "netlink worker: exactly four fds (two channels, two ctnetlink sockets)" \
+	test "$(ls /proc/$NLW/fd | wc -l)" = 4
+check "netlink worker: its two ctnetlink sockets are netlink sockets" \
+	test "$(ls -l /proc/$NLW/fd | grep -c socket:)" = 4 -a \
+	"$(awk 'NR > 1 && $2 == 12' /proc/$NLW/net/netlink | wc -l)" -ge 2
+check "sync worker: two channels and one receiving and one sending link socket" \
+	test "$(ls /proc/$SYW/fd | wc -l)" = 4
 
 check "sync worker: real, effective, saved and fs uid all non-zero" ids_nonzero "$SYW" Uid
 check "sync worker: real, effective, saved and fs gid all non-zero" ids_nonzero "$SYW" Gid

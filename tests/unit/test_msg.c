@@ -304,6 +304,7 @@ decode(const struct msg *m)
 	case MSG_CTL_TEXT: return msg_recv_ctl_text(m, text, sizeof(text));
 	case MSG_CTL_DONE: return msg_recv_ctl_done(m, &a, text,
 	    sizeof(text));
+	case MSG_CT_DUMP_DONE: return msg_recv_ct_dump_done(m, &level);
 	case MSG_CT_EVENTS: {
 		struct ct_events_reader rd;
 		struct ct_event ev;
@@ -356,6 +357,7 @@ send_one_of_each(struct chan *c, int pipefd)
 		strcpy(ev.obj.helper, "ftp");
 		msg_send_ct_events(c, &ev, 1);
 	}
+	msg_send_ct_dump_done(c, 1);
 }
 
 static void

@@ -1,0 +1,77 @@
+/*
+ * `-i' and `-e': a cache printed line by line exactly as conntrackd 1.4.7
+ * prints it: libnetfilter_conntrack's text (or XML) for the object without
+ * its timeout, then, in text, conntrackd's ` [active since Ns]'.  Lines go
+ * to the supervisor in CTL_TEXT chunks.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ct_nfct.h"
+#include "log.h"
+#include "syncworker.h"
+
+#define DUMP_LINE_MAX	1024	/* conntrackd's own line buffer */
+#define DUMP_CHUNK	8192	/* text per CTL_TEXT message */
+
+struct dump_ctx {
+	struct syncw	*w;
+	int		 xml;
+	time_t		 now;
+	size_t		 len;
+	char		 buf[DUMP_CHUNK + DUMP_LINE_MAX + 64];
+};
+
+static void
+dump_flush(struct dump_ctx *d)
+{
+	if (d->len == 0)
+		return;
+	d->buf[d->len] = '\0';
+	msg_send_ctl_text(&d->w->chan, d->buf);
+	d->len = 0;
+}
+
+static int
+dump_one(struct cache_obj *co, void *arg)
+{
+	struct dump_ctx *d = arg;
+	struct nf_conntrack *ct = nfct_new();
+	char *line = d->buf + d->len;
+	int n;
+
+	if (ct == NULL)
+		fatal("nfct_new");
+	ctobj_to_nfct(&co->obj, ct);
+	n = nfct_snprintf(line, DUMP_LINE_MAX, ct, NFCT_T_UNKNOWN,
+	    d->xml ? NFCT_O_XML : NFCT_O_DEFAULT, 0);
+	nfct_destroy(ct);
+	if (n < 0)
+		return 0;
+	if (n >= DUMP_LINE_MAX)
+		n = DUMP_LINE_MAX - 1;
+	if (!d->xml)
+		n += snprintf(line + n, 64, " [active since %lds]",
+		    (long)(d->now - co->since));
+	line[n++] = '\n';
+	d->len += (size_t)n;
+	if (d->len >= DUMP_CHUNK)
+		dump_flush(d);
+	return 0;
+}
+
+void
+sync_dump_cache(struct syncw *w, struct cache *c, int xml)
+{
+	static struct dump_ctx d;	/* too big for the stack */
+
+	d.w = w;
+	d.xml = xml;
+	d.now = time(NULL);
+	d.len = 0;
+	cache_walk(c, dump_one, &d);
+	dump_flush(&d);
+}
