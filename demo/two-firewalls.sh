@@ -116,6 +116,18 @@ run $N1 setpriv --reuid=65534 --regid=65534 --clear-groups \
     "$ctsyncctl" -C "$work/fw1.conf" stats || echo "(refused, as expected)"
 say "a second instance is refused"
 run $N1 "$ctsyncd" -C "$work/fw1.conf" -d || echo "(refused, as expected)"
+say "a connection state created in fw1's kernel..."
+run ip netns exec "$prefix-fw1" conntrack -I -p tcp -s 192.168.1.10 \
+    -d 192.168.2.20 --sport 1234 --dport 80 --state ESTABLISHED -t 120 \
+    -u ASSURED -m 42
+sleep 1
+say "...is in fw1's internal cache (ctsyncd -i)..."
+run $N1 "$ctsyncd" -C "$work/fw1.conf" -i
+say "...and, over the dedicated link, in fw2's external cache (ctsyncd -e)"
+run ip netns exec "$prefix-fw2" "$ctsyncd" -C "$work/fw2.conf" -e
+say "the link carried it, and the acknowledgements (ctsyncd -s link on fw2)"
+run ip netns exec "$prefix-fw2" "$ctsyncd" -C "$work/fw2.conf" -s link
+
 say "what the daemon logged"
 sed 's/^/  /' "$work/fw1/ctsyncd.log"
 say "stop both (ctsyncd -k returns once everything is stopped)"
@@ -124,5 +136,5 @@ for i in 1 2; do
 done
 ls "$work/fw1"
 echo
-echo "State replication between the two firewalls is the next milestone:"
-echo "today the link is opened and counted, but no state crosses it yet."
+echo "Next milestone: committing the external cache to the kernel (-c) on"
+echo "failover, so that connections survive the move of the virtual IPs."

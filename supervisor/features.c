@@ -14,11 +14,9 @@
 /* Clauses accepted but without effect in this version. */
 static const int unsupported[] = {
 	KW_NETLINKOVERRUNRESYNC, KW_NETLINKEVENTSRELIABLE, KW_POLLSECS,
-	KW_FILTER, KW_MODE, KW_RESENDQUEUESIZE,
-	KW_ACKWINDOWSIZE, KW_COMMITTIMEOUT, KW_PURGETIMEOUT, KW_REFRESHTIME,
+	KW_FILTER, KW_COMMITTIMEOUT, KW_PURGETIMEOUT, KW_REFRESHTIME,
 	KW_CACHETIMEOUT, KW_DISABLEINTERNALCACHE, KW_DISABLEEXTERNALCACHE,
-	KW_STARTUPRESYNC, KW_MULTICAST, KW_TCP, KW_DEFAULT, KW_OPTIONS,
-	KW_TCPWINDOWTRACKING, KW_EXPECTATIONSYNC, KW_HELPER,
+	KW_MULTICAST, KW_TCP, KW_DEFAULT, KW_EXPECTATIONSYNC, KW_HELPER,
 };
 
 void
@@ -35,10 +33,13 @@ features_warn_unsupported(const struct conf *c)
 		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s (line %d)",
 		    n ? ", " : "", conf_keyword_name(kw), line);
 	}
+	if (c->has_sync && c->sync.mode != MODE_FTFW)
+		log_warnx("%s: Mode %s is not supported yet: states are not "
+		    "replicated (FT-FW is)", c->file,
+		    conf_mode_name(c->sync.mode));
 	if (c->has_sync)
-		log_warnx("%s: state replication (Sync) is not supported yet: "
-		    "the dedicated link is opened but no state is sent or "
-		    "received", c->file);
+		log_warnx("%s: commit (-c), kernel flush (-F) and purge (-t) "
+		    "are not supported yet", c->file);
 	if (c->has_stats)
 		log_warnx("%s: statistics mode (Stats) is not supported yet",
 		    c->file);

@@ -6,6 +6,7 @@
 
 #include <sys/socket.h>
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,8 @@ cache_upsert(struct cache *c, const struct ctobj *o, time_t now)
 	if (co != NULL) {
 		co->obj = *o;
 		co->gen = c->gen;
+		co->updated = !co->dead;
+		co->dead = 0;
 		c->st.updated++;
 		return co;
 	}
@@ -118,7 +121,7 @@ cache_upsert(struct cache *c, const struct ctobj *o, time_t now)
 		c->st.create_nomem++;
 		return NULL;
 	}
-	co->next = NULL;
+	memset(co, 0, offsetof(struct cache_obj, obj));
 	co->hash = h;
 	co->since = now;
 	co->obj = *o;
@@ -145,6 +148,21 @@ cache_delete(struct cache *c, const struct ctobj *o)
 	c->count--;
 	c->st.destroyed++;
 	return 0;
+}
+
+/* Unlink and free an object known to be in the cache (not counted). */
+void
+cache_remove(struct cache *c, struct cache_obj *co)
+{
+	struct cache_obj **pp = &c->buckets[co->hash % c->nbuckets];
+
+	while (*pp && *pp != co)
+		pp = &(*pp)->next;
+	if (*pp == NULL)
+		fatalx("cache %s: object not in its bucket", c->name);
+	*pp = co->next;
+	free(co);
+	c->count--;
 }
 
 void
@@ -179,7 +197,8 @@ cache_free(struct cache *c)
  * `sweep', such objects are dropped; the count is returned.
  */
 uint32_t
-cache_next_generation(struct cache *c, int sweep)
+cache_next_generation(struct cache *c, int sweep,
+    int (*gone)(struct cache_obj *, void *), void *arg)
 {
 	uint32_t i, n = 0;
 
@@ -189,7 +208,13 @@ cache_next_generation(struct cache *c, int sweep)
 		while (*pp) {
 			struct cache_obj *co = *pp;
 
-			if (co->gen == c->gen) {
+			if (co->gen == c->gen || co->dead) {
+				pp = &co->next;
+				continue;
+			}
+			n++;
+			/* `gone' may keep it, to announce its end first */
+			if (gone && gone(co, arg)) {
 				pp = &co->next;
 				continue;
 			}
@@ -197,7 +222,6 @@ cache_next_generation(struct cache *c, int sweep)
 			free(co);
 			c->count--;
 			c->st.destroyed++;
-			n++;
 		}
 	}
 	c->gen++;

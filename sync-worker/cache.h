@@ -14,9 +14,13 @@
 
 struct cache_obj {
 	struct cache_obj *next;		/* bucket chain */
+	struct cache_obj *txnext;	/* transmit list, when queued */
 	uint32_t	 hash;
 	time_t		 since;		/* when it entered the cache */
 	uint32_t	 gen;		/* generation that last touched it */
+	uint8_t		 queued;	/* on the transmit list */
+	uint8_t		 updated;	/* changed since it was created */
+	uint8_t		 dead;		/* destroyed; freed once its DEL is built */
 	struct ctobj	 obj;
 };
 
@@ -43,8 +47,10 @@ struct cache_obj *cache_find(struct cache *, const struct ctobj *);
 struct cache_obj *cache_upsert(struct cache *, const struct ctobj *,
 	    time_t now);
 int	 cache_delete(struct cache *, const struct ctobj *);
+void	 cache_remove(struct cache *, struct cache_obj *);
 void	 cache_flush(struct cache *);
-uint32_t cache_next_generation(struct cache *, int sweep);
+uint32_t cache_next_generation(struct cache *, int sweep,
+	    int (*gone)(struct cache_obj *, void *), void *arg);
 
 /* Visit every object; stop early if `fn' returns non-zero. */
 void	 cache_walk(struct cache *, int (*fn)(struct cache_obj *, void *),

@@ -45,6 +45,10 @@ dump_one(struct cache_obj *co, void *arg)
 
 	if (ct == NULL)
 		fatal("nfct_new");
+	if (co->dead) {		/* destroyed, its DEL not yet sent */
+		nfct_destroy(ct);
+		return 0;
+	}
 	ctobj_to_nfct(&co->obj, ct);
 	n = nfct_snprintf(line, DUMP_LINE_MAX, ct, NFCT_T_UNKNOWN,
 	    d->xml ? NFCT_O_XML : NFCT_O_DEFAULT, 0);

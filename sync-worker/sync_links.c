@@ -1,8 +1,7 @@
 /*
- * The dedicated links, as handed over by the supervisor, and their
- * statistics.  The sync protocols (FT-FW, NOTRACK, ALARM) arrive with
- * state replication; until then a received datagram is counted and
- * dropped without being parsed.
+ * The dedicated links, as handed over by the supervisor: packing
+ * messages into datagrams under the MTU, reading datagrams into messages
+ * for the sync mode, and the links' statistics.
  */
 #include "config.h"
 
@@ -38,6 +37,21 @@ links_add(struct syncw *w, const struct cfg_link_fd *l, int fd)
 	*slot = fd;
 }
 
+/* The interface's MTU, read once at start as conntrackd does. */
+static uint32_t
+link_mtu(const struct sync_link *l)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, l->ifname, sizeof(ifr.ifr_name) - 1);
+	if (ioctl(l->tx, SIOCGIFMTU, &ifr) == -1 || ifr.ifr_mtu < 576) {
+		log_warn("link %s: cannot read its MTU, using 1500", l->ifname);
+		return 1500;
+	}
+	return (uint32_t)ifr.ifr_mtu;
+}
+
 void
 links_done(struct syncw *w)
 {
@@ -49,8 +63,60 @@ links_done(struct syncw *w)
 			continue;
 		if (w->links[i].rx == -1 || w->links[i].tx == -1)
 			fatalx("link %d: incomplete socket pair", i);
+		w->links[i].mtu = link_mtu(&w->links[i]);
 		if (w->active_link == -1 || w->links[i].is_default)
 			w->active_link = i;
+	}
+	/* datagrams as conntrackd packs them: MTU less IP and UDP headers */
+	if (w->active_link >= 0)
+		w->txcap = w->links[w->active_link].mtu - 28;
+}
+
+void
+links_flush(struct syncw *w)
+{
+	struct sync_link *l;
+
+	if (w->txlen == 0 || w->active_link < 0)
+		return;
+	l = &w->links[w->active_link];
+	if (send(l->tx, w->txbuf, w->txlen, MSG_DONTWAIT) == -1) {
+		/* lost: FT-FW repairs it through the peer's NACK */
+		l->cnt.err_send++;
+	} else {
+		l->cnt.pkts_sent++;
+		l->cnt.bytes_sent += w->txlen;
+	}
+	w->txlen = 0;
+}
+
+/* Pack a message into the current datagram, sending it first if full. */
+void
+links_send(struct syncw *w, const uint8_t *msg, size_t len)
+{
+	if (w->active_link < 0 || len > w->txcap)
+		return;
+	if (w->txlen + len >= w->txcap)
+		links_flush(w);
+	memcpy(w->txbuf + w->txlen, msg, len);
+	w->txlen += len;
+}
+
+/* Every message of a datagram, counted or handed to the sync mode. */
+static void
+receive_datagram(struct syncw *w, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		struct wire_msg m;
+		int deliver;
+		size_t step = wire_next(p, n, &m, &deliver, &w->wire);
+
+		if (step == 0)
+			break;
+		if (deliver && w->cfg.mode == MODE_FTFW)
+			ftfw_recv(w, &m);
+		p += step;
+		n -= step;
 	}
 }
 
@@ -73,7 +139,7 @@ links_receive(struct syncw *w, int index)
 		}
 		l->cnt.pkts_recv++;
 		l->cnt.bytes_recv += (uint64_t)n;
-		w->unparsed++;
+		receive_datagram(w, (const uint8_t *)buf, (size_t)n);
 	}
 }
 
@@ -170,8 +236,8 @@ general_stats(struct syncw *w)
 	if (w->active_link >= 0)
 		link_block(w, w->active_link, SB_LINK_ACTIVE);
 	stats_block_init(&b, SB_SYNC, NULL);
-	b.v[0] = w->malformed;
-	b.v[1] = w->lost;
+	b.v[0] = w->wire.malformed;
+	b.v[1] = w->wire.lost;
 	msg_send_stats_block(&w->chan, &b);
 }
 
@@ -190,6 +256,16 @@ links_stats(struct syncw *w, uint32_t req)
 		if (w->cfg.mode == MODE_STATS)
 			break;
 		stats_block_init(&b, SB_NETWORK, NULL);
+		b.v[0] = w->wire.malformed;
+		b.v[1] = w->wire.bad_version;
+		b.v[2] = w->wire.bad_header;
+		b.v[3] = w->wire.bad_payload;
+		b.v[4] = w->wire.bad_type;
+		b.v[5] = w->wire.truncated;
+		b.v[6] = w->wire.bad_size;
+		b.v[7] = w->wire.send_malformed;
+		b.v[8] = w->wire.lost;
+		b.v[9] = w->wire.before;
 		msg_send_stats_block(&w->chan, &b);
 		if (w->active_link >= 0)
 			link_block(w, w->active_link, SB_LINK_ACTIVE);

@@ -51,6 +51,8 @@ static const struct sc_rule sync_allow[] = {
 	SC_ALLOW(close, "close sockets"),
 	SC_ALLOW1(ioctl, "read a link's interface flags",
 	    SCMP_A1(SCMP_CMP_EQ, SIOCGIFFLAGS)),
+	SC_ALLOW1(ioctl, "read a link's MTU",
+	    SCMP_A1(SCMP_CMP_EQ, SIOCGIFMTU)),
 	/* memory; no executable mappings */
 	SC_ALLOW(brk, "malloc"),
 	SC_ALLOW1(mmap, "malloc", SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)),

@@ -18,6 +18,20 @@
 #include "sandbox.h"
 #include "syncworker.h"
 
+static int
+ftfw_on(const struct syncw *w)
+{
+	return w->cfg.mode == MODE_FTFW && w->active_link >= 0;
+}
+
+static void
+flush_internal(struct syncw *w)
+{
+	if (ftfw_on(w))
+		ftfw_forget_queue(w);
+	cache_flush(&w->internal);
+}
+
 /* A request from the supervisor: statistics, dumps, flushes. */
 static void
 answer(struct syncw *w, uint32_t req)
@@ -26,24 +40,63 @@ answer(struct syncw *w, uint32_t req)
 	case REQ_CT_DUMP_INTERNAL: case REQ_CT_DUMP_INT_XML:
 		sync_dump_cache(w, &w->internal, req == REQ_CT_DUMP_INT_XML);
 		break;
+	case REQ_CT_DUMP_EXTERNAL: case REQ_CT_DUMP_EXT_XML:
+		sync_dump_cache(w, &w->external, req == REQ_CT_DUMP_EXT_XML);
+		break;
 	case REQ_CT_FLUSH_INT_CACHE:
 		log_info("flushing internal cache");
-		cache_flush(&w->internal);
+		flush_internal(w);
+		break;
+	case REQ_CT_FLUSH_EXT_CACHE:
+		log_info("flushing external cache");
+		cache_flush(&w->external);
 		break;
 	case REQ_ALL_FLUSH_CACHE:
 		log_info("flushing caches");
-		cache_flush(&w->internal);
+		flush_internal(w);
 		cache_flush(&w->external);
+		break;
+	case REQ_SEND_BULK:
+		if (ftfw_on(w)) {
+			log_info("sending bulk update");
+			ftfw_bulk(w);
+		}
+		break;
+	case REQ_REQUEST_DUMP:
+		if (ftfw_on(w)) {
+			log_info("resync requested");
+			ftfw_request_resync(w);
+		}
+		break;
+	case REQ_STATS_RSQUEUE:
+		if (ftfw_on(w))
+			ftfw_rsqueue_text(w);
 		break;
 	default:
 		links_stats(w, req);
 	}
 }
 
+/* Whether a dumped entry differs from the cached one (timeouts aside). */
+static int
+dump_changes(struct syncw *w, const struct ctobj *o)
+{
+	struct cache_obj *co = cache_find(&w->internal, o);
+	struct ctobj a, b;
+
+	if (co == NULL)
+		return 1;
+	a = co->obj;
+	b = *o;
+	a.timeout = b.timeout = 0;
+	return memcmp(&a, &b, sizeof(a)) != 0;
+}
+
 /* What the kernel side saw, applied to the internal cache. */
 static void
 apply_event(struct syncw *w, const struct ct_event *ev)
 {
+	struct cache_obj *co;
 	const char *why;
 
 	if (ctobj_valid(&ev->obj, &why) == -1) {
@@ -53,10 +106,40 @@ apply_event(struct syncw *w, const struct ct_event *ev)
 			    "refused: %s", why);
 		return;
 	}
-	if (ev->kind == CTE_DESTROY)
-		cache_delete(&w->internal, &ev->obj);
-	else
+	if (!ftfw_on(w)) {
+		if (ev->kind == CTE_DESTROY)
+			cache_delete(&w->internal, &ev->obj);
+		else
+			cache_upsert(&w->internal, &ev->obj, time(NULL));
+		return;
+	}
+	if (ev->kind == CTE_DESTROY) {
+		/* kept, hidden, until its DEL is built */
+		if ((co = cache_find(&w->internal, &ev->obj)) == NULL) {
+			w->internal.st.destroy_notfound++;
+			return;
+		}
+		co->dead = 1;
+		ftfw_queue(w, co);
+		return;
+	}
+	/* the start-up dump fills the cache; peers ask for it (-B, RESYNC) */
+	if (ev->kind == CTE_DUMP && (!w->initial_dump_done ||
+	    !dump_changes(w, &ev->obj))) {
 		cache_upsert(&w->internal, &ev->obj, time(NULL));
+		return;
+	}
+	if ((co = cache_upsert(&w->internal, &ev->obj, time(NULL))) != NULL)
+		ftfw_queue(w, co);
+}
+
+/* After a sweeping resync: entries gone from the kernel are announced. */
+static int
+announce_gone(struct cache_obj *co, void *arg)
+{
+	co->dead = 1;
+	ftfw_queue(arg, co);
+	return 1;
 }
 
 static void
@@ -79,7 +162,9 @@ handle_peer(struct syncw *w, const struct msg *m)
 	case MSG_CT_DUMP_DONE:
 		if (!w->configured || msg_recv_ct_dump_done(m, &sweep) == -1)
 			fatalx("malformed or early CT_DUMP_DONE");
-		gone = cache_next_generation(&w->internal, sweep);
+		gone = cache_next_generation(&w->internal, sweep,
+		    ftfw_on(w) ? announce_gone : NULL, w);
+		w->initial_dump_done = 1;
 		if (gone)
 			log_info("resync: %u entries gone from the kernel "
 			    "table removed", gone);
@@ -117,7 +202,11 @@ handle(struct syncw *w, const struct msg *m)
 		cache_init(&w->external, "external", w->cfg.hashsize,
 		    w->cfg.hashlimit);
 		links_done(w);
+		if (w->cfg.mode == MODE_FTFW)
+			ftfw_init(w);
 		w->configured = 1;
+		if (w->cfg.startup_resync && ftfw_on(w))
+			ftfw_request_resync(w);
 		msg_send_ready(&w->chan);
 		break;
 	case MSG_STATS_REQ:
@@ -174,7 +263,8 @@ loop(struct syncw *w, const sigset_t *waitmask)
 {
 	struct pollfd pfd[2 + CONF_MAX_LINKS];
 	int idx[2 + CONF_MAX_LINKS];
-	int i, n;
+	struct timespec ts;
+	int i, n, timeout;
 
 	while (!worker_should_stop()) {
 		pfd[0].fd = w->chan.fd;
@@ -190,7 +280,11 @@ loop(struct syncw *w, const sigset_t *waitmask)
 			pfd[n].fd = w->links[i].rx;
 			pfd[n++].events = POLLIN;
 		}
-		if (ppoll(pfd, (nfds_t)n, NULL, waitmask) == -1) {
+		timeout = ftfw_on(w) ? ftfw_timeout_ms(w) : -1;
+		ts.tv_sec = timeout / 1000;
+		ts.tv_nsec = (timeout % 1000) * 1000000L;
+		if (ppoll(pfd, (nfds_t)n, timeout < 0 ? NULL : &ts,
+		    waitmask) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("ppoll");
@@ -204,6 +298,8 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		for (i = 2; i < n; i++)
 			if (pfd[i].revents & POLLIN)
 				links_receive(w, idx[i]);
+		if (ftfw_on(w))
+			ftfw_run(w);
 		sandbox_report_trap();
 		chan_flush(&w->chan);
 	}

@@ -10,6 +10,7 @@
 
 #include "cache.h"
 #include "conf.h"
+#include "ftfw.h"
 #include "msg.h"
 #include "msgs.h"
 #include "worker.h"
@@ -25,6 +26,7 @@ struct sync_link {
 	uint8_t		 kind, is_default, checksum;
 	char		 ifname[IF_NAMESIZE];
 	struct link_counters cnt;
+	uint32_t	 mtu;
 };
 
 /* The sync worker's one context. */
@@ -40,8 +42,11 @@ struct syncw {
 	struct cache	 external;	/* the peers' states */
 	uint64_t	 rejected;	/* invalid objects from the kernel side */
 	uint64_t	 traffic_bytes, traffic_packets;
-	uint64_t	 malformed, lost;
-	uint64_t	 unparsed;		/* datagrams dropped, protocol not built */
+	struct wire_counters wire;	/* -s network */
+	int		 initial_dump_done;
+	struct ftfw	 ftfw;
+	uint8_t		 txbuf[65536];	/* the datagram being packed */
+	size_t		 txlen, txcap;
 };
 
 /* sync_sandbox.c */
@@ -57,5 +62,7 @@ void	links_done(struct syncw *);
 void	links_receive(struct syncw *, int index);
 int	link_status(const struct sync_link *);
 void	links_stats(struct syncw *, uint32_t req);
+void	links_send(struct syncw *, const uint8_t *, size_t);
+void	links_flush(struct syncw *);
 
 #endif

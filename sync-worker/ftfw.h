@@ -1,0 +1,71 @@
+/*
+ * FT-FW, conntrackd 1.4.7's reliable sync mode (wire-protocol.md 8),
+ * wire-compatible with it, with two repairs: a bulk larger than the
+ * resend queue is paced by the queue's room, so that nothing is sent that
+ * could not be resent; and a peer's HELLO (it restarted and lost its
+ * state) brings it a bulk of our table instead of emptying the resend
+ * queue, so no state sent around a restart is lost for good.
+ */
+#ifndef CTSYNCD_FTFW_H
+#define CTSYNCD_FTFW_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "wire.h"
+
+struct syncw;
+struct cache_obj;
+
+/* A sent message, kept until acknowledged. */
+struct rsq_entry {
+	struct rsq_entry *next, *prev;
+	uint32_t	 seq;
+	uint8_t		 ctl;		/* an ACK, NACK or RESYNC */
+	uint16_t	 len;
+	uint8_t		 msg[];		/* the bytes as sent */
+};
+
+struct rsq_list {
+	struct rsq_entry *head, *tail;
+	uint32_t	 len;
+};
+
+#define FTFW_CTLQ_MAX	64
+
+struct ftfw {
+	/* sending */
+	uint32_t	 next_seq;
+	int		 seq_started;
+	int		 hello;		/* 0 not yet sent, 1 saying, 2 answered */
+	int		 send_hello_back;
+	struct cache_obj *txhead, *txtail;
+	uint32_t	 txlen;
+	struct { uint8_t flags; uint32_t from, to; } ctlq[FTFW_CTLQ_MAX];
+	int		 nctl;
+	struct rsq_list	 rsq;		/* sent, waiting for an ACK */
+	struct rsq_list	 resend;	/* NACKed, to send again */
+	uint32_t	 rsq_max;
+	struct timespec	 last_tx;
+	/* receiving */
+	int		 have_last;
+	uint32_t	 last;
+	int		 ack_pending;
+	uint32_t	 ack_from;
+	uint32_t	 window, window_size;
+	int		 peer_in_hello;
+	/* counters */
+	uint64_t	 rsq_dropped;	/* resend queue full: oldest dropped */
+};
+
+void	 ftfw_init(struct syncw *);
+void	 ftfw_queue(struct syncw *, struct cache_obj *);
+void	 ftfw_bulk(struct syncw *);
+void	 ftfw_request_resync(struct syncw *);
+void	 ftfw_recv(struct syncw *, const struct wire_msg *);
+void	 ftfw_run(struct syncw *);
+int	 ftfw_timeout_ms(struct syncw *);
+void	 ftfw_rsqueue_text(struct syncw *);
+void	 ftfw_forget_queue(struct syncw *);
+
+#endif
