@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_conntrack_tcp.h>
 
 #include "ct_nfct.h"
 
@@ -297,6 +298,70 @@ ctobj_to_nfct(const struct ctobj *o, struct nf_conntrack *ct)
 		nfct_set_attr_u32(ct, ATTR_ID, o->id);
 	if (CT_HAS(o, CT_A_ZONE))
 		nfct_set_attr_u16(ct, ATTR_ZONE, o->zone);
+	if (CT_HAS(o, CT_A_HELPER_NAME))
+		nfct_set_attr(ct, ATTR_HELPER_NAME, o->helper);
+}
+
+/* ---- for the kernel, to create an entry (commit) ---------------------- */
+
+/* The status bits a new entry may be created with. */
+#define CREATE_STATUS	(IPS_SEEN_REPLY | IPS_ASSURED | IPS_SEQ_ADJUST)
+
+/*
+ * An entry as the kernel should create it from a replicated state: the
+ * original tuple, NAT from the SNAT/DNAT attributes (the kernel derives
+ * the reply tuple), the timeout (CommitTimeout when set), and, without
+ * TCPWindowTracking, the "be liberal" flag both ways (wire-protocol.md 11).
+ */
+void
+ctobj_to_nfct_create(const struct ctobj *o, struct nf_conntrack *ct,
+    uint32_t commit_timeout, int window_tracking)
+{
+	struct ctobj base = *o;
+
+	/*
+	 * The kernel wants both tuples: the reply one is the original
+	 * inverted, and the NAT attributes below make the kernel rewrite it.
+	 */
+	base.attrs &= ~(CT_BIT(CT_A_ID) | CT_BIT(CT_A_SECMARK) |
+	    CT_BIT(CT_A_STATUS) | CT_BIT(CT_A_HELPER_NAME));
+	base.attrs |= CT_BIT(CT_A_REPLY);
+	base.reply.src = o->orig.dst;
+	base.reply.dst = o->orig.src;
+	base.reply.sport = o->orig.dport;
+	base.reply.dport = o->orig.sport;
+	ctobj_to_nfct(&base, ct);
+	nfct_set_attr_u32(ct, ATTR_STATUS, CT_HAS(o, CT_A_STATUS) ?
+	    o->status & CREATE_STATUS : 0);
+	nfct_set_attr_u32(ct, ATTR_TIMEOUT, commit_timeout ? commit_timeout :
+	    (CT_HAS(o, CT_A_TIMEOUT) && o->timeout ? o->timeout : 60));
+	if (CT_HAS(o, CT_A_SNAT_IPV4))
+		nfct_set_attr_u32(ct, ATTR_SNAT_IPV4, o->snat.v4);
+	if (CT_HAS(o, CT_A_DNAT_IPV4))
+		nfct_set_attr_u32(ct, ATTR_DNAT_IPV4, o->dnat.v4);
+	if (CT_HAS(o, CT_A_SNAT_IPV6))
+		nfct_set_attr(ct, ATTR_SNAT_IPV6, o->snat.v6);
+	if (CT_HAS(o, CT_A_DNAT_IPV6))
+		nfct_set_attr(ct, ATTR_DNAT_IPV6, o->dnat.v6);
+	if (CT_HAS(o, CT_A_SPAT_PORT))
+		nfct_set_attr_u16(ct, ATTR_SNAT_PORT, htons(o->spat));
+	if (CT_HAS(o, CT_A_DPAT_PORT))
+		nfct_set_attr_u16(ct, ATTR_DNAT_PORT, htons(o->dpat));
+	if (o->l4proto == IPPROTO_TCP && CT_HAS(o, CT_A_TCP_STATE)) {
+		if (window_tracking && CT_HAS(o, CT_A_TCP_WSCALE_ORIG)) {
+			nfct_set_attr_u8(ct, ATTR_TCP_WSCALE_ORIG,
+			    o->wscale_orig);
+			nfct_set_attr_u8(ct, ATTR_TCP_WSCALE_REPL,
+			    o->wscale_repl);
+		} else if (!window_tracking) {
+			uint8_t liberal = IP_CT_TCP_FLAG_BE_LIBERAL;
+
+			nfct_set_attr_u8(ct, ATTR_TCP_FLAGS_ORIG, liberal);
+			nfct_set_attr_u8(ct, ATTR_TCP_MASK_ORIG, liberal);
+			nfct_set_attr_u8(ct, ATTR_TCP_FLAGS_REPL, liberal);
+			nfct_set_attr_u8(ct, ATTR_TCP_MASK_REPL, liberal);
+		}
+	}
 	if (CT_HAS(o, CT_A_HELPER_NAME))
 		nfct_set_attr(ct, ATTR_HELPER_NAME, o->helper);
 }

@@ -12,5 +12,7 @@
 
 int	 ctobj_from_nfct(struct ctobj *, const struct nf_conntrack *);
 void	 ctobj_to_nfct(const struct ctobj *, struct nf_conntrack *);
+void	 ctobj_to_nfct_create(const struct ctobj *, struct nf_conntrack *,
+	    uint32_t commit_timeout, int window_tracking);
 
 #endif

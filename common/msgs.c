@@ -352,6 +352,48 @@ msg_recv_ct_dump_done(const struct msg *m, int *sweep)
 }
 
 void
+msg_send_commit_start(struct chan *c, int fd)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_COMMIT_START);
+	msg_end_fd(&mb, fd);
+}
+
+int
+msg_recv_commit_start(const struct msg *m)
+{
+	return m->len == 0 && m->fd >= 0 ? 0 : -1;
+}
+
+void msg_send_ct_barrier(struct chan *c) { send_empty(c, MSG_CT_BARRIER); }
+int msg_recv_ct_barrier(const struct msg *m) { return recv_empty(m); }
+
+void
+msg_send_child_done(struct chan *c, const struct child_result *r)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_CHILD_DONE);
+	mb_u32(&mb, r->ok);
+	mb_u32(&mb, r->failed);
+	mb_u64(&mb, r->usec);
+	msg_end(&mb);
+}
+
+int
+msg_recv_child_done(const struct msg *m, struct child_result *r)
+{
+	struct mread rd;
+
+	mr_init(&rd, m);
+	r->ok = mr_u32(&rd);
+	r->failed = mr_u32(&rd);
+	r->usec = mr_u64(&rd);
+	return mr_done(&rd) ? 0 : -1;
+}
+
+void
 msg_send_ctl_request(struct chan *c, uint32_t req, uint32_t flags)
 {
 	struct mbuild mb;

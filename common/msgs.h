@@ -99,6 +99,18 @@ int	msg_recv_ct_events(const struct msg *, struct ct_events_reader *);
 int	msg_recv_ct_event_next(struct ct_events_reader *, struct ct_event *);
 void	msg_send_ct_dump_done(struct chan *, int sweep);
 int	msg_recv_ct_dump_done(const struct msg *, int *sweep);
+/* What a one-shot child did. */
+struct child_result {
+	uint32_t	 ok, failed;
+	uint64_t	 usec;
+};
+
+void	msg_send_commit_start(struct chan *, int fd);
+int	msg_recv_commit_start(const struct msg *);
+void	msg_send_ct_barrier(struct chan *);
+int	msg_recv_ct_barrier(const struct msg *);
+void	msg_send_child_done(struct chan *, const struct child_result *);
+int	msg_recv_child_done(const struct msg *, struct child_result *);
 void	msg_send_ctl_request(struct chan *, uint32_t req, uint32_t flags);
 int	msg_recv_ctl_request(const struct msg *, uint32_t *req,
 	    uint32_t *flags);

@@ -30,15 +30,21 @@ number_arg(const char *s, const char *what)
 	return v;
 }
 
-/* -u uid -g gid -r chroot-dir [-v], from the supervisor only. */
+/*
+ * -u uid -g gid -r chroot-dir [-v], from the supervisor only; the commit
+ * child also takes -T CommitTimeout and -W (TCPWindowTracking on).
+ */
 static void
 worker_parse_args(int argc, char **argv, struct worker_args *a)
 {
 	int ch;
 
 	memset(a, 0, sizeof(*a));
-	while ((ch = getopt(argc, argv, "u:g:r:v")) != -1) {
+	while ((ch = getopt(argc, argv, "u:g:r:vT:W")) != -1) {
 		switch (ch) {
+		case 'T': a->commit_timeout = (uint32_t)strtoul(optarg, NULL,
+		    10); break;
+		case 'W': a->window_tracking = 1; break;
 		case 'u': a->uid = (uid_t)number_arg(optarg, "uid"); break;
 		case 'g': a->gid = (gid_t)number_arg(optarg, "gid"); break;
 		case 'r': a->chroot_dir = optarg; break;

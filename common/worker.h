@@ -17,6 +17,9 @@ struct worker_args {
 	gid_t		 gid;
 	const char	*chroot_dir;
 	int		 verbose;
+	/* commit child only */
+	uint32_t	 commit_timeout;	/* -T, CommitTimeout */
+	int		 window_tracking;	/* -W, TCPWindowTracking */
 };
 
 void	worker_start(struct chan *, const char *procname, int argc,

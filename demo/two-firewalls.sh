@@ -34,7 +34,7 @@ run() { printf '$ %s\n' "$*"; "$@"; }
 # the workers run from the build tree; installed, they live in libexecdir
 mkdir -p "$work/libexec"
 ln -s "$build/netlink-worker/ctsyncd-netlink" "$build/sync-worker/ctsyncd-sync" \
-    "$work/libexec/"
+    "$build/netlink-worker/ctsyncd-commit" "$work/libexec/"
 export CTSYNCD_LIBEXECDIR="$work/libexec"
 
 say "two firewalls and their dedicated link"

@@ -275,3 +275,17 @@ nl_dump(struct nlw *w, int sweep)
 	msg_send_ct_dump_done(&w->peer, sweep);
 	return 0;
 }
+
+/* Read every event waiting in the socket. */
+void
+nl_events_drain(struct nlw *w)
+{
+	uint64_t before;
+
+	do {
+		before = w->cnt.events_received + w->cnt.catch_failed +
+		    w->cnt.events_unknown + w->cnt.overrun;
+		nl_events_read(w);
+	} while (w->cnt.events_received + w->cnt.catch_failed +
+	    w->cnt.events_unknown + w->cnt.overrun != before);
+}

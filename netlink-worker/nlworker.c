@@ -39,6 +39,15 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		log_info("resync with master conntrack table");
 		nl_dump(w, 0);
 		break;
+	case REQ_ALL_COMMIT: case REQ_CT_COMMIT:
+		/*
+		 * After a commit: the events of its creates are already in
+		 * our socket; pass them on, then mark the end for the sync
+		 * worker on the same channel.
+		 */
+		nl_events_drain(w);
+		msg_send_ct_barrier(&w->peer);
+		break;
 	case REQ_STATS_RUNTIME:
 		stats_block_init(&b, SB_NETLINK, NULL);
 		b.v[0] = w->cnt.events_received;

@@ -51,6 +51,7 @@ uint32_t nl_kernel_bufsize(struct nlw *);
 /* nl_events.c */
 void	nl_events_open(struct nlw *);
 void	nl_events_read(struct nlw *);
+void	nl_events_drain(struct nlw *);
 int	nl_dump(struct nlw *, int sweep);
 
 #endif

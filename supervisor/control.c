@@ -242,6 +242,9 @@ plan(struct sup *s, struct ctl_op *op)
 		{ REQ_SEND_BULK, { STEP_ASK_SYNC } },
 		{ REQ_REQUEST_DUMP, { STEP_ASK_SYNC } },
 		{ REQ_STATS_RSQUEUE, { STEP_ASK_SYNC } },
+		/* the commit child, then the netlink worker's barrier */
+		{ REQ_ALL_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK } },
+		{ REQ_CT_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK } },
 		{ REQ_CT_RESYNC_MASTER, { STEP_ASK_NETLINK } },
 		{ REQ_ALL_RESYNC_MASTER, { STEP_ASK_NETLINK } },
 	};
@@ -320,14 +323,50 @@ advance(struct sup *s, struct ctl_op *op)
 			runtime_block(s, op);
 			break;
 		case STEP_PROCESSES:
-			/* commit/flush children arrive with replication */
+			if (s->commit.pid > 0) {
+				stats_block_init(&b, SB_PROCESS, NULL);
+				b.v[0] = (uint64_t)s->commit.pid;
+				b.v[1] = 2;	/* commit */
+				send_block(op, &b);
+			}
 			break;
+		case STEP_COMMIT:
+			if (commit_running(s)) {
+				log_warnx("commit already in progress, "
+				    "skipping");
+				finish(op, CTL_OK, "");
+				return;
+			}
+			if (commit_start(s, op) == -1)
+				finish(op, CTL_ERR, "cannot start the commit");
+			return;		/* resumed when the child reports */
 		case STEP_SELF_HEALTH:
 			self_health(op);
 			break;
 		}
 		op->step++;
 	}
+}
+
+/* A step that waited on a child is over: go on with the next. */
+void
+control_op_resume(struct sup *s, struct ctl_op *op)
+{
+	if (op->client_gone && op->steps[op->step + 1] == STEP_END) {
+		op_free(op);
+		return;
+	}
+	op->step++;
+	advance(s, op);
+}
+
+void
+control_op_fail(struct ctl_op *op, const char *why)
+{
+	if (op->client_gone)
+		op_free(op);
+	else
+		finish(op, CTL_ERR, why);
 }
 
 #ifdef TEST_HOOKS

@@ -29,15 +29,21 @@ reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/*
+ * Start `binary' from libexecdir with its channel on fd 3, the other
+ * channel on fd 4, and the workers' ids and chroot as arguments, then
+ * `extra' ones.
+ */
 pid_t
-spawn_worker(struct sup *s, struct worker *w, int chanfd, int peerfd)
+spawn(struct sup *s, const char *binary, int chanfd, int peerfd,
+    const char *const *extra)
 {
 	char path[PATH_MAX], uid[16], gid[16];
-	char *argv[10];
+	char *argv[16];
 	int argc = 0;
 	pid_t pid;
 
-	snprintf(path, sizeof(path), "%s/%s", s->libexecdir, w->binary);
+	snprintf(path, sizeof(path), "%s/%s", s->libexecdir, binary);
 	snprintf(uid, sizeof(uid), "%u", (unsigned)s->uid);
 	snprintf(gid, sizeof(gid), "%u", (unsigned)s->gid);
 	argv[argc++] = path;
@@ -49,6 +55,8 @@ spawn_worker(struct sup *s, struct worker *w, int chanfd, int peerfd)
 	argv[argc++] = s->conf->chroot_dir;
 	if (s->verbose)
 		argv[argc++] = "-v";
+	while (extra && *extra && argc < 15)
+		argv[argc++] = (char *)*extra++;
 	argv[argc] = NULL;
 
 	switch (pid = fork()) {

@@ -194,7 +194,7 @@ start_worker(struct sup *s, enum worker_kind k, int peerfd)
 	w->binary = bins[k];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
 		fatal("socketpair");
-	w->pid = spawn_worker(s, w, sv[1], peerfd);
+	w->pid = spawn(s, w->binary, sv[1], peerfd, NULL);
 	close(sv[1]);
 	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) == -1)
 		fatal("fcntl");
@@ -282,6 +282,8 @@ stop_workers(struct sup *s)
 {
 	int i, tries, status;
 
+	if (s->commit.pid > 0)
+		kill(s->commit.pid, SIGKILL);
 	for (i = 0; i < W_COUNT; i++)
 		if (s->w[i].pid > 0)
 			kill(s->w[i].pid, SIGTERM);
@@ -336,6 +338,8 @@ reap_children(struct sup *s)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (child_reaped(s, pid, status))
+			continue;
 		for (i = 0; i < W_COUNT; i++) {
 			if (s->w[i].pid != pid)
 				continue;
@@ -372,7 +376,7 @@ all_ready(const struct sup *s)
 static void
 loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 {
-	struct pollfd pfd[2 + 1 + MAX_CTL_CLIENTS];
+	struct pollfd pfd[2 + 2 + MAX_CTL_CLIENTS];
 	struct ctl_op *ops[MAX_CTL_CLIENTS];
 	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
 	int i, n = 0, nops = 0;
@@ -385,6 +389,8 @@ loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 		n++;
 	}
 	pfd[n].fd = all_ready(s) ? s->ctl_fd : -1;
+	pfd[n++].events = POLLIN;
+	pfd[n].fd = s->commit.pid > 0 ? s->commit.chan.fd : -1;
 	pfd[n++].events = POLLIN;
 	for (i = 0; i < MAX_CTL_CLIENTS; i++) {
 		struct ctl_op *op = &s->ops[i];
@@ -415,8 +421,10 @@ loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 	}
 	if (pfd[2].revents & POLLIN)
 		control_accept(s);
+	if (pfd[3].revents & (POLLIN | POLLHUP | POLLERR))
+		child_read(s);
 	for (i = 0; i < nops; i++) {
-		short re = pfd[3 + i].revents;
+		short re = pfd[4 + i].revents;
 
 		if (re & (POLLIN | POLLHUP | POLLERR))
 			control_read(s, ops[i]);
@@ -442,6 +450,7 @@ handle_signals(struct sup *s)
 		sig_chld = 0;
 		reap_children(s);
 	}
+	child_check_timeout(s);
 	if (sig_term && !s->shutting_down) {
 		log_notice("---- shutdown received ----");
 		s->shutting_down = 1;

@@ -44,6 +44,7 @@ enum op_step {
 	STEP_RUNTIME,
 	STEP_PROCESSES,
 	STEP_SELF_HEALTH,
+	STEP_COMMIT,		/* a commit child, until it reports */
 };
 
 struct ctl_op {
@@ -57,6 +58,17 @@ struct ctl_op {
 	struct chan	 chan;
 	int		 closing;	/* answer complete, flushing */
 };
+
+/* A one-shot child (commit). */
+struct child {
+	pid_t		 pid;		/* 0: none running */
+	struct chan	 chan;
+	struct ctl_op	*op;		/* the request waiting for it */
+	time_t		 started;
+	int		 reported;
+};
+
+#define CHILD_TIMEOUT	120	/* seconds before a stuck child is killed */
 
 struct runtime_stats {
 	uint64_t	 child_failed, child_segfault, child_termsig;
@@ -79,6 +91,7 @@ struct sup {
 	gid_t		 ctl_gid;	/* ControlGroup, or (gid_t)-1 */
 	int		 link_fds[CONF_MAX_LINKS][2];
 	struct worker	 w[W_COUNT];
+	struct child	 commit;
 	struct ctl_op	 ops[MAX_CTL_CLIENTS];
 	uint32_t	 next_id;
 	struct runtime_stats rt;
@@ -94,7 +107,8 @@ int	 lock_acquire(const char *path);
 void	 lock_release(int fd, const char *path);
 
 /* spawn.c */
-pid_t	 spawn_worker(struct sup *, struct worker *, int chanfd, int peerfd);
+pid_t	 spawn(struct sup *, const char *binary, int chanfd, int peerfd,
+	    const char *const *extra);
 void	 describe_exit(int status, char *buf, size_t len);
 
 /* control.c */
@@ -107,6 +121,16 @@ void	 control_read(struct sup *, struct ctl_op *);
 void	 control_write(struct sup *, struct ctl_op *);
 void	 control_worker_msg(struct sup *, struct worker *,
 	    const struct msg *);
+
+void	 control_op_resume(struct sup *, struct ctl_op *);
+void	 control_op_fail(struct ctl_op *, const char *);
+
+/* children.c */
+int	 commit_start(struct sup *, struct ctl_op *);
+int	 commit_running(const struct sup *);
+void	 child_read(struct sup *);
+int	 child_reaped(struct sup *, pid_t, int status);
+void	 child_check_timeout(struct sup *);
 
 /* links.c */
 int	 links_open(struct sup *);

@@ -108,6 +108,7 @@ cache_upsert(struct cache *c, const struct ctobj *o, time_t now)
 	if (co != NULL) {
 		co->obj = *o;
 		co->gen = c->gen;
+		co->touched = now;
 		co->updated = !co->dead;
 		co->dead = 0;
 		c->st.updated++;
@@ -123,7 +124,7 @@ cache_upsert(struct cache *c, const struct ctobj *o, time_t now)
 	}
 	memset(co, 0, offsetof(struct cache_obj, obj));
 	co->hash = h;
-	co->since = now;
+	co->since = co->touched = now;
 	co->obj = *o;
 	co->gen = c->gen;
 	*pp = co;

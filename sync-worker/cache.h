@@ -17,6 +17,7 @@ struct cache_obj {
 	struct cache_obj *txnext;	/* transmit list, when queued */
 	uint32_t	 hash;
 	time_t		 since;		/* when it entered the cache */
+	time_t		 touched;	/* last created or updated */
 	uint32_t	 gen;		/* generation that last touched it */
 	uint8_t		 queued;	/* on the transmit list */
 	uint8_t		 updated;	/* changed since it was created */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ct_nfct.h"
 #include "log.h"
@@ -78,4 +79,53 @@ sync_dump_cache(struct syncw *w, struct cache *c, int xml)
 	d.len = 0;
 	cache_walk(c, dump_one, &d);
 	dump_flush(&d);
+}
+
+/*
+ * Commit: every external-cache entry to the commit child, as CT_EVENTS on
+ * `fd', with its timeout aged by the time since it was last updated (60 s
+ * if that is negative, as conntrackd does).  Then the socket closes.
+ */
+struct commit_ctx {
+	struct chan	 c;
+	time_t		 now;
+	struct ct_event	 batch[256];
+	size_t		 n;
+};
+
+static int
+commit_one(struct cache_obj *co, void *arg)
+{
+	struct commit_ctx *x = arg;
+	struct ct_event *ev = &x->batch[x->n];
+	long left;
+
+	ev->kind = CTE_NEW;
+	ev->obj = co->obj;
+	if (CT_HAS(&ev->obj, CT_A_TIMEOUT)) {
+		left = (long)ev->obj.timeout - (long)(x->now - co->touched);
+		ev->obj.timeout = left > 0 ? (uint32_t)left : 60;
+	}
+	if (++x->n == sizeof(x->batch) / sizeof(x->batch[0])) {
+		msg_send_ct_events(&x->c, x->batch, x->n);
+		chan_flush_all(&x->c);
+		x->n = 0;
+	}
+	return 0;
+}
+
+void
+sync_commit_stream(struct syncw *w, int fd)
+{
+	static struct commit_ctx x;
+
+	chan_init(&x.c, fd, "commit child", CHAN_MSG_MAX, 0, 0);
+	x.now = time(NULL);
+	x.n = 0;
+	cache_walk(&w->external, commit_one, &x);
+	if (x.n)
+		msg_send_ct_events(&x.c, x.batch, x.n);
+	chan_flush_all(&x.c);
+	chan_free(&x.c);
+	close(fd);
 }

@@ -129,7 +129,8 @@ apply_event(struct syncw *w, const struct ct_event *ev)
 		cache_upsert(&w->internal, &ev->obj, time(NULL));
 		return;
 	}
-	if ((co = cache_upsert(&w->internal, &ev->obj, time(NULL))) != NULL)
+	if ((co = cache_upsert(&w->internal, &ev->obj, time(NULL))) != NULL &&
+	    !(w->committing && cache_find(&w->external, &ev->obj)))
 		ftfw_queue(w, co);
 }
 
@@ -158,6 +159,11 @@ handle_peer(struct syncw *w, const struct msg *m)
 			apply_event(w, &ev);
 		if (r == -1)
 			fatalx("malformed CT_EVENTS from the netlink worker");
+		break;
+	case MSG_CT_BARRIER:
+		if (msg_recv_ct_barrier(m) == -1)
+			fatalx("malformed CT_BARRIER");
+		w->committing = 0;	/* the commit's events are all in */
 		break;
 	case MSG_CT_DUMP_DONE:
 		if (!w->configured || msg_recv_ct_dump_done(m, &sweep) == -1)
@@ -209,6 +215,14 @@ handle(struct syncw *w, const struct msg *m)
 			ftfw_request_resync(w);
 		msg_send_ready(&w->chan);
 		break;
+	case MSG_COMMIT_START:
+		if (!w->configured || msg_recv_commit_start(m) == -1)
+			fatalx("malformed or early COMMIT_START");
+		log_info("committing external cache");
+		/* kernel events of the commit's creates are not ours to send */
+		w->committing = 1;
+		sync_commit_stream(w, m->fd);
+		break;
 	case MSG_STATS_REQ:
 		if (!w->configured || msg_recv_stats_req(m, &id, &req) == -1)
 			fatalx("malformed or early STATS_REQ");
@@ -236,7 +250,8 @@ read_channel(struct syncw *w)
 	while ((n = chan_get(&w->chan, &m, &why)) == 1) {
 		handle(w, &m);
 		/* a fd we were given but did not keep must not leak */
-		if (m.fd >= 0 && m.type != MSG_CFG_LINK)
+		if (m.fd >= 0 && m.type != MSG_CFG_LINK &&
+		    m.type != MSG_COMMIT_START)
 			close(m.fd);
 	}
 	if (n == -1)
@@ -315,10 +330,11 @@ main(int argc, char **argv)
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;
-	worker_start(&w->chan, "sync worker", argc, argv, &w->args, accept,
-	    MSG_BIT(MSG_CFG_LINK));
+	worker_start(&w->chan, "sync worker", argc, argv, &w->args,
+	    accept | MSG_BIT(MSG_COMMIT_START),
+	    MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_COMMIT_START));
 	worker_peer_start(&w->peer, "netlink worker", MSG_BIT(MSG_CT_EVENTS) |
-	    MSG_BIT(MSG_CT_DUMP_DONE));
+	    MSG_BIT(MSG_CT_DUMP_DONE) | MSG_BIT(MSG_CT_BARRIER));
 
 	sync_drop_privileges(&w->args);
 	worker_signals(&waitmask);

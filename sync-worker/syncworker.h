@@ -44,6 +44,7 @@ struct syncw {
 	uint64_t	 traffic_bytes, traffic_packets;
 	struct wire_counters wire;	/* -s network */
 	int		 initial_dump_done;
+	int		 committing;	/* until the netlink worker's barrier */
 	struct ftfw	 ftfw;
 	uint8_t		 txbuf[65536];	/* the datagram being packed */
 	size_t		 txlen, txcap;
@@ -55,6 +56,7 @@ void	sync_sandbox(void);
 
 /* sync_dump.c */
 void	sync_dump_cache(struct syncw *, struct cache *, int xml);
+void	sync_commit_stream(struct syncw *, int fd);
 
 /* sync_links.c */
 void	links_add(struct syncw *, const struct cfg_link_fd *, int fd);

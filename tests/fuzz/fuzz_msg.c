@@ -38,6 +38,14 @@ decode(const struct msg *m)
 	case MSG_CTL_TEXT: msg_recv_ctl_text(m, text, sizeof(text)); break;
 	case MSG_CTL_DONE: msg_recv_ctl_done(m, &a, text, sizeof(text)); break;
 	case MSG_CT_DUMP_DONE: msg_recv_ct_dump_done(m, &level); break;
+	case MSG_CT_BARRIER: msg_recv_ct_barrier(m); break;
+	case MSG_COMMIT_START: msg_recv_commit_start(m); break;
+	case MSG_CHILD_DONE: {
+		struct child_result res;
+
+		msg_recv_child_done(m, &res);
+		break;
+	}
 	case MSG_CT_EVENTS: {
 		struct ct_events_reader rd;
 		struct ct_event ev;

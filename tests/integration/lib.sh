@@ -55,6 +55,7 @@ LIBEXEC="$T/libexec"
 mkdir -p "$LIBEXEC"
 ln -s "$top_builddir/netlink-worker/ctsyncd-netlink" "$LIBEXEC/"
 ln -s "$top_builddir/sync-worker/ctsyncd-sync" "$LIBEXEC/"
+ln -s "$top_builddir/netlink-worker/ctsyncd-commit" "$LIBEXEC/"
 export CTSYNCD_LIBEXECDIR="$LIBEXEC"
 
 # write_conf <file> <dir> <local addr> <peer addr>: a FT-FW/UDP node

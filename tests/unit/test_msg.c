@@ -305,6 +305,17 @@ decode(const struct msg *m)
 	case MSG_CTL_DONE: return msg_recv_ctl_done(m, &a, text,
 	    sizeof(text));
 	case MSG_CT_DUMP_DONE: return msg_recv_ct_dump_done(m, &level);
+	case MSG_CT_BARRIER: return msg_recv_ct_barrier(m);
+	case MSG_COMMIT_START: {
+		int r = msg_recv_commit_start(m);
+
+		return r;
+	}
+	case MSG_CHILD_DONE: {
+		struct child_result res;
+
+		return msg_recv_child_done(m, &res);
+	}
 	case MSG_CT_EVENTS: {
 		struct ct_events_reader rd;
 		struct ct_event ev;
@@ -358,6 +369,13 @@ send_one_of_each(struct chan *c, int pipefd)
 		msg_send_ct_events(c, &ev, 1);
 	}
 	msg_send_ct_dump_done(c, 1);
+	msg_send_ct_barrier(c);
+	{
+		struct child_result res = { 3, 1, 1234 };
+
+		msg_send_child_done(c, &res);
+	}
+	msg_send_commit_start(c, dup(pipefd));
 }
 
 static void
@@ -370,7 +388,8 @@ test_every_pair_short_and_trailing(void)
 
 	if (pipe(fds) == -1)
 		abort();
-	pair(~0ULL, MSG_BIT(MSG_CFG_LINK), CHAN_MSG_MAX);
+	pair(~0ULL, MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_COMMIT_START),
+	    CHAN_MSG_MAX);
 	send_one_of_each(&tx, fds[0]);
 	chan_flush_all(&tx);
 	while (chan_read(&rx) > 0 || chan_get(&rx, &m, &why) != 0) {

@@ -1,0 +1,185 @@
+/*
+ * Injecting conntrack entries into the kernel in batches: many create
+ * messages per sendmsg(), no acknowledgement asked but for the last of a
+ * batch, which marks the end of the kernel's answers.  An entry that
+ * exists already is deleted and created once more, as conntrackd does.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
+
+#include "ct_nfct.h"
+#include "log.h"
+#include "nl_inject.h"
+
+#define BATCH_BYTES	(64 * 1024)	/* below the socket's send buffer */
+#define MSG_ROOM	1024		/* the largest create message */
+#define ANSWER_MS	5000
+
+void
+inject_init(struct inject *in, struct mnl_socket *nl, uint32_t commit_timeout,
+    int window_tracking)
+{
+	memset(in, 0, sizeof(*in));
+	in->nl = nl;
+	in->portid = mnl_socket_get_portid(nl);
+	in->seq = 1;
+	in->commit_timeout = commit_timeout;
+	in->window_tracking = window_tracking;
+	if ((in->buf = malloc(BATCH_BYTES)) == NULL)
+		fatal("commit batch");
+}
+
+/* Append one request for `o' to the batch; DELETE ignores ENOENT. */
+static void
+add_request(struct inject *in, const struct ctobj *o, int del)
+{
+	struct nlmsghdr *nlh;
+	struct nfgenmsg *nfh;
+	struct nf_conntrack *ct;
+	struct inject_req *r;
+
+	if (in->len + MSG_ROOM > BATCH_BYTES || in->nreq == INJECT_BATCH_MAX)
+		inject_flush(in);
+	if ((ct = nfct_new()) == NULL)
+		fatal("nfct_new");
+	ctobj_to_nfct_create(o, ct, in->commit_timeout, in->window_tracking);
+	nlh = mnl_nlmsg_put_header(in->buf + in->len);
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) |
+	    (del ? IPCTNL_MSG_CT_DELETE : IPCTNL_MSG_CT_NEW);
+	nlh->nlmsg_flags = NLM_F_REQUEST |
+	    (del ? 0 : NLM_F_CREATE | NLM_F_EXCL);
+	nlh->nlmsg_seq = in->seq++;
+	nfh = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfh));
+	nfh->nfgen_family = o->family;
+	nfh->version = NFNETLINK_V0;
+	nfh->res_id = 0;
+	if (nfct_nlmsg_build(nlh, ct) < 0) {
+		nfct_destroy(ct);
+		in->failed++;
+		return;
+	}
+	nfct_destroy(ct);
+	r = &in->req[in->nreq++];
+	r->seq = nlh->nlmsg_seq;
+	r->del = (uint8_t)del;
+	r->retried = 0;
+	r->obj = *o;
+	in->last = nlh;
+	in->len += NLMSG_ALIGN(nlh->nlmsg_len);
+}
+
+void
+inject_add(struct inject *in, const struct ctobj *o)
+{
+	add_request(in, o, 0);
+}
+
+static struct inject_req *
+find_req(struct inject *in, uint32_t seq)
+{
+	size_t i;
+
+	for (i = 0; i < in->nreq; i++)
+		if (in->req[i].seq == seq)
+			return &in->req[i];
+	return NULL;
+}
+
+/* Read the kernel's answers until the batch's final acknowledgement. */
+static void
+read_answers(struct inject *in, uint32_t final_seq,
+    struct inject_req *retry, size_t *nretry)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct pollfd pfd = { .fd = mnl_socket_get_fd(in->nl), .events = POLLIN };
+
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(in->nl, buf, sizeof(buf));
+		struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+		int len = (int)n;
+
+		if (n == -1 && errno == EAGAIN) {
+			if (poll(&pfd, 1, ANSWER_MS) <= 0) {
+				log_warnx("the kernel did not answer");
+				return;
+			}
+			continue;
+		}
+		if (n <= 0)
+			return;
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			const struct nlmsgerr *e;
+			struct inject_req *r;
+
+			if (nlh->nlmsg_type != NLMSG_ERROR ||
+			    nlh->nlmsg_pid != in->portid)
+				continue;
+			e = mnl_nlmsg_get_payload(nlh);
+			r = find_req(in, nlh->nlmsg_seq);
+			if (e->error != 0 && r != NULL && !r->del) {
+				if (-e->error == EEXIST && !r->retried) {
+					retry[(*nretry)++] = *r;
+				} else {
+					in->failed++;
+					if (in->errors_logged++ < 5)
+						log_warnx("kernel refused "
+						    "an entry: %s",
+						    strerror(-e->error));
+				}
+				r->done_err = 1;
+			}
+			if (nlh->nlmsg_seq == final_seq)
+				return;
+		}
+	}
+}
+
+/* Send the batch, collect the errors, retry what already existed. */
+void
+inject_flush(struct inject *in)
+{
+	struct inject_req *retry;	/* per call: retries flush again */
+	size_t nretry = 0, i;
+	uint32_t final_seq;
+
+	if (in->nreq == 0)
+		return;
+	if ((retry = malloc(sizeof(*retry) * in->nreq)) == NULL)
+		fatal("commit retries");
+	in->last->nlmsg_flags |= NLM_F_ACK;	/* the end of the answers */
+	final_seq = in->last->nlmsg_seq;
+	for (i = 0; i < in->nreq; i++)
+		in->req[i].done_err = 0;
+	if (mnl_socket_sendto(in->nl, in->buf, in->len) < 0) {
+		log_warn("sending a batch to the kernel");
+		for (i = 0; i < in->nreq; i++)
+			if (!in->req[i].del)
+				in->failed++;
+	} else {
+		read_answers(in, final_seq, retry, &nretry);
+		for (i = 0; i < in->nreq; i++)
+			if (!in->req[i].del && !in->req[i].done_err)
+				in->ok++;
+	}
+	in->nreq = 0;
+	in->len = 0;
+	/* EEXIST: delete the old entry and create the new one, once */
+	for (i = 0; i < nretry; i++) {
+		add_request(in, &retry[i].obj, 1);
+		add_request(in, &retry[i].obj, 0);
+		in->req[in->nreq - 1].retried = 1;
+	}
+	free(retry);
+	if (nretry)
+		inject_flush(in);
+}
