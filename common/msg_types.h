@@ -25,8 +25,8 @@
 	/* conntrack objects, many per message */			\
 	X(MSG_CT_EVENTS,	"CT_EVENTS")				\
 	X(MSG_CT_DUMP_DONE,	"CT_DUMP_DONE")	/* u8 sweep */		\
-	/* commit: a one-shot child injects the external cache */	\
-	X(MSG_COMMIT_START,	"COMMIT_START")	/* carries the child's socket */ \
+	/* a one-shot child changes the kernel (commit, flush) */	\
+	X(MSG_SELF_START,	"SELF_START")	/* u8 what; the child's socket */ \
 	X(MSG_CT_BARRIER,	"CT_BARRIER")	/* events before it are in */ \
 	X(MSG_CHILD_DONE,	"CHILD_DONE")				\
 	/* control socket, ctsyncctl <-> supervisor */			\

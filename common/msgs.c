@@ -351,19 +351,29 @@ msg_recv_ct_dump_done(const struct msg *m, int *sweep)
 	return mr_done(&r) && *sweep <= 1 ? 0 : -1;
 }
 
+/*
+ * SELF_START: one of our children is about to change the kernel; its
+ * socket comes along (the commit's objects go into it; closing it is the
+ * child's signal to start).
+ */
 void
-msg_send_commit_start(struct chan *c, int fd)
+msg_send_self_start(struct chan *c, int what, int fd)
 {
 	struct mbuild mb;
 
-	msg_begin(&mb, c, MSG_COMMIT_START);
+	msg_begin(&mb, c, MSG_SELF_START);
+	mb_u8(&mb, (uint8_t)what);
 	msg_end_fd(&mb, fd);
 }
 
 int
-msg_recv_commit_start(const struct msg *m)
+msg_recv_self_start(const struct msg *m, int *what)
 {
-	return m->len == 0 && m->fd >= 0 ? 0 : -1;
+	struct mread r;
+
+	mr_init(&r, m);
+	*what = mr_u8(&r);
+	return mr_done(&r) && *what <= SELF_FLUSH && m->fd >= 0 ? 0 : -1;
 }
 
 void msg_send_ct_barrier(struct chan *c) { send_empty(c, MSG_CT_BARRIER); }

@@ -105,8 +105,11 @@ struct child_result {
 	uint64_t	 usec;
 };
 
-void	msg_send_commit_start(struct chan *, int fd);
-int	msg_recv_commit_start(const struct msg *);
+/* What a one-shot child does to the kernel. */
+enum self_change { SELF_COMMIT = 0, SELF_FLUSH };
+
+void	msg_send_self_start(struct chan *, int what, int fd);
+int	msg_recv_self_start(const struct msg *, int *what);
 void	msg_send_ct_barrier(struct chan *);
 int	msg_recv_ct_barrier(const struct msg *);
 void	msg_send_child_done(struct chan *, const struct child_result *);

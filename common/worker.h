@@ -20,6 +20,7 @@ struct worker_args {
 	/* commit child only */
 	uint32_t	 commit_timeout;	/* -T, CommitTimeout */
 	int		 window_tracking;	/* -W, TCPWindowTracking */
+	int		 flush;			/* -F: flush the table instead */
 };
 
 void	worker_start(struct chan *, const char *procname, int argc,

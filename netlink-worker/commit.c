@@ -1,9 +1,10 @@
 /*
  * ctsyncd-commit: the one-shot child that writes the external cache into
- * the kernel.  Started by the supervisor for one commit; the same
- * privileges and allow-list as the netlink worker (CAP_NET_ADMIN only).
- * It reads objects from the sync worker on fd 4 until that closes, checks
- * each one, injects them in batches, reports CHILD_DONE on fd 3, exits.
+ * the kernel (or, with -F, flushes the kernel table).  Started by the
+ * supervisor for one request; the same privileges and allow-list as the
+ * netlink worker (CAP_NET_ADMIN only).  It reads objects from the sync
+ * worker on fd 4 until that closes, checks each one, injects them in
+ * batches, reports CHILD_DONE on fd 3, exits.
  */
 #include "config.h"
 
@@ -82,6 +83,8 @@ main(int argc, char **argv)
 	    sizeof(rcvbuf));
 	inject_init(&c->inj, nl, c->args.commit_timeout,
 	    c->args.window_tracking);
+	/* fd 4 closes when the sync worker is ready (and, for a commit,
+	 * once every object has been sent) */
 	for (;;) {
 		struct pollfd pfd = { .fd = c->objs.fd, .events = POLLIN };
 
@@ -97,10 +100,17 @@ main(int argc, char **argv)
 		if (n == -1)
 			fatalx("from the sync worker: %s", why);
 	}
-	inject_flush(&c->inj);
+	if (c->args.flush) {
+		int ok = inject_flush_table(&c->inj) == 0;
+
+		res.ok = (uint32_t)ok;
+		res.failed = (uint32_t)!ok;
+	} else {
+		inject_flush(&c->inj);
+		res.ok = c->inj.ok;
+		res.failed = c->inj.failed + c->invalid;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	res.ok = c->inj.ok;
-	res.failed = c->inj.failed + c->invalid;
 	res.usec = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +
 	    (t1.tv_nsec - t0.tv_nsec) / 1000);
 	msg_send_child_done(&c->chan, &res);

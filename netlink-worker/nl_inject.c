@@ -127,7 +127,8 @@ read_answers(struct inject *in, uint32_t final_seq,
 			e = mnl_nlmsg_get_payload(nlh);
 			r = find_req(in, nlh->nlmsg_seq);
 			if (e->error != 0 && r != NULL && !r->del) {
-				if (-e->error == EEXIST && !r->retried) {
+				if (-e->error == EEXIST && !r->retried &&
+				    retry != NULL) {
 					retry[(*nretry)++] = *r;
 				} else {
 					in->failed++;
@@ -182,4 +183,35 @@ inject_flush(struct inject *in)
 	free(retry);
 	if (nretry)
 		inject_flush(in);
+}
+
+/* Flush the whole kernel table (both families), as `conntrack -F'. */
+int
+inject_flush_table(struct inject *in)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfh;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = in->seq++;
+	nfh = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfh));
+	nfh->nfgen_family = AF_UNSPEC;
+	nfh->version = NFNETLINK_V0;
+	nfh->res_id = 0;
+	if (mnl_socket_sendto(in->nl, nlh, nlh->nlmsg_len) < 0) {
+		log_warn("flushing the kernel table");
+		return -1;
+	}
+	in->nreq = 0;
+	in->failed = 0;
+	{
+		struct inject_req r = { .seq = nlh->nlmsg_seq, .del = 0 };
+
+		in->req[in->nreq++] = r;
+		read_answers(in, nlh->nlmsg_seq, NULL, NULL);
+		in->nreq = 0;
+	}
+	return in->failed ? -1 : 0;
 }

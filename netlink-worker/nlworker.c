@@ -40,8 +40,9 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		nl_dump(w, 0);
 		break;
 	case REQ_ALL_COMMIT: case REQ_CT_COMMIT:
+	case REQ_ALL_FLUSH_MASTER: case REQ_CT_FLUSH_MASTER:
 		/*
-		 * After a commit: the events of its creates are already in
+		 * After a commit or flush: the events it caused are already in
 		 * our socket; pass them on, then mark the end for the sync
 		 * worker on the same channel.
 		 */

@@ -1,10 +1,12 @@
 /*
- * One-shot children: the commit.  The supervisor starts ctsyncd-commit
- * with a channel of its own (fd 3) and one end of a fresh socketpair
- * (fd 4), hands the other end to the sync worker, which streams the
- * external cache into it.  The child reports once and exits; one that
- * dies first or hangs past CHILD_TIMEOUT is reported (and killed).  A
- * child's death never stops the daemon.
+ * One-shot children: commit (-c) and kernel flush (-F, and -t when its
+ * timer fires).  The supervisor starts ctsyncd-commit with a channel of
+ * its own (fd 3) and one end of a fresh socketpair (fd 4), and hands the
+ * other end to the sync worker in SELF_START: for a commit the external
+ * cache is streamed into it; either way its closing tells the child to go.
+ * The child reports once and exits; one that dies first or hangs past
+ * CHILD_TIMEOUT is reported (and killed).  A child's death never stops
+ * the daemon.
  */
 #include "config.h"
 
@@ -22,24 +24,21 @@
 #include "supervisor.h"
 
 int
-commit_running(const struct sup *s)
+child_start(struct sup *s, struct child *c, struct ctl_op *op)
 {
-	return s->commit.pid > 0;
-}
-
-int
-commit_start(struct sup *s, struct ctl_op *op)
-{
-	struct child *c = &s->commit;
 	char timeout[16];
 	const char *extra[5] = { NULL };
 	int ch[2], objs[2], n = 0;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ch) == -1 ||
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, objs) == -1) {
-		log_warn("commit: socketpair");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ch) == -1)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, objs) == -1) {
+		close(ch[0]);
+		close(ch[1]);
 		return -1;
 	}
+	if (c->what == SELF_FLUSH)
+		extra[n++] = "-F";
 	if (s->conf->sync.commit_timeout) {
 		snprintf(timeout, sizeof(timeout), "%u",
 		    s->conf->sync.commit_timeout);
@@ -48,33 +47,33 @@ commit_start(struct sup *s, struct ctl_op *op)
 	}
 	if (s->conf->sync.tcp_window_tracking)
 		extra[n++] = "-W";
-	log_info("committing all external caches");
-	memset(c, 0, sizeof(*c));
 	c->pid = spawn(s, "ctsyncd-commit", ch[1], objs[1], extra);
 	close(ch[1]);
 	close(objs[1]);
 	fcntl(ch[0], F_SETFL, O_NONBLOCK);
-	chan_init(&c->chan, ch[0], "commit child", CHAN_MSG_MAX,
+	chan_init(&c->chan, ch[0], c->name, CHAN_MSG_MAX,
 	    MSG_BIT(MSG_LOG) | MSG_BIT(MSG_CHILD_DONE), 0);
 	c->op = op;
 	c->started = time(NULL);
+	c->reported = 0;
 	/* the channel closes our end once it has gone to the sync worker */
-	msg_send_commit_start(&s->w[W_SYNC].chan, objs[0]);
+	msg_send_self_start(&s->w[W_SYNC].chan, c->what, objs[0]);
 	return 0;
 }
 
 static void
-report(struct sup *s, const struct child_result *r)
+report(struct sup *s, struct child *c, const struct child_result *r)
 {
-	struct child *c = &s->commit;
-
 	c->reported = 1;
-	log_info("Committed %u new entries", r->ok);
-	if (r->failed)
-		log_warnx("%u entries can't be committed", r->failed);
-	log_info("commit has taken %llu.%06llu seconds",
-	    (unsigned long long)(r->usec / 1000000),
-	    (unsigned long long)(r->usec % 1000000));
+	if (c->what == SELF_COMMIT) {
+		log_info("Committed %u new entries", r->ok);
+		if (r->failed)
+			log_warnx("%u entries can't be committed", r->failed);
+		log_info("commit has taken %llu.%06llu seconds",
+		    (unsigned long long)(r->usec / 1000000),
+		    (unsigned long long)(r->usec % 1000000));
+	} else if (r->failed)
+		log_warnx("flushing the kernel conntrack table failed");
 	if (c->op) {
 		struct ctl_op *op = c->op;
 
@@ -84,13 +83,12 @@ report(struct sup *s, const struct child_result *r)
 }
 
 void
-child_read(struct sup *s)
+child_read(struct sup *s, struct child *c)
 {
-	struct child *c = &s->commit;
 	struct child_result r;
 	char text[LOG_MSG_MAX];
 	struct msg m;
-	const char *why;
+	const char *why = "malformed message";
 	int n, level;
 
 	if (chan_read(&c->chan) == 0) {
@@ -100,34 +98,34 @@ child_read(struct sup *s)
 		return;
 	}
 	while ((n = chan_get(&c->chan, &m, &why)) == 1) {
-		if (m.type == MSG_LOG) {
-			if (msg_recv_log(&m, &level, text, sizeof(text)) == -1)
-				break;
-			log_emit(level, (int)c->pid, "commit", text);
-		} else if (msg_recv_child_done(&m, &r) == 0 && !c->reported)
-			report(s, &r);
-		else
+		if (m.type == MSG_LOG &&
+		    msg_recv_log(&m, &level, text, sizeof(text)) == 0)
+			log_emit(level, (int)c->pid, c->name, text);
+		else if (m.type == MSG_CHILD_DONE && !c->reported &&
+		    msg_recv_child_done(&m, &r) == 0)
+			report(s, c, &r);
+		else {
+			n = -1;
 			break;
+		}
 	}
-	if (n != 0 && n != 1) {
-		log_warnx("commit child: %s; killing it", why);
+	if (n == -1) {
+		log_warnx("%s: %s; killing it", c->name, why);
 		kill(c->pid, SIGKILL);
 	}
 }
 
-/* Returns 1 if `pid' was a child of ours (now reaped and reported). */
-int
-child_reaped(struct sup *s, pid_t pid, int status)
+static int
+reaped(struct sup *s, struct child *c, pid_t pid, int status)
 {
-	struct child *c = &s->commit;
 	char how[256];
 
 	if (c->pid == 0 || pid != c->pid)
 		return 0;
 	if (!c->reported) {
 		describe_exit(status, how, sizeof(how));
-		log_errx("commit child (pid %d) %s before reporting",
-		    (int)pid, how);
+		log_errx("%s (pid %d) %s before reporting", c->name, (int)pid,
+		    how);
 		s->rt.child_failed++;
 		if (WIFSIGNALED(status)) {
 			s->rt.child_termsig++;
@@ -135,25 +133,45 @@ child_reaped(struct sup *s, pid_t pid, int status)
 				s->rt.child_segfault++;
 		}
 		if (c->op)
-			control_op_fail(c->op, "commit failed");
+			control_op_fail(c->op, "the child failed");
 	}
 	if (c->chan.fd >= 0)
 		close(c->chan.fd);
 	chan_free(&c->chan);
-	memset(c, 0, sizeof(*c));
+	c->pid = 0;
+	c->op = NULL;
 	return 1;
 }
 
-void
-child_check_timeout(struct sup *s)
+/* Returns 1 if `pid' was one of our children (now reaped and reported). */
+int
+child_reaped(struct sup *s, pid_t pid, int status)
 {
-	struct child *c = &s->commit;
+	return reaped(s, &s->commit, pid, status) ||
+	    reaped(s, &s->flush, pid, status);
+}
 
+static void
+check_timeout(struct child *c)
+{
 	if (c->pid > 0 && !c->reported &&
 	    time(NULL) - c->started > CHILD_TIMEOUT) {
-		log_errx("commit child (pid %d) did not finish within %d "
-		    "seconds: killed", (int)c->pid, CHILD_TIMEOUT);
+		log_errx("%s (pid %d) did not finish within %d seconds: "
+		    "killed", c->name, (int)c->pid, CHILD_TIMEOUT);
 		kill(c->pid, SIGKILL);
 		c->started = time(NULL);	/* report once */
+	}
+}
+
+/* Children that hang, and the flush that -t scheduled. */
+void
+child_check_timers(struct sup *s)
+{
+	check_timeout(&s->commit);
+	check_timeout(&s->flush);
+	if (s->purge_at && time(NULL) >= s->purge_at) {
+		s->purge_at = 0;
+		log_info("flushing kernel conntrack table (scheduled)");
+		control_internal_request(s, REQ_ALL_FLUSH_MASTER);
 	}
 }

@@ -245,6 +245,10 @@ plan(struct sup *s, struct ctl_op *op)
 		/* the commit child, then the netlink worker's barrier */
 		{ REQ_ALL_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK } },
 		{ REQ_CT_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK } },
+		/* the flush child, then the netlink worker's barrier */
+		{ REQ_ALL_FLUSH_MASTER, { STEP_FLUSH, STEP_ASK_NETLINK } },
+		{ REQ_CT_FLUSH_MASTER, { STEP_FLUSH, STEP_ASK_NETLINK } },
+		{ REQ_RESET_TIMERS, { STEP_PURGE_TIMER } },
 		{ REQ_CT_RESYNC_MASTER, { STEP_ASK_NETLINK } },
 		{ REQ_ALL_RESYNC_MASTER, { STEP_ASK_NETLINK } },
 	};
@@ -297,6 +301,46 @@ runtime_block(struct sup *s, struct ctl_op *op)
 	send_block(op, &b);
 }
 
+static void
+process_block(struct ctl_op *op, const struct child *c, int type)
+{
+	struct stats_block b;
+
+	if (c->pid <= 0)
+		return;
+	stats_block_init(&b, SB_PROCESS, NULL);
+	b.v[0] = (uint64_t)c->pid;
+	b.v[1] = (uint64_t)type;
+	send_block(op, &b);
+}
+
+/*
+ * Start the commit or flush child of this step; returns 1 if the request
+ * now waits for it.  One child of each kind at a time, as in conntrackd.
+ */
+static int
+start_child(struct sup *s, struct ctl_op *op)
+{
+	int commit = op->steps[op->step] == STEP_COMMIT;
+	struct child *c = commit ? &s->commit : &s->flush;
+
+	if (c->pid > 0) {
+		if (commit)
+			log_warnx("commit already in progress, skipping");
+		finish(op, CTL_OK, "");
+		return 1;
+	}
+	if (commit)
+		log_info("committing all external caches");
+	else if (op->fd >= 0)	/* a scheduled flush said so already */
+		log_info("flushing kernel conntrack table");
+	if (child_start(s, c, op) == -1) {
+		log_warn("cannot start the %s", c->name);
+		finish(op, CTL_ERR, "cannot start the child");
+	}
+	return 1;
+}
+
 /* Run the request's steps until one has to wait for a worker. */
 static void
 advance(struct sup *s, struct ctl_op *op)
@@ -323,23 +367,21 @@ advance(struct sup *s, struct ctl_op *op)
 			runtime_block(s, op);
 			break;
 		case STEP_PROCESSES:
-			if (s->commit.pid > 0) {
-				stats_block_init(&b, SB_PROCESS, NULL);
-				b.v[0] = (uint64_t)s->commit.pid;
-				b.v[1] = 2;	/* commit */
-				send_block(op, &b);
+			process_block(op, &s->flush, 1);
+			process_block(op, &s->commit, 2);
+			break;
+		case STEP_COMMIT: case STEP_FLUSH:
+			if (start_child(s, op))
+				return;		/* resumed when it reports */
+			break;
+		case STEP_PURGE_TIMER:
+			if (s->purge_at == 0) {
+				s->purge_at = time(NULL) +
+				    s->conf->sync.purge_timeout;
+				log_info("flushing conntrack table in %u secs",
+				    s->conf->sync.purge_timeout);
 			}
 			break;
-		case STEP_COMMIT:
-			if (commit_running(s)) {
-				log_warnx("commit already in progress, "
-				    "skipping");
-				finish(op, CTL_OK, "");
-				return;
-			}
-			if (commit_start(s, op) == -1)
-				finish(op, CTL_ERR, "cannot start the commit");
-			return;		/* resumed when the child reports */
 		case STEP_SELF_HEALTH:
 			self_health(op);
 			break;
@@ -404,6 +446,10 @@ start_request(struct sup *s, struct ctl_op *op, uint32_t req)
 
 	op->req = req;
 	op->id = ++s->next_id;
+	/* a scheduled purge (-t) is cancelled by these, as in conntrackd */
+	if (req == REQ_ALL_COMMIT || req == REQ_CT_COMMIT ||
+	    req == REQ_ALL_FLUSH_CACHE || req == REQ_CT_FLUSH_INT_CACHE)
+		s->purge_at = 0;
 	if (req == REQ_KILL) {
 		/* answered by control_answer_kill(), once everything stopped */
 		log_notice("---- shutdown received ----");
@@ -425,6 +471,30 @@ start_request(struct sup *s, struct ctl_op *op, uint32_t req)
 		return;
 	}
 	advance(s, op);
+}
+
+/* A request of the daemon's own (the -t purge): no client waits. */
+void
+control_internal_request(struct sup *s, uint32_t req)
+{
+	struct ctl_op *op = NULL;
+	int i;
+
+	for (i = 0; i < MAX_CTL_CLIENTS && op == NULL; i++)
+		if (!s->ops[i].active)
+			op = &s->ops[i];
+	if (op == NULL) {
+		log_warnx("no room for the scheduled request, skipped");
+		return;
+	}
+	memset(op, 0, sizeof(*op));
+	op->active = 1;
+	op->fd = -1;
+	op->client_gone = 1;
+	op->req = REQ_MAX;
+	start_request(s, op, req);
+	if (op->active && op->closing)
+		op_free(op);
 }
 
 void

@@ -14,7 +14,7 @@
 /* Clauses accepted but without effect in this version. */
 static const int unsupported[] = {
 	KW_NETLINKOVERRUNRESYNC, KW_NETLINKEVENTSRELIABLE, KW_POLLSECS,
-	KW_FILTER, KW_PURGETIMEOUT, KW_REFRESHTIME,
+	KW_FILTER, KW_REFRESHTIME,
 	KW_CACHETIMEOUT, KW_DISABLEINTERNALCACHE, KW_DISABLEEXTERNALCACHE,
 	KW_MULTICAST, KW_TCP, KW_DEFAULT, KW_EXPECTATIONSYNC, KW_HELPER,
 };
@@ -37,9 +37,6 @@ features_warn_unsupported(const struct conf *c)
 		log_warnx("%s: Mode %s is not supported yet: states are not "
 		    "replicated (FT-FW is)", c->file,
 		    conf_mode_name(c->sync.mode));
-	if (c->has_sync)
-		log_warnx("%s: kernel flush (-F) and purge (-t) are not "
-		    "supported yet", c->file);
 	if (c->has_stats)
 		log_warnx("%s: statistics mode (Stats) is not supported yet",
 		    c->file);

@@ -284,6 +284,8 @@ stop_workers(struct sup *s)
 
 	if (s->commit.pid > 0)
 		kill(s->commit.pid, SIGKILL);
+	if (s->flush.pid > 0)
+		kill(s->flush.pid, SIGKILL);
 	for (i = 0; i < W_COUNT; i++)
 		if (s->w[i].pid > 0)
 			kill(s->w[i].pid, SIGTERM);
@@ -376,7 +378,7 @@ all_ready(const struct sup *s)
 static void
 loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 {
-	struct pollfd pfd[2 + 2 + MAX_CTL_CLIENTS];
+	struct pollfd pfd[2 + 3 + MAX_CTL_CLIENTS];
 	struct ctl_op *ops[MAX_CTL_CLIENTS];
 	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
 	int i, n = 0, nops = 0;
@@ -391,6 +393,8 @@ loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 	pfd[n].fd = all_ready(s) ? s->ctl_fd : -1;
 	pfd[n++].events = POLLIN;
 	pfd[n].fd = s->commit.pid > 0 ? s->commit.chan.fd : -1;
+	pfd[n++].events = POLLIN;
+	pfd[n].fd = s->flush.pid > 0 ? s->flush.chan.fd : -1;
 	pfd[n++].events = POLLIN;
 	for (i = 0; i < MAX_CTL_CLIENTS; i++) {
 		struct ctl_op *op = &s->ops[i];
@@ -422,9 +426,11 @@ loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 	if (pfd[2].revents & POLLIN)
 		control_accept(s);
 	if (pfd[3].revents & (POLLIN | POLLHUP | POLLERR))
-		child_read(s);
+		child_read(s, &s->commit);
+	if (pfd[4].revents & (POLLIN | POLLHUP | POLLERR))
+		child_read(s, &s->flush);
 	for (i = 0; i < nops; i++) {
-		short re = pfd[4 + i].revents;
+		short re = pfd[5 + i].revents;
 
 		if (re & (POLLIN | POLLHUP | POLLERR))
 			control_read(s, ops[i]);
@@ -450,7 +456,7 @@ handle_signals(struct sup *s)
 		sig_chld = 0;
 		reap_children(s);
 	}
-	child_check_timeout(s);
+	child_check_timers(s);
 	if (sig_term && !s->shutting_down) {
 		log_notice("---- shutdown received ----");
 		s->shutting_down = 1;
@@ -547,6 +553,10 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 	s->libexecdir = dir && dir[0] == '/' ? dir : LIBEXECDIR;
 	s->started = time(NULL);
 	s->lock_fd = s->ctl_fd = -1;
+	s->commit.what = SELF_COMMIT;
+	s->commit.name = "commit child";
+	s->flush.what = SELF_FLUSH;
+	s->flush.name = "flush child";
 	for (i = 0; i < MAX_CTL_CLIENTS; i++)
 		s->ops[i].fd = -1;
 	if (daemonize)

@@ -45,6 +45,8 @@ enum op_step {
 	STEP_PROCESSES,
 	STEP_SELF_HEALTH,
 	STEP_COMMIT,		/* a commit child, until it reports */
+	STEP_FLUSH,		/* a flush child, until it reports */
+	STEP_PURGE_TIMER,	/* -t: schedule a flush */
 };
 
 struct ctl_op {
@@ -59,8 +61,10 @@ struct ctl_op {
 	int		 closing;	/* answer complete, flushing */
 };
 
-/* A one-shot child (commit). */
+/* A one-shot child: commit or flush (enum self_change). */
 struct child {
+	int		 what;
+	const char	*name;
 	pid_t		 pid;		/* 0: none running */
 	struct chan	 chan;
 	struct ctl_op	*op;		/* the request waiting for it */
@@ -91,7 +95,8 @@ struct sup {
 	gid_t		 ctl_gid;	/* ControlGroup, or (gid_t)-1 */
 	int		 link_fds[CONF_MAX_LINKS][2];
 	struct worker	 w[W_COUNT];
-	struct child	 commit;
+	struct child	 commit, flush;
+	time_t		 purge_at;	/* -t: when the flush is due, or 0 */
 	struct ctl_op	 ops[MAX_CTL_CLIENTS];
 	uint32_t	 next_id;
 	struct runtime_stats rt;
@@ -125,12 +130,13 @@ void	 control_worker_msg(struct sup *, struct worker *,
 void	 control_op_resume(struct sup *, struct ctl_op *);
 void	 control_op_fail(struct ctl_op *, const char *);
 
+void	 control_internal_request(struct sup *, uint32_t req);
+
 /* children.c */
-int	 commit_start(struct sup *, struct ctl_op *);
-int	 commit_running(const struct sup *);
-void	 child_read(struct sup *);
+int	 child_start(struct sup *, struct child *, struct ctl_op *);
+void	 child_read(struct sup *, struct child *);
 int	 child_reaped(struct sup *, pid_t, int status);
-void	 child_check_timeout(struct sup *);
+void	 child_check_timers(struct sup *);
 
 /* links.c */
 int	 links_open(struct sup *);

@@ -113,6 +113,11 @@ apply_event(struct syncw *w, const struct ct_event *ev)
 			cache_upsert(&w->internal, &ev->obj, time(NULL));
 		return;
 	}
+	if (ev->kind == CTE_DESTROY && w->self_change == SELF_FLUSH + 1) {
+		/* our own flush: gone here too, nothing to tell the peers */
+		cache_delete(&w->internal, &ev->obj);
+		return;
+	}
 	if (ev->kind == CTE_DESTROY) {
 		/* kept, hidden, until its DEL is built */
 		if ((co = cache_find(&w->internal, &ev->obj)) == NULL) {
@@ -130,7 +135,8 @@ apply_event(struct syncw *w, const struct ct_event *ev)
 		return;
 	}
 	if ((co = cache_upsert(&w->internal, &ev->obj, time(NULL))) != NULL &&
-	    !(w->committing && cache_find(&w->external, &ev->obj)))
+	    !(w->self_change == SELF_COMMIT + 1 &&
+	    cache_find(&w->external, &ev->obj)))
 		ftfw_queue(w, co);
 }
 
@@ -163,7 +169,7 @@ handle_peer(struct syncw *w, const struct msg *m)
 	case MSG_CT_BARRIER:
 		if (msg_recv_ct_barrier(m) == -1)
 			fatalx("malformed CT_BARRIER");
-		w->committing = 0;	/* the commit's events are all in */
+		w->self_change = 0;	/* our changes' events are all in */
 		break;
 	case MSG_CT_DUMP_DONE:
 		if (!w->configured || msg_recv_ct_dump_done(m, &sweep) == -1)
@@ -186,6 +192,7 @@ handle(struct syncw *w, const struct msg *m)
 {
 	struct cfg_link_fd l;
 	uint32_t id, req;
+	int what;
 
 	switch (m->type) {
 	case MSG_CFG_SYNC:
@@ -215,13 +222,15 @@ handle(struct syncw *w, const struct msg *m)
 			ftfw_request_resync(w);
 		msg_send_ready(&w->chan);
 		break;
-	case MSG_COMMIT_START:
-		if (!w->configured || msg_recv_commit_start(m) == -1)
-			fatalx("malformed or early COMMIT_START");
-		log_info("committing external cache");
-		/* kernel events of the commit's creates are not ours to send */
-		w->committing = 1;
-		sync_commit_stream(w, m->fd);
+	case MSG_SELF_START:
+		if (!w->configured || msg_recv_self_start(m, &what) == -1)
+			fatalx("malformed or early SELF_START");
+		/* kernel events of our own changes are not ours to send */
+		w->self_change = what + 1;
+		if (what == SELF_COMMIT)
+			sync_commit_stream(w, m->fd);	/* and closes it */
+		else
+			close(m->fd);	/* the flush child may start */
 		break;
 	case MSG_STATS_REQ:
 		if (!w->configured || msg_recv_stats_req(m, &id, &req) == -1)
@@ -251,7 +260,7 @@ read_channel(struct syncw *w)
 		handle(w, &m);
 		/* a fd we were given but did not keep must not leak */
 		if (m.fd >= 0 && m.type != MSG_CFG_LINK &&
-		    m.type != MSG_COMMIT_START)
+		    m.type != MSG_SELF_START)
 			close(m.fd);
 	}
 	if (n == -1)
@@ -331,8 +340,8 @@ main(int argc, char **argv)
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;
 	worker_start(&w->chan, "sync worker", argc, argv, &w->args,
-	    accept | MSG_BIT(MSG_COMMIT_START),
-	    MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_COMMIT_START));
+	    accept | MSG_BIT(MSG_SELF_START),
+	    MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START));
 	worker_peer_start(&w->peer, "netlink worker", MSG_BIT(MSG_CT_EVENTS) |
 	    MSG_BIT(MSG_CT_DUMP_DONE) | MSG_BIT(MSG_CT_BARRIER));
 

@@ -44,7 +44,8 @@ struct syncw {
 	uint64_t	 traffic_bytes, traffic_packets;
 	struct wire_counters wire;	/* -s network */
 	int		 initial_dump_done;
-	int		 committing;	/* until the netlink worker's barrier */
+	int		 self_change;	/* 1 + enum self_change until the
+					   netlink worker's barrier; 0: none */
 	struct ftfw	 ftfw;
 	uint8_t		 txbuf[65536];	/* the datagram being packed */
 	size_t		 txlen, txcap;

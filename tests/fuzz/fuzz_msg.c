@@ -39,7 +39,7 @@ decode(const struct msg *m)
 	case MSG_CTL_DONE: msg_recv_ctl_done(m, &a, text, sizeof(text)); break;
 	case MSG_CT_DUMP_DONE: msg_recv_ct_dump_done(m, &level); break;
 	case MSG_CT_BARRIER: msg_recv_ct_barrier(m); break;
-	case MSG_COMMIT_START: msg_recv_commit_start(m); break;
+	case MSG_SELF_START: msg_recv_self_start(m, &level); break;
 	case MSG_CHILD_DONE: {
 		struct child_result res;
 

@@ -306,11 +306,7 @@ decode(const struct msg *m)
 	    sizeof(text));
 	case MSG_CT_DUMP_DONE: return msg_recv_ct_dump_done(m, &level);
 	case MSG_CT_BARRIER: return msg_recv_ct_barrier(m);
-	case MSG_COMMIT_START: {
-		int r = msg_recv_commit_start(m);
-
-		return r;
-	}
+	case MSG_SELF_START: return msg_recv_self_start(m, &level);
 	case MSG_CHILD_DONE: {
 		struct child_result res;
 
@@ -375,7 +371,7 @@ send_one_of_each(struct chan *c, int pipefd)
 
 		msg_send_child_done(c, &res);
 	}
-	msg_send_commit_start(c, dup(pipefd));
+	msg_send_self_start(c, SELF_FLUSH, dup(pipefd));
 }
 
 static void
@@ -388,7 +384,7 @@ test_every_pair_short_and_trailing(void)
 
 	if (pipe(fds) == -1)
 		abort();
-	pair(~0ULL, MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_COMMIT_START),
+	pair(~0ULL, MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START),
 	    CHAN_MSG_MAX);
 	send_one_of_each(&tx, fds[0]);
 	chan_flush_all(&tx);
