@@ -93,7 +93,16 @@ rsq_store(struct syncw *w, const uint8_t *msg, size_t len, uint32_t seq,
 	rsq_append(&f->rsq, e);
 }
 
-/* ACK(from, to): what was received can be forgotten. */
+/*
+ * ACK(from, to): what was received can be forgotten.  The peer's ACKs are
+ * contiguous and in order, so a data message still held from before
+ * `from' lost its acknowledgement (or the peer's NACK for it was lost, or
+ * the peer restarted and never will): it is sent again, from its current
+ * state, which the peer applies idempotently.  1.4.7 keeps such entries
+ * for ever; a lost first ACK of a peer's new HELLO incarnation cannot even
+ * be NACKed, since that HELLO resets the sequence.  Stale control
+ * messages are dropped.
+ */
 static void
 rsq_ack(struct syncw *w, uint32_t from, uint32_t to)
 {
@@ -102,12 +111,13 @@ rsq_ack(struct syncw *w, uint32_t from, uint32_t to)
 
 	for (; e; e = next) {
 		next = e->next;
-		if (wire_seq_before(e->seq, from))
-			continue;
 		if (wire_seq_before(to, e->seq))
 			break;
 		rsq_unlink(&f->rsq, e);
-		free(e);
+		if (wire_seq_before(e->seq, from) && !e->ctl)
+			rsq_append(&f->resend, e);
+		else
+			free(e);
 	}
 }
 
@@ -434,21 +444,28 @@ process(struct syncw *w, const struct wire_msg *m, enum wire_kind kind)
 	}
 }
 
-/* The peer (re)started: it lost its state, so it gets all of ours. */
-static void
+/*
+ * The peer (re)started: it lost its state, so it gets all of ours, and its
+ * sequence numbers start anew.  It sets HELLO on every message until it
+ * hears our HELLO_BACK; only the first one resets the sequence (1.4.7
+ * accepts each one as in sequence, so a loss in that phase was never
+ * repaired).  Returns 1 if this message starts a new incarnation.
+ */
+static int
 peer_hello(struct syncw *w, const struct wire_msg *m)
 {
 	struct ftfw *f = &w->ftfw;
 
 	f->send_hello_back = 1;
+	if (f->peer_in_hello)
+		return 0;
+	f->peer_in_hello = 1;
 	if (f->ack_pending && wire_seq_before(m->seq, f->ack_from)) {
 		f->ack_from = m->seq;
 		f->window = f->window_size - 1;
 	}
-	if (!f->peer_in_hello) {
-		f->peer_in_hello = 1;
-		ftfw_bulk(w);
-	}
+	ftfw_bulk(w);
+	return 1;
 }
 
 void
@@ -464,10 +481,9 @@ ftfw_recv(struct syncw *w, const struct wire_msg *m)
 		w->wire.malformed++;
 		return;
 	}
-	if (m->flags & WIRE_F_HELLO)
-		peer_hello(w, m);
-	else {
+	if (!(m->flags & WIRE_F_HELLO))
 		f->peer_in_hello = 0;
+	if (!((m->flags & WIRE_F_HELLO) && peer_hello(w, m))) {
 		if (f->have_last && m->seq != expected) {
 			if (wire_seq_before(m->seq, expected)) {
 				w->wire.before++;

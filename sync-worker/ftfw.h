@@ -1,10 +1,14 @@
 /*
  * FT-FW, conntrackd 1.4.7's reliable sync mode (wire-protocol.md 8),
- * wire-compatible with it, with two repairs: a bulk larger than the
- * resend queue is paced by the queue's room, so that nothing is sent that
- * could not be resent; and a peer's HELLO (it restarted and lost its
- * state) brings it a bulk of our table instead of emptying the resend
- * queue, so no state sent around a restart is lost for good.
+ * wire-compatible with it, with repairs where 1.4.7 loses states for good:
+ * - a bulk larger than the resend queue is paced by the queue's room, so
+ *   that nothing is sent that could not be resent;
+ * - a peer's HELLO (it restarted and lost its state) brings it a bulk of
+ *   our table instead of emptying the resend queue;
+ * - only the first HELLO of a peer's new incarnation resets its sequence,
+ *   so losses while it keeps saying HELLO are NACKed as any others;
+ * - data messages whose acknowledgement was lost are resent when a later
+ *   ACK shows it (see rsq_ack).
  */
 #ifndef CTSYNCD_FTFW_H
 #define CTSYNCD_FTFW_H
