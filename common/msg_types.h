@@ -12,6 +12,7 @@
 	X(MSG_CFG_NETLINK,	"CFG_NETLINK")				\
 	X(MSG_CFG_SYNC,		"CFG_SYNC")				\
 	X(MSG_CFG_LINK,		"CFG_LINK")	/* carries a socket fd */ \
+	X(MSG_CFG_FILTER,	"CFG_FILTER")				\
 	X(MSG_CFG_DONE,		"CFG_DONE")				\
 	/* worker -> supervisor */					\
 	X(MSG_LOG,		"LOG")					\

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -154,6 +156,71 @@ msg_recv_cfg_sync(const struct msg *m, struct conf_sync *s)
 	    !bool_ok(s->startup_resync) || !bool_ok(s->tcp_window_tracking))
 		return -1;
 	return 0;
+}
+
+/* CFG_FILTER: the user-space Filter, policies, sets and addresses. */
+void
+msg_send_cfg_filter(struct chan *c, const struct conf_filter *f)
+{
+	struct mbuild mb;
+	int i;
+
+	msg_begin(&mb, c, MSG_CFG_FILTER);
+	mb_u8(&mb, (uint8_t)f->present);
+	mb_u8(&mb, (uint8_t)f->from_kernel);
+	mb_u8(&mb, f->proto_policy);
+	mb_u8(&mb, f->addr_policy);
+	mb_u8(&mb, f->state_policy);
+	mb_bytes(&mb, f->protos, sizeof(f->protos));
+	mb_u16(&mb, f->tcp_states);
+	mb_u16(&mb, (uint16_t)f->naddrs);
+	for (i = 0; i < f->naddrs; i++) {
+		mb_u8(&mb, (uint8_t)f->addrs[i].family);
+		mb_u8(&mb, (uint8_t)(f->addrs[i].prefix < 0 ? 255 :
+		    f->addrs[i].prefix));
+		mb_bytes(&mb, &f->addrs[i].a, 16);
+	}
+	msg_end(&mb);
+}
+
+int
+msg_recv_cfg_filter(const struct msg *m, struct conf_filter *f)
+{
+	struct mread r;
+	int i;
+
+	mr_init(&r, m);
+	memset(f, 0, sizeof(*f));
+	f->present = mr_u8(&r);
+	f->from_kernel = mr_u8(&r);
+	f->proto_policy = mr_u8(&r);
+	f->addr_policy = mr_u8(&r);
+	f->state_policy = mr_u8(&r);
+	mr_bytes(&r, f->protos, sizeof(f->protos));
+	f->tcp_states = mr_u16(&r);
+	f->naddrs = mr_u16(&r);
+	if (r.bad || f->present > 1 || f->from_kernel > 1 ||
+	    f->proto_policy > POLICY_IGNORE || f->addr_policy > POLICY_IGNORE ||
+	    f->state_policy > POLICY_IGNORE || f->naddrs > CONF_MAX_FILTER_ADDRS)
+		return -1;
+	for (i = 0; i < f->naddrs; i++) {
+		struct conf_addr *a = &f->addrs[i];
+		int max;
+
+		a->family = mr_u8(&r);
+		a->prefix = mr_u8(&r);
+		mr_bytes(&r, &a->a, 16);
+		max = a->family == AF_INET ? 32 : 128;
+		if (a->prefix == 255)
+			a->prefix = -1;
+		if ((a->family != AF_INET && a->family != AF_INET6) ||
+		    a->prefix > max)
+			return -1;
+	}
+	for (i = 0; i < 256; i++)
+		if (f->protos[i] > 1)
+			return -1;
+	return mr_done(&r) ? 0 : -1;
 }
 
 void

@@ -84,6 +84,8 @@ void	msg_send_cfg_sync(struct chan *, const struct conf_sync *);
 int	msg_recv_cfg_sync(const struct msg *, struct conf_sync *);
 void	msg_send_cfg_link(struct chan *, const struct cfg_link_fd *, int fd);
 int	msg_recv_cfg_link(const struct msg *, struct cfg_link_fd *);
+void	msg_send_cfg_filter(struct chan *, const struct conf_filter *);
+int	msg_recv_cfg_filter(const struct msg *, struct conf_filter *);
 void	msg_send_cfg_done(struct chan *);
 int	msg_recv_cfg_done(const struct msg *);
 void	msg_send_stats_req(struct chan *, uint32_t id, uint32_t req);

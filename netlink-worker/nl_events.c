@@ -21,6 +21,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include "ct_nfct.h"
+#include "filter.h"
 #include "log.h"
 #include "msgs.h"
 #include "nlworker.h"
@@ -124,6 +125,11 @@ batch_add(struct nlw *w, uint8_t kind, struct nf_conntrack *ct)
 	nfct_destroy(ct);
 	if (rc == -1) {
 		w->cnt.events_unknown++;
+		return;
+	}
+	if (!filter_accepts(&w->filter, &ev->obj)) {
+		if (kind != CTE_DUMP)
+			w->cnt.events_filtered++;
 		return;
 	}
 	ev->kind = kind;

@@ -76,6 +76,14 @@ handle(struct nlw *w, const struct msg *m)
 		if (w->configured || msg_recv_cfg_netlink(m, &w->cfg) == -1)
 			fatalx("malformed or late CFG_NETLINK");
 		break;
+	case MSG_CFG_FILTER:
+		if (w->configured || msg_recv_cfg_filter(m, &w->filter) == -1)
+			fatalx("malformed or late CFG_FILTER");
+		if (w->filter.from_kernel)
+			log_warnx("Filter From Kernelspace: applied in user "
+			    "space (kernel-side filtering is not supported "
+			    "yet)");
+		break;
 	case MSG_CFG_DONE:
 		if (w->configured || msg_recv_cfg_done(m) == -1)
 			fatalx("malformed or repeated CFG_DONE");
@@ -168,8 +176,8 @@ main(int argc, char **argv)
 {
 	struct nlw *w;
 	sigset_t waitmask;
-	uint64_t accept = MSG_BIT(MSG_CFG_NETLINK) | MSG_BIT(MSG_CFG_DONE) |
-	    MSG_BIT(MSG_STATS_REQ);
+	uint64_t accept = MSG_BIT(MSG_CFG_NETLINK) | MSG_BIT(MSG_CFG_FILTER) |
+	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_STATS_REQ);
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;

@@ -27,6 +27,7 @@ struct nlw {
 	struct chan	 peer;		/* to the sync worker */
 	struct worker_args args;
 	struct conf_netlink cfg;
+	struct conf_filter filter;	/* Filter From Userspace */
 	int		 configured;
 	struct mnl_socket *query;	/* requests to the kernel */
 	struct mnl_socket *events;	/* conntrack events */

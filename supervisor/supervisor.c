@@ -212,6 +212,7 @@ send_config(struct sup *s)
 	int i, dir;
 
 	msg_send_cfg_netlink(nl, &c->nl);
+	msg_send_cfg_filter(nl, &c->filter);
 	msg_send_cfg_done(nl);
 	msg_send_cfg_sync(sy, &c->sync);
 	for (i = 0; i < c->nlinks; i++)

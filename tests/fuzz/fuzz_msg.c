@@ -29,6 +29,12 @@ decode(const struct msg *m)
 	case MSG_CFG_NETLINK: msg_recv_cfg_netlink(m, &nl); break;
 	case MSG_CFG_SYNC: msg_recv_cfg_sync(m, &sy); break;
 	case MSG_CFG_LINK: msg_recv_cfg_link(m, &l); break;
+	case MSG_CFG_FILTER: {
+		static struct conf_filter fl;
+
+		msg_recv_cfg_filter(m, &fl);
+		break;
+	}
 	case MSG_CFG_DONE: msg_recv_cfg_done(m); break;
 	case MSG_STATS_REQ: msg_recv_stats_req(m, &a, &c); break;
 	case MSG_STATS_BLOCK: msg_recv_stats_block(m, &b); break;

@@ -295,6 +295,11 @@ decode(const struct msg *m)
 	case MSG_CFG_NETLINK: return msg_recv_cfg_netlink(m, &nl);
 	case MSG_CFG_SYNC: return msg_recv_cfg_sync(m, &sy);
 	case MSG_CFG_LINK: return msg_recv_cfg_link(m, &l);
+	case MSG_CFG_FILTER: {
+		static struct conf_filter fl;
+
+		return msg_recv_cfg_filter(m, &fl);
+	}
 	case MSG_CFG_DONE: return msg_recv_cfg_done(m);
 	case MSG_STATS_REQ: return msg_recv_stats_req(m, &a, &c);
 	case MSG_STATS_BLOCK: return msg_recv_stats_block(m, &b);
@@ -346,6 +351,19 @@ send_one_of_each(struct chan *c, int pipefd)
 	msg_send_cfg_netlink(c, &nl);
 	msg_send_cfg_sync(c, &sy);
 	msg_send_cfg_link(c, &l, pipefd);
+	{
+		static struct conf_filter fl;
+
+		memset(&fl, 0, sizeof(fl));
+		fl.present = 1;
+		fl.proto_policy = POLICY_ACCEPT;
+		fl.protos[6] = 1;
+		fl.addr_policy = POLICY_IGNORE;
+		fl.naddrs = 1;
+		fl.addrs[0].family = AF_INET;
+		fl.addrs[0].prefix = 24;
+		msg_send_cfg_filter(c, &fl);
+	}
 	msg_send_cfg_done(c);
 	msg_send_stats_req(c, 1, REQ_STATS);
 	msg_send_stats_block(c, &b);

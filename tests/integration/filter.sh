@@ -1,0 +1,46 @@
+#!/bin/sh
+# Filter From Userspace: what the filter ignores stays out of the internal
+# cache and off the link, from events and from the start-up dump alike.
+. "$(dirname "$0")/lib.sh"
+command -v conntrack >/dev/null || skip_all "conntrack is not installed"
+
+make_pair
+DA="$T/a"; DB="$T/b"; mkdir -p "$DA" "$DB"; chmod 755 "$DA" "$DB"
+write_conf "$T/a.conf" "$DA" 10.99.0.1 10.99.0.2
+write_conf "$T/b.conf" "$DB" 10.99.0.2 10.99.0.1
+cat >>"$T/a.conf" <<EOC
+General {
+	Filter From Userspace {
+		Protocol Accept { TCP }
+		Address Ignore { IPv4_address 10.9.9.0/24 IPv4_address 172.16.5.5 }
+		State Ignore { SYN_SENT for TCP }
+	}
+}
+EOC
+NA="ip netns exec $A"
+NB="ip netns exec $B"
+ct() { $NA conntrack -I "$@" >/dev/null 2>&1; }
+ct -p tcp -s 1.1.1.1 -d 2.2.2.2 --sport 1 --dport 2 --state ESTABLISHED -t 100
+ct -p udp -s 1.1.1.1 -d 2.2.2.2 --sport 1 --dport 2 -t 100
+check "A starts" $NA "$CTSYNCD" -C "$T/a.conf" -d
+check "B starts" $NB "$CTSYNCD" -C "$T/b.conf" -d
+check "the start-up dump kept TCP, dropped UDP" sh -c \
+	"test \$($NA '$CTSYNCD' -C '$T/a.conf' -i | wc -l) = 1 &&
+	 $NA '$CTSYNCD' -C '$T/a.conf' -i | grep -q '^tcp'"
+ct -p tcp -s 3.3.3.3 -d 4.4.4.4 --sport 1 --dport 2 --state ESTABLISHED -t 100
+ct -p udp -s 3.3.3.3 -d 4.4.4.4 --sport 1 --dport 2 -t 100
+ct -p tcp -s 10.9.9.5 -d 4.4.4.4 --sport 1 --dport 2 --state ESTABLISHED -t 100
+ct -p tcp -s 5.5.5.5 -d 172.16.5.5 --sport 1 --dport 2 --state ESTABLISHED -t 100
+ct -p tcp -s 6.6.6.6 -d 4.4.4.4 --sport 1 --dport 2 --state SYN_SENT -t 100
+check "a TCP event passes" wait_until 5 sh -c \
+	"$NA '$CTSYNCD' -C '$T/a.conf' -i | grep -q 'src=3.3.3.3'"
+check "UDP, the ignored network, the ignored host, SYN_SENT do not" sh -c \
+	"test \$($NA '$CTSYNCD' -C '$T/a.conf' -i | wc -l) = 2"
+check "B gets only what passed" wait_until 5 sh -c \
+	"$NA '$CTSYNCD' -C '$T/a.conf' -B && sleep 0.5 &&
+	 test \$($NB '$CTSYNCD' -C '$T/b.conf' -e | wc -l) = 2"
+check "-s runtime counts the filtered events" sh -c \
+	"$NA '$CTSYNCD' -C '$T/a.conf' -s runtime | awk '/events filtered/ { exit !(\$3 >= 4) }'"
+$NA "$CTSYNCD" -C "$T/a.conf" -k
+$NB "$CTSYNCD" -C "$T/b.conf" -k
+done_testing
