@@ -1,0 +1,187 @@
+#!/bin/sh
+# The failover test.  A client and a server on two bridged segments talk
+# through two firewalls that run a strict stateful ruleset (invalid
+# dropped, new TCP only on SYN, nf_conntrack_tcp_loose=0).  keepalived
+# moves both virtual IPs and calls conntrack-tools' primary-backup.sh
+# (only its paths changed).  Long-lived TCP connections must survive a hard
+# failure of the primary and the failback.  The control run, the same
+# without ctsyncd, must break them: it proves the test can fail.
+. "$(dirname "$0")/lib.sh"
+command -v keepalived >/dev/null || skip_all "keepalived is not installed"
+command -v nft >/dev/null || skip_all "nftables is not installed"
+SCRIPT=/usr/share/doc/conntrackd/examples/sync/primary-backup.sh
+[ -r "$SCRIPT" ] || skip_all "conntrackd's primary-backup.sh is not installed"
+HERE=$(cd "$(dirname "$0")" && pwd)/failover
+CONNS=4
+DURATION=32
+
+netns_add sw; SW=$NS
+netns_add client; CL=$NS
+netns_add server; SV=$NS
+netns_add fw1; F1=$NS
+netns_add fw2; F2=$NS
+ip -n "$SW" link add br1 type bridge
+ip -n "$SW" link add br2 type bridge
+ip -n "$SW" link set br1 up
+ip -n "$SW" link set br2 up
+plug() {	# plug <ns> <ifname> <bridge> <port name>
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$SW"
+	ip -n "$SW" link set "$4" master "$3" up
+	ip -n "$1" link set "$2" up
+}
+plug "$CL" eth0 br1 cl
+plug "$SV" eth0 br2 sv
+for i in 1 2; do
+	eval f=\$F$i
+	plug "$f" eth1 br1 f${i}a
+	plug "$f" eth2 br2 f${i}b
+	ip -n "$f" addr add 10.1.0.$((i + 1))/24 dev eth1
+	ip -n "$f" addr add 10.2.0.$((i + 1))/24 dev eth2
+	ip netns exec "$f" sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec "$f" sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
+	ip netns exec "$f" nft -f - <<EON
+table inet fw {
+	chain forward {
+		type filter hook forward priority 0; policy drop;
+		ct state invalid counter drop
+		ct state established,related counter accept
+		iifname "eth1" oifname "eth2" tcp flags & (fin|syn|rst|ack) == syn ct state new accept
+	}
+}
+EON
+done
+ip link add sync0 netns "$F1" type veth peer name sync0 netns "$F2"
+ip -n "$F1" addr add 10.99.0.1/24 dev sync0
+ip -n "$F2" addr add 10.99.0.2/24 dev sync0
+ip -n "$F1" link set sync0 up
+ip -n "$F2" link set sync0 up
+ip -n "$CL" addr add 10.1.0.10/24 dev eth0
+ip -n "$CL" route add default via 10.1.0.1
+ip -n "$SV" addr add 10.2.0.10/24 dev eth0
+ip -n "$SV" route add default via 10.2.0.1
+
+for i in 1 2; do
+	D="$T/fw$i"; mkdir -p "$D"; chmod 755 "$D"
+	write_conf "$T/fw$i.conf" "$D" 10.99.0.$i 10.99.0.$((3 - i)) sync0
+	sed -e "s|^CONNTRACKD_BIN=.*|CONNTRACKD_BIN=$CTSYNCD|" \
+	    -e "s|^CONNTRACKD_CONFIG=.*|CONNTRACKD_CONFIG=$T/fw$i.conf|" \
+	    -e "s|^CONNTRACKD_LOCK=.*|CONNTRACKD_LOCK=$D/ctsyncd.lock|" \
+	    "$SCRIPT" >"$T/pb$i.sh"
+	cat >"$T/keepalived$i.conf" <<EOC
+global_defs {
+	router_id fw$i
+	script_user root
+}
+vrrp_sync_group G {
+	group {
+		VI_1
+		VI_2
+	}
+	notify_master "/bin/sh $T/pb$i.sh primary"
+	notify_backup "/bin/sh $T/pb$i.sh backup"
+	notify_fault "/bin/sh $T/pb$i.sh fault"
+}
+vrrp_instance VI_1 {
+	state BACKUP
+	interface eth1
+	virtual_router_id 51
+	priority $((200 - 50 * i))
+	advert_int 1
+	virtual_ipaddress {
+		10.1.0.1/24
+	}
+}
+vrrp_instance VI_2 {
+	state BACKUP
+	interface eth2
+	virtual_router_id 52
+	priority $((200 - 50 * i))
+	advert_int 1
+	virtual_ipaddress {
+		10.2.0.1/24
+	}
+}
+EOC
+done
+
+keepalived_start() {	# keepalived_start <1|2>
+	eval f=\$F$1
+	ip netns exec "$f" keepalived --vrrp -n -l -D -f "$T/keepalived$1.conf" \
+	    -p "$T/ka$1.pid" -r "$T/ka$1-vrrp.pid" -c "$T/ka$1-chk.pid" \
+	    >>"$T/keepalived$1.log" 2>&1 &
+}
+keepalived_stop() {	# keepalived_stop <1|2> [signal]
+	[ -f "$T/ka$1.pid" ] && kill -"${2:-TERM}" "$(cat "$T/ka$1.pid")" \
+	    $(cat "$T/ka$1-vrrp.pid" 2>/dev/null) 2>/dev/null
+	rm -f "$T/ka$1.pid" "$T/ka$1-vrrp.pid"
+	sleep 0.5
+}
+vip_on() { ip -n "$1" addr show eth1 | grep -q "10.1.0.1/24"; }
+
+# run_scenario <with ctsyncd: 1|0>: prints the client's `alive N'
+run_scenario() {
+	for i in 1 2; do
+		eval f=\$F$i
+		ip netns exec "$f" conntrack -F >/dev/null 2>&1
+		[ "$1" = 1 ] && ip netns exec "$f" "$CTSYNCD" -C "$T/fw$i.conf" -d \
+		    >/dev/null 2>&1
+	done
+	keepalived_start 1
+	keepalived_start 2
+	wait_until 15 vip_on "$F1" || { echo "alive -1 (no master)"; return; }
+	sleep 1
+	ip netns exec "$CL" python3 "$HERE/echo-client.py" 10.2.0.10 5000 \
+	    $CONNS $DURATION 12 >"$T/client.out" 2>&1 &
+	cpid=$!
+	sleep 6
+	# hard failure of fw1: VRRP, sync daemon and data path gone at once
+	keepalived_stop 1 KILL
+	[ "$1" = 1 ] && kill -9 "$(daemon_pid "$T/fw1")" 2>/dev/null
+	ip -n "$F1" link set eth1 down
+	ip -n "$F1" link set eth2 down
+	# and, as a firewall that lost power, it comes back with no state
+	ip netns exec "$F1" conntrack -F >/dev/null 2>&1
+	wait_until 15 vip_on "$F2"
+	sleep 8
+	# failback: fw1 comes back, takes the virtual IPs again (preempt)
+	ip -n "$F1" link set eth1 up
+	ip -n "$F1" link set eth2 up
+	[ "$1" = 1 ] && ip netns exec "$F1" "$CTSYNCD" -C "$T/fw1.conf" -d \
+	    >/dev/null 2>&1
+	keepalived_start 1
+	wait_until 15 vip_on "$F1"
+	wait "$cpid"
+	cat "$T/client.out"
+	# packets of established connections that crossed fw2 (counted
+	# since the start: the first run, with ctsyncd, is the one checked)
+	ip netns exec "$F2" nft list chain inet fw forward |
+	    sed -n 's/.*established,related counter packets \([0-9]*\).*/fw2-forwarded \1/p'
+	keepalived_stop 1
+	keepalived_stop 2
+	for i in 1 2; do
+		eval f=\$F$i
+		[ "$1" = 1 ] && ip netns exec "$f" "$CTSYNCD" -C "$T/fw$i.conf" \
+		    -k >/dev/null 2>&1
+	done
+}
+
+ip netns exec "$SV" python3 "$HERE/echo-server.py" 5000 >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+sleep 0.5
+
+run_scenario 1 >"$T/with.out"
+check "with ctsyncd: all $CONNS connections survive the failover and the failback" \
+	grep -qx "alive $CONNS" "$T/with.out"
+[ "$(grep -c alive "$T/with.out")" = 1 ] || cat "$T/with.out" | sed 's/^/# /'
+check "the connections really crossed fw2 while it was primary" \
+	grep -q "^fw2-forwarded [1-9]" "$T/with.out"
+check "fw2 committed the replicated states when it became primary" \
+	grep -q "Committed [1-9][0-9]* new entries" "$T/fw2/ctsyncd.log"
+check "fw1 committed them back on failback" \
+	grep -q "Committed [1-9][0-9]* new entries" "$T/fw1/ctsyncd.log"
+
+run_scenario 0 >"$T/without.out"
+check "control, without ctsyncd: the connections break" \
+	sh -c "grep -q '^alive' '$T/without.out' && ! grep -qx 'alive $CONNS' '$T/without.out'"
+sed 's/^/# /' "$T/with.out" "$T/without.out"
+done_testing
