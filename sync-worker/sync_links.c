@@ -241,6 +241,42 @@ general_stats(struct syncw *w)
 	msg_send_stats_block(&w->chan, &b);
 }
 
+static void
+queue_block(struct syncw *w, const char *name, uint64_t cur, uint64_t max,
+    uint64_t nospace)
+{
+	struct stats_block b;
+
+	stats_block_init(&b, SB_QUEUE, name);
+	b.v[0] = cur;
+	b.v[1] = max;
+	b.v[2] = nospace;
+	msg_send_stats_block(&w->chan, &b);
+}
+
+/*
+ * -s queue: conntrackd's three queues, newest first.  The error queue
+ * belongs to TCP links (not built yet): always empty here.
+ */
+static void
+queue_stats(struct syncw *w)
+{
+	const struct ftfw *f = &w->ftfw;
+	struct stats_block b;
+
+	if (w->cfg.mode == MODE_STATS)
+		return;
+	stats_block_init(&b, SB_QUEUE_NODES, NULL);
+	b.v[0] = (uint64_t)f->txlen + f->nctl + f->rsq.len + f->resend.len;
+	msg_send_stats_block(&w->chan, &b);
+	queue_block(w, "txqueue", (uint64_t)f->txlen + f->nctl +
+	    f->resend.len, 2147483647, 0);
+	queue_block(w, "errorq", 0, 128, 0);
+	if (w->cfg.mode == MODE_FTFW)
+		queue_block(w, "rsqueue", f->rsq.len, f->rsq_max,
+		    f->rsq_dropped);
+}
+
 /* The blocks of one statistics request, in conntrackd's order. */
 void
 links_stats(struct syncw *w, uint32_t req)
@@ -282,6 +318,9 @@ links_stats(struct syncw *w, uint32_t req)
 		for (i = 0; i < CONF_MAX_LINKS; i++)
 			if (w->links[i].present)
 				link_block(w, i, SB_LINK);
+		break;
+	case REQ_STATS_QUEUE:
+		queue_stats(w);
 		break;
 	case REQ_HEALTH:
 		stats_block_init(&b, SB_HEALTH, "sync worker");

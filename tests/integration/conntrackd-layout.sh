@@ -27,7 +27,7 @@ check "conntrackd starts" ip netns exec "$B" conntrackd -C "$T/b.conf" -d
 check "conntrackd is up" wait_until 5 ip netns exec "$B" conntrackd -C "$T/b.conf" -s
 
 mask() { sed 's/[0-9][0-9]*/N/g'; }
-for what in "" ct network cache runtime link multicast process expect; do
+for what in "" ct network cache runtime link multicast process expect queue; do
 	ip netns exec "$B" conntrackd -C "$T/b.conf" -s $what 2>/dev/null | mask >"$T/want"
 	ip netns exec "$A" "$CTSYNCD" -C "$T/a.conf" -s $what 2>/dev/null | mask >"$T/got"
 	check "-s $what: same layout as conntrackd" diff -u "$T/want" "$T/got"

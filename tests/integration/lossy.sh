@@ -1,6 +1,7 @@
 #!/bin/sh
 # FT-FW repairs every loss: with 5% of the datagrams dropped at random
-# both ways (nftables numgen), a burst of 10,000 new states, then their
+# both ways (nftables numgen) and a resend queue of 1000, a burst of
+# 10,000 new states, then their
 # destruction, leave B's external cache exactly equal to A's table: zero
 # missing, zero stale, the tail of each burst included.
 . "$(dirname "$0")/lib.sh"
@@ -11,6 +12,9 @@ N=10000
 make_pair
 DA="$T/a"; DB="$T/b"; mkdir -p "$DA" "$DB"; chmod 755 "$DA" "$DB"
 write_conf "$T/a.conf" "$DA" 10.99.0.1 10.99.0.2
+# a resend queue ten times smaller than the burst: sending must be paced
+# by its room, or what overflows could never be resent
+sed -i 's/Mode FTFW { }/Mode FTFW { ResendQueueSize 1000 }/' "$T/a.conf"
 write_conf "$T/b.conf" "$DB" 10.99.0.2 10.99.0.1
 NA="ip netns exec $A"
 NB="ip netns exec $B"
