@@ -128,6 +128,14 @@ run ip netns exec "$prefix-fw2" "$ctsyncd" -C "$work/fw2.conf" -e
 say "the link carried it, and the acknowledgements (ctsyncd -s link on fw2)"
 run ip netns exec "$prefix-fw2" "$ctsyncd" -C "$work/fw2.conf" -s link
 
+say "fw1 fails; fw2 becomes primary and commits what it learned (ctsyncd -c)"
+run ip netns exec "$prefix-fw2" conntrack -L
+run ip netns exec "$prefix-fw2" "$ctsyncd" -C "$work/fw2.conf" -c
+say "the connection's state is now in fw2's kernel: its packets pass fw2's stateful rules"
+run ip netns exec "$prefix-fw2" conntrack -L
+say "what fw2 logged for the commit"
+grep -i commit "$work/fw2/ctsyncd.log" | sed 's/^/  /'
+
 say "what the daemon logged"
 sed 's/^/  /' "$work/fw1/ctsyncd.log"
 say "stop both (ctsyncd -k returns once everything is stopped)"
@@ -136,5 +144,5 @@ for i in 1 2; do
 done
 ls "$work/fw1"
 echo
-echo "Next milestone: committing the external cache to the kernel (-c) on"
-echo "failover, so that connections survive the move of the virtual IPs."
+echo "With keepalived moving virtual IPs and real TCP connections through a"
+echo "strict stateful ruleset: sh tests/integration/failover.sh (see README)."
