@@ -5,12 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || skip_all "python3 is not installed"
 
-make_pair
-DA="$T/a"; DB="$T/b"; mkdir -p "$DA" "$DB"; chmod 755 "$DA" "$DB"
-write_conf "$T/a.conf" "$DA" 10.99.0.1 10.99.0.2
-write_conf "$T/b.conf" "$DB" 10.99.0.2 10.99.0.1
-NA="ip netns exec $A"
-NB="ip netns exec $B"
+make_nodes
 net() { $NB "$CTSYNCD" -C "$T/b.conf" -s network |
     awk -F'\t' -v k="$1:" '$3 == k { print $NF + 0 }'; }
 # send <name>: one hand-made datagram from A to B's sync port, built from

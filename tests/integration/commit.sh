@@ -7,12 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 
-make_pair
-DA="$T/a"; DB="$T/b"; mkdir -p "$DA" "$DB"; chmod 755 "$DA" "$DB"
-write_conf "$T/a.conf" "$DA" 10.99.0.1 10.99.0.2
-write_conf "$T/b.conf" "$DB" 10.99.0.2 10.99.0.1
-NA="ip netns exec $A"
-NB="ip netns exec $B"
+make_nodes
 ct() { $NA conntrack "$@" >/dev/null 2>&1; }
 # the kernel table, without what differs between two commits
 table() { ip netns exec "$1" conntrack -L 2>/dev/null |

@@ -4,10 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 
-make_pair
-DA="$T/a"; DB="$T/b"; mkdir -p "$DA" "$DB"; chmod 755 "$DA" "$DB"
-write_conf "$T/a.conf" "$DA" 10.99.0.1 10.99.0.2
-write_conf "$T/b.conf" "$DB" 10.99.0.2 10.99.0.1
+make_nodes
 cat >>"$T/a.conf" <<EOC
 General {
 	Filter From Userspace {
@@ -17,8 +14,6 @@ General {
 	}
 }
 EOC
-NA="ip netns exec $A"
-NB="ip netns exec $B"
 ct() { $NA conntrack -I "$@" >/dev/null 2>&1; }
 ct -p tcp -s 1.1.1.1 -d 2.2.2.2 --sport 1 --dport 2 --state ESTABLISHED -t 100
 ct -p udp -s 1.1.1.1 -d 2.2.2.2 --sport 1 --dport 2 -t 100

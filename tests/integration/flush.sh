@@ -5,12 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 
-make_pair
-DA="$T/a"; DB="$T/b"; mkdir -p "$DA" "$DB"; chmod 755 "$DA" "$DB"
-write_conf "$T/a.conf" "$DA" 10.99.0.1 10.99.0.2
-write_conf "$T/b.conf" "$DB" 10.99.0.2 10.99.0.1
+make_nodes
 sed -i 's/Mode FTFW { }/Mode FTFW { PurgeTimeout 2 }/' "$T/a.conf"
-NA="ip netns exec $A"
 ctsyncd() { $NA "$CTSYNCD" -C "$T/a.conf" "$@"; }
 insert() { $NA conntrack -I -p udp -s 10.9.9.9 -d 10.9.9.10 --sport 1 \
     --dport 2 -t 120 >/dev/null 2>&1; }

@@ -94,6 +94,20 @@ make_pair() {
 	    ip -n $B link show veth0 | grep -q LOWER_UP"
 }
 
+# Two ctsyncd nodes on the pair: folders $DA, $DB, configurations
+# $T/a.conf, $T/b.conf (FT-FW over UDP on the veth), and $NA, $NB to run
+# a command in either namespace.
+make_nodes() {
+	make_pair
+	DA="$T/a"; DB="$T/b"
+	mkdir -p "$DA" "$DB"
+	chmod 755 "$DA" "$DB"
+	write_conf "$T/a.conf" "$DA" 10.99.0.1 10.99.0.2
+	write_conf "$T/b.conf" "$DB" 10.99.0.2 10.99.0.1
+	NA="ip netns exec $A"
+	NB="ip netns exec $B"
+}
+
 # daemon_pid <dir>: the supervisor's pid from its lock file
 daemon_pid() { cat "$1/ctsyncd.lock" 2>/dev/null; }
 

@@ -9,15 +9,10 @@ command -v nft >/dev/null || skip_all "nftables is not installed"
 CTLOAD="$top_builddir/tests/tools/ctload"
 N=10000
 
-make_pair
-DA="$T/a"; DB="$T/b"; mkdir -p "$DA" "$DB"; chmod 755 "$DA" "$DB"
-write_conf "$T/a.conf" "$DA" 10.99.0.1 10.99.0.2
+make_nodes
 # a resend queue ten times smaller than the burst: sending must be paced
 # by its room, or what overflows could never be resent
 sed -i 's/Mode FTFW { }/Mode FTFW { ResendQueueSize 1000 }/' "$T/a.conf"
-write_conf "$T/b.conf" "$DB" 10.99.0.2 10.99.0.1
-NA="ip netns exec $A"
-NB="ip netns exec $B"
 ecount() { $NB "$CTSYNCD" -C "$T/b.conf" -e | wc -l; }
 
 # both ways: data to B, and ACKs and NACKs to A

@@ -8,10 +8,7 @@ SCRIPT=/usr/share/doc/conntrackd/examples/sync/primary-backup.sh
 [ -r "$SCRIPT" ] || skip_all "conntrackd's primary-backup.sh is not installed"
 command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 
-make_pair
-DA="$T/a"; DB="$T/b"; mkdir -p "$DA" "$DB"; chmod 755 "$DA" "$DB"
-write_conf "$T/a.conf" "$DA" 10.99.0.1 10.99.0.2
-write_conf "$T/b.conf" "$DB" 10.99.0.2 10.99.0.1
+make_nodes
 sed -e "s|^CONNTRACKD_BIN=.*|CONNTRACKD_BIN=$CTSYNCD|" \
     -e "s|^CONNTRACKD_CONFIG=.*|CONNTRACKD_CONFIG=$T/b.conf|" \
     -e "s|^CONNTRACKD_LOCK=.*|CONNTRACKD_LOCK=$DB/ctsyncd.lock|" \

@@ -6,12 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 
-make_pair
-DA="$T/a"; DB="$T/b"; mkdir -p "$DA" "$DB"; chmod 755 "$DA" "$DB"
-write_conf "$T/a.conf" "$DA" 10.99.0.1 10.99.0.2
-write_conf "$T/b.conf" "$DB" 10.99.0.2 10.99.0.1
-NA="ip netns exec $A"
-NB="ip netns exec $B"
+make_nodes
 # conntrackd's configuration for a node: the same, without Privsep
 cd_conf() { grep -v Privsep "$T/$2.conf" >"$1"; }
 norm() { sed 's/active since [0-9]*s/active since Ns/' | sort; }

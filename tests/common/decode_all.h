@@ -1,0 +1,57 @@
+/*
+ * Decode any message of the catalogue with its typed receiver: shared by
+ * the framing unit test and the fuzz target.  Returns the receiver's
+ * result (0 or -1), or -2 for a type with no receiver here.
+ */
+#ifndef CTSYNCD_DECODE_ALL_H
+#define CTSYNCD_DECODE_ALL_H
+
+#include "msgs.h"
+
+static int
+decode_any(const struct msg *m)
+{
+	static struct conf_filter fl;
+	struct conf_netlink nl;
+	struct conf_sync sy;
+	struct cfg_link_fd l;
+	struct stats_block b;
+	struct child_result res;
+	struct ct_events_reader rd;
+	struct ct_event ev;
+	const char *why;
+	char text[LOG_MSG_MAX];
+	uint32_t a, c;
+	int level, r;
+
+	switch (m->type) {
+	case MSG_LOG: return msg_recv_log(m, &level, text, sizeof(text));
+	case MSG_READY: return msg_recv_ready(m);
+	case MSG_CFG_NETLINK: return msg_recv_cfg_netlink(m, &nl);
+	case MSG_CFG_SYNC: return msg_recv_cfg_sync(m, &sy);
+	case MSG_CFG_LINK: return msg_recv_cfg_link(m, &l);
+	case MSG_CFG_FILTER: return msg_recv_cfg_filter(m, &fl);
+	case MSG_CFG_DONE: return msg_recv_cfg_done(m);
+	case MSG_STATS_REQ: return msg_recv_stats_req(m, &a, &c);
+	case MSG_STATS_BLOCK: return msg_recv_stats_block(m, &b);
+	case MSG_STATS_END: return msg_recv_stats_end(m, &a);
+	case MSG_TEST_SECCOMP: return msg_recv_test_seccomp(m);
+	case MSG_CTL_REQUEST: return msg_recv_ctl_request(m, &a, &c);
+	case MSG_CTL_TEXT: return msg_recv_ctl_text(m, text, sizeof(text));
+	case MSG_CTL_DONE: return msg_recv_ctl_done(m, &a, text,
+	    sizeof(text));
+	case MSG_CT_DUMP_DONE: return msg_recv_ct_dump_done(m, &level);
+	case MSG_CT_BARRIER: return msg_recv_ct_barrier(m);
+	case MSG_SELF_START: return msg_recv_self_start(m, &level);
+	case MSG_CHILD_DONE: return msg_recv_child_done(m, &res);
+	case MSG_CT_EVENTS:
+		if (msg_recv_ct_events(m, &rd) == -1)
+			return -1;
+		while ((r = msg_recv_ct_event_next(&rd, &ev)) == 1)
+			ctobj_valid(&ev.obj, &why);
+		return r;
+	}
+	return -2;
+}
+
+#endif
