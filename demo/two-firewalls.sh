@@ -2,8 +2,11 @@
 # The ctsyncd demo: two firewall replicas, fw1 and fw2, in network
 # namespaces joined by a veth dedicated link (10.200.0.1 <-> 10.200.0.2),
 # each running ctsyncd with the embedded configuration below.  Shows the
-# process tree, each process's privileges read from /proc, and the control
-# commands.  Everything it creates is removed when it ends.
+# process tree, each process's privileges read from /proc, the control
+# commands, a state replicated and committed; then runs the failover of
+# tests/integration/failover.sh (keepalived, TCP connections, and the
+# control run without ctsyncd).  Everything it creates is removed when it
+# ends.
 # Usage: two-firewalls.sh BUILD_DIR   (as root)
 set -u
 build=${1:?usage: two-firewalls.sh BUILD_DIR}
@@ -143,6 +146,13 @@ for i in 1 2; do
 	run ip netns exec "$prefix-fw$i" "$ctsyncd" -C "$work/fw$i.conf" -k
 done
 ls "$work/fw1"
-echo
-echo "With keepalived moving virtual IPs and real TCP connections through a"
-echo "strict stateful ruleset: sh tests/integration/failover.sh (see README)."
+
+say "the real failover (about a minute and a half)"
+echo "A client and a server behind two firewalls with strict stateful rules;"
+echo "keepalived moves the virtual IPs and calls primary-backup.sh; four TCP"
+echo "connections live across a hard failure of the primary and the failback."
+echo "Then the same without ctsyncd."
+top=$(cd "$(dirname "$0")/.." && pwd)
+top_builddir="$build" srcdir="$top" sh "$top/tests/integration/failover.sh" |
+    sed -n 's/^ok [0-9]* - /  yes: /p; s/^not ok [0-9]* - /  NO: /p'
+

@@ -5,10 +5,13 @@ set -e
 BUILD="autoconf automake libtool pkg-config make gcc libmnl-dev
 libnetfilter-conntrack-dev libcap-ng-dev libseccomp-dev"
 RUN="iproute2 nftables conntrack procps util-linux python3"
-# for the test suite: the peer and oracle, and the fuzzers
-TEST="conntrackd clang libclang-rt-14-dev"
+# for the failover demo and test: keepalived, and conntrackd's
+# primary-backup.sh (the conntrackd package is also the tests' peer)
+FAILOVER="keepalived conntrackd"
+# for the test suite: the fuzzers
+TEST="clang libclang-rt-14-dev"
 missing=""
-for p in $BUILD $RUN ${WITH_TESTS:+$TEST}; do
+for p in $BUILD $RUN $FAILOVER ${WITH_TESTS:+$TEST}; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 	    missing="$missing $p"
 done
