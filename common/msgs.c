@@ -440,7 +440,8 @@ msg_recv_self_start(const struct msg *m, int *what)
 
 	mr_init(&r, m);
 	*what = mr_u8(&r);
-	return mr_done(&r) && *what <= SELF_FLUSH && m->fd >= 0 ? 0 : -1;
+	return mr_done(&r) && *what <= SELF_FLUSH_LISTED && m->fd >= 0 ?
+	    0 : -1;
 }
 
 void msg_send_ct_barrier(struct chan *c) { send_empty(c, MSG_CT_BARRIER); }

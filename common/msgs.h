@@ -108,7 +108,12 @@ struct child_result {
 };
 
 /* What a one-shot child does to the kernel. */
-enum self_change { SELF_COMMIT = 0, SELF_FLUSH };
+enum self_change {
+	SELF_COMMIT = 0,	/* the external cache into the kernel */
+	SELF_FLUSH,		/* the whole kernel table away */
+	SELF_FLUSH_LISTED,	/* only the internal cache's entries away,
+				   which are those the Filter accepts */
+};
 
 void	msg_send_self_start(struct chan *, int what, int fd);
 int	msg_recv_self_start(const struct msg *, int *what);

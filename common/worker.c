@@ -40,12 +40,13 @@ worker_parse_args(int argc, char **argv, struct worker_args *a)
 	int ch;
 
 	memset(a, 0, sizeof(*a));
-	while ((ch = getopt(argc, argv, "u:g:r:vT:WF")) != -1) {
+	while ((ch = getopt(argc, argv, "u:g:r:vT:WFL")) != -1) {
 		switch (ch) {
 		case 'T': a->commit_timeout = (uint32_t)strtoul(optarg, NULL,
 		    10); break;
 		case 'W': a->window_tracking = 1; break;
 		case 'F': a->flush = 1; break;
+		case 'L': a->flush_listed = 1; break;
 		case 'u': a->uid = (uid_t)number_arg(optarg, "uid"); break;
 		case 'g': a->gid = (gid_t)number_arg(optarg, "gid"); break;
 		case 'r': a->chroot_dir = optarg; break;

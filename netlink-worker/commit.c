@@ -48,7 +48,10 @@ take_objects(struct commit *c, const struct msg *m)
 				    why);
 			continue;
 		}
-		inject_add(&c->inj, &ev.obj);
+		if (c->args.flush_listed)
+			inject_delete(&c->inj, &ev.obj);
+		else
+			inject_add(&c->inj, &ev.obj);
 	}
 	if (r == -1)
 		fatalx("malformed CT_EVENTS from the sync worker");
@@ -105,6 +108,10 @@ main(int argc, char **argv)
 
 		res.ok = (uint32_t)ok;
 		res.failed = (uint32_t)!ok;
+	} else if (c->args.flush_listed) {
+		inject_flush(&c->inj);
+		res.ok = 1;
+		res.failed = 0;
 	} else {
 		inject_flush(&c->inj);
 		res.ok = c->inj.ok;

@@ -84,6 +84,13 @@ inject_add(struct inject *in, const struct ctobj *o)
 	add_request(in, o, 0);
 }
 
+/* A delete; an entry already gone is no error. */
+void
+inject_delete(struct inject *in, const struct ctobj *o)
+{
+	add_request(in, o, 1);
+}
+
 static struct inject_req *
 find_req(struct inject *in, uint32_t seq)
 {

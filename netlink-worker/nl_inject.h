@@ -39,6 +39,7 @@ struct inject {
 
 void	inject_init(struct inject *, struct mnl_socket *, uint32_t, int);
 void	inject_add(struct inject *, const struct ctobj *);
+void	inject_delete(struct inject *, const struct ctobj *);
 void	inject_flush(struct inject *);
 int	inject_flush_table(struct inject *);
 

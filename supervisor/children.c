@@ -28,7 +28,7 @@ child_start(struct sup *s, struct child *c, struct ctl_op *op)
 {
 	char timeout[16];
 	const char *extra[5] = { NULL };
-	int ch[2], objs[2], n = 0;
+	int ch[2], objs[2], n = 0, what;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ch) == -1)
 		return -1;
@@ -37,8 +37,13 @@ child_start(struct sup *s, struct child *c, struct ctl_op *op)
 		close(ch[1]);
 		return -1;
 	}
-	if (c->what == SELF_FLUSH)
+	/* with a Filter, only the entries it accepts: the internal cache's */
+	what = c->what == SELF_FLUSH && s->conf->filter.present ?
+	    SELF_FLUSH_LISTED : c->what;
+	if (what == SELF_FLUSH)
 		extra[n++] = "-F";
+	else if (what == SELF_FLUSH_LISTED)
+		extra[n++] = "-L";
 	if (s->conf->sync.commit_timeout) {
 		snprintf(timeout, sizeof(timeout), "%u",
 		    s->conf->sync.commit_timeout);
@@ -57,7 +62,7 @@ child_start(struct sup *s, struct child *c, struct ctl_op *op)
 	c->started = time(NULL);
 	c->reported = 0;
 	/* the channel closes our end once it has gone to the sync worker */
-	msg_send_self_start(&s->w[W_SYNC].chan, c->what, objs[0]);
+	msg_send_self_start(&s->w[W_SYNC].chan, what, objs[0]);
 	return 0;
 }
 

@@ -82,27 +82,32 @@ sync_dump_cache(struct syncw *w, struct cache *c, int xml)
 }
 
 /*
- * Commit: every external-cache entry to the commit child, as CT_EVENTS on
- * `fd', with its timeout aged by the time since it was last updated (60 s
- * if that is negative, as conntrackd does).  Then the socket closes.
+ * A cache to a one-shot child, as CT_EVENTS of `kind' on `fd', then the
+ * socket closes.  For a commit (the external cache) each timeout is aged
+ * by the time since the entry was last updated (60 s if that is negative,
+ * as conntrackd does); for a listed flush (the internal cache) destroyed
+ * entries not yet announced are left out.
  */
-struct commit_ctx {
+struct stream_ctx {
 	struct chan	 c;
 	time_t		 now;
+	int		 kind;
 	struct ct_event	 batch[256];
 	size_t		 n;
 };
 
 static int
-commit_one(struct cache_obj *co, void *arg)
+stream_one(struct cache_obj *co, void *arg)
 {
-	struct commit_ctx *x = arg;
+	struct stream_ctx *x = arg;
 	struct ct_event *ev = &x->batch[x->n];
 	long left;
 
-	ev->kind = CTE_NEW;
+	if (co->dead)
+		return 0;
+	ev->kind = (uint8_t)x->kind;
 	ev->obj = co->obj;
-	if (CT_HAS(&ev->obj, CT_A_TIMEOUT)) {
+	if (x->kind == CTE_NEW && CT_HAS(&ev->obj, CT_A_TIMEOUT)) {
 		left = (long)ev->obj.timeout - (long)(x->now - co->touched);
 		ev->obj.timeout = left > 0 ? (uint32_t)left : 60;
 	}
@@ -115,14 +120,16 @@ commit_one(struct cache_obj *co, void *arg)
 }
 
 void
-sync_commit_stream(struct syncw *w, int fd)
+sync_stream_cache(struct syncw *w, struct cache *c, int kind, int fd)
 {
-	static struct commit_ctx x;
+	static struct stream_ctx x;
 
-	chan_init(&x.c, fd, "commit child", CHAN_MSG_MAX, 0, 0);
+	(void)w;
+	chan_init(&x.c, fd, "child", CHAN_MSG_MAX, 0, 0);
 	x.now = time(NULL);
+	x.kind = kind;
 	x.n = 0;
-	cache_walk(&w->external, commit_one, &x);
+	cache_walk(c, stream_one, &x);
 	if (x.n)
 		msg_send_ct_events(&x.c, x.batch, x.n);
 	chan_flush_all(&x.c);

@@ -113,7 +113,8 @@ apply_event(struct syncw *w, const struct ct_event *ev)
 			cache_upsert(&w->internal, &ev->obj, time(NULL));
 		return;
 	}
-	if (ev->kind == CTE_DESTROY && w->self_change == SELF_FLUSH + 1) {
+	if (ev->kind == CTE_DESTROY && (w->self_change == SELF_FLUSH + 1 ||
+	    w->self_change == SELF_FLUSH_LISTED + 1)) {
 		/* our own flush: gone here too, nothing to tell the peers */
 		cache_delete(&w->internal, &ev->obj);
 		return;
@@ -228,7 +229,9 @@ handle(struct syncw *w, const struct msg *m)
 		/* kernel events of our own changes are not ours to send */
 		w->self_change = what + 1;
 		if (what == SELF_COMMIT)
-			sync_commit_stream(w, m->fd);	/* and closes it */
+			sync_stream_cache(w, &w->external, CTE_NEW, m->fd);
+		else if (what == SELF_FLUSH_LISTED)
+			sync_stream_cache(w, &w->internal, CTE_DESTROY, m->fd);
 		else
 			close(m->fd);	/* the flush child may start */
 		break;

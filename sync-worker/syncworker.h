@@ -57,7 +57,7 @@ void	sync_sandbox(void);
 
 /* sync_dump.c */
 void	sync_dump_cache(struct syncw *, struct cache *, int xml);
-void	sync_commit_stream(struct syncw *, int fd);
+void	sync_stream_cache(struct syncw *, struct cache *, int kind, int fd);
 
 /* sync_links.c */
 void	links_add(struct syncw *, const struct cfg_link_fd *, int fd);

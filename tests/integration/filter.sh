@@ -36,6 +36,9 @@ check "B gets only what passed" wait_until 5 sh -c \
 	 test \$($NB '$CTSYNCD' -C '$T/b.conf' -e | wc -l) = 2"
 check "-s runtime counts the filtered events" sh -c \
 	"$NA '$CTSYNCD' -C '$T/a.conf' -s runtime | awk '/events filtered/ { exit !(\$3 >= 4) }'"
+check "-F deletes what the filter accepts" $NA "$CTSYNCD" -C "$T/a.conf" -F
+check "... and only that: the four ignored entries and the initial UDP one stay" \
+	sh -c "test \$($NA conntrack -C) = 5 && ! $NA conntrack -L 2>/dev/null | grep -q '^tcp .*src=3.3.3.3'"
 $NA "$CTSYNCD" -C "$T/a.conf" -k
 $NB "$CTSYNCD" -C "$T/b.conf" -k
 done_testing
