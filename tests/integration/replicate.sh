@@ -79,6 +79,9 @@ ct -I -p tcp -s 172.16.0.1 -d 172.16.0.2 --sport 9 --dport 10 \
 	--state ESTABLISHED -t 100
 check "a live new state reaches conntrackd" wait_until 5 sh -c \
 	"ip netns exec $B conntrackd -C '$T/cb.conf' -e | grep -q 'src=172.16.0.1'"
+ct -U -p tcp -s 172.16.0.1 -m 99
+check "its update too (mark 99)" wait_until 5 sh -c \
+	"ip netns exec $B conntrackd -C '$T/cb.conf' -e | grep -q 'src=172.16.0.1 .*mark=99'"
 ct -D -p tcp -s 172.16.0.1
 check "its destroy too" wait_until 5 sh -c \
 	"! ip netns exec $B conntrackd -C '$T/cb.conf' -e | grep -q 'src=172.16.0.1'"
@@ -101,6 +104,9 @@ check "identical to what it received from ctsyncd" \
 ct -I -p udp -s 172.16.1.1 -d 172.16.1.2 --sport 5 --dport 6 -t 50
 check "a live state from conntrackd reaches ctsyncd" wait_until 5 sh -c \
 	"ip netns exec $B '$CTSYNCD' -C '$T/b.conf' -e | grep -q 'src=172.16.1.1'"
+ct -U -p udp -s 172.16.1.1 -m 98
+check "its update too (mark 98)" wait_until 5 sh -c \
+	"ip netns exec $B '$CTSYNCD' -C '$T/b.conf' -e | grep -q 'src=172.16.1.1 .*mark=98'"
 ct -D -p udp -s 172.16.1.1
 check "its destroy too" wait_until 5 sh -c \
 	"! ip netns exec $B '$CTSYNCD' -C '$T/b.conf' -e | grep -q 'src=172.16.1.1'"
