@@ -32,7 +32,9 @@ child_start(struct sup *s, struct child *c, struct ctl_op *op)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ch) == -1)
 		return -1;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, objs) == -1) {
+	/* non-blocking both ends: the sync worker may not call fcntl */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
+	    objs) == -1) {
 		close(ch[0]);
 		close(ch[1]);
 		return -1;

@@ -82,14 +82,17 @@ sync_dump_cache(struct syncw *w, struct cache *c, int xml)
 }
 
 /*
- * A cache to a one-shot child, as CT_EVENTS of `kind' on `fd', then the
- * socket closes.  For a commit (the external cache) each timeout is aged
- * by the time since the entry was last updated (60 s if that is negative,
- * as conntrackd does); for a listed flush (the internal cache) destroyed
- * entries not yet announced are left out.
+ * A cache to a one-shot child, as CT_EVENTS of `kind' on `fd'.  For a
+ * commit (the external cache) each timeout is aged by the time since the
+ * entry was last updated (60 s if that is negative, as conntrackd does);
+ * for a listed flush (the internal cache) destroyed entries not yet
+ * announced are left out.  Everything is queued at once; the main loop
+ * writes it as the child reads (sync_stream_flush), then closes the
+ * socket, which tells the child that all has come.  Meanwhile events and
+ * the sync protocol go on.
  */
 struct stream_ctx {
-	struct chan	 c;
+	struct chan	*c;
 	time_t		 now;
 	int		 kind;
 	struct ct_event	 batch[256];
@@ -112,8 +115,7 @@ stream_one(struct cache_obj *co, void *arg)
 		ev->obj.timeout = left > 0 ? (uint32_t)left : 60;
 	}
 	if (++x->n == sizeof(x->batch) / sizeof(x->batch[0])) {
-		msg_send_ct_events(&x->c, x->batch, x->n);
-		chan_flush_all(&x->c);
+		msg_send_ct_events(x->c, x->batch, x->n);
 		x->n = 0;
 	}
 	return 0;
@@ -124,15 +126,36 @@ sync_stream_cache(struct syncw *w, struct cache *c, int kind, int fd)
 {
 	static struct stream_ctx x;
 
-	(void)w;
-	chan_init(&x.c, fd, "child", CHAN_MSG_MAX, 0, 0);
+	if (w->child_out.fd > 0) {	/* one child at a time: cannot be */
+		log_warnx("a stream to a child is still going; refused");
+		close(fd);
+		return;
+	}
+	/* the supervisor made the socket non-blocking (no fcntl here) */
+	chan_init(&w->child_out, fd, "child", CHAN_MSG_MAX, 0, 0);
+	x.c = &w->child_out;
 	x.now = time(NULL);
 	x.kind = kind;
 	x.n = 0;
 	cache_walk(c, stream_one, &x);
 	if (x.n)
-		msg_send_ct_events(&x.c, x.batch, x.n);
-	chan_flush_all(&x.c);
-	chan_free(&x.c);
-	close(fd);
+		msg_send_ct_events(x.c, x.batch, x.n);
+	sync_stream_flush(w);
+}
+
+/* Write what the child can take; at the end close its socket. */
+void
+sync_stream_flush(struct syncw *w)
+{
+	int r;
+
+	if (w->child_out.fd <= 0)
+		return;
+	if ((r = chan_flush(&w->child_out)) == 1)
+		return;		/* more when it is writable */
+	if (r == -1)
+		log_warnx("the child left before taking everything");
+	close(w->child_out.fd);
+	chan_free(&w->child_out);
+	w->child_out.fd = 0;
 }

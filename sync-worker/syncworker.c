@@ -288,8 +288,8 @@ read_peer(struct syncw *w)
 static void
 loop(struct syncw *w, const sigset_t *waitmask)
 {
-	struct pollfd pfd[2 + CONF_MAX_LINKS];
-	int idx[2 + CONF_MAX_LINKS];
+	struct pollfd pfd[3 + CONF_MAX_LINKS];
+	int idx[3 + CONF_MAX_LINKS];
 	struct timespec ts;
 	int i, n, timeout;
 
@@ -299,7 +299,10 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		/* kernel events wait until the configuration is complete */
 		pfd[1].fd = w->configured ? w->peer.fd : -1;
 		pfd[1].events = POLLIN;
-		n = 2;
+		/* a cache streaming to a commit or flush child */
+		pfd[2].fd = w->child_out.fd > 0 ? w->child_out.fd : -1;
+		pfd[2].events = POLLOUT;
+		n = 3;
 		for (i = 0; i < CONF_MAX_LINKS && w->configured; i++) {
 			if (!w->links[i].present)
 				continue;
@@ -322,7 +325,9 @@ loop(struct syncw *w, const sigset_t *waitmask)
 			read_channel(w);
 		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
 			read_peer(w);
-		for (i = 2; i < n; i++)
+		if (pfd[2].revents)
+			sync_stream_flush(w);
+		for (i = 3; i < n; i++)
 			if (pfd[i].revents & POLLIN)
 				links_receive(w, idx[i]);
 		if (ftfw_on(w))

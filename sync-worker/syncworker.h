@@ -44,6 +44,8 @@ struct syncw {
 	uint64_t	 traffic_bytes, traffic_packets;
 	struct wire_counters wire;	/* -s network */
 	int		 initial_dump_done;
+	struct chan	 child_out;	/* a cache on its way to a child;
+					   fd 0: none */
 	int		 self_change;	/* 1 + enum self_change until the
 					   netlink worker's barrier; 0: none */
 	struct ftfw	 ftfw;
@@ -58,6 +60,7 @@ void	sync_sandbox(void);
 /* sync_dump.c */
 void	sync_dump_cache(struct syncw *, struct cache *, int xml);
 void	sync_stream_cache(struct syncw *, struct cache *, int kind, int fd);
+void	sync_stream_flush(struct syncw *);
 
 /* sync_links.c */
 void	links_add(struct syncw *, const struct cfg_link_fd *, int fd);
