@@ -16,7 +16,7 @@ static const int unsupported[] = {
 	KW_NETLINKOVERRUNRESYNC, KW_NETLINKEVENTSRELIABLE, KW_POLLSECS,
 	KW_REFRESHTIME,
 	KW_CACHETIMEOUT, KW_DISABLEINTERNALCACHE, KW_DISABLEEXTERNALCACHE,
-	KW_MULTICAST, KW_TCP, KW_DEFAULT, KW_EXPECTATIONSYNC, KW_HELPER,
+	KW_DEFAULT, KW_EXPECTATIONSYNC, KW_HELPER,
 };
 
 void
@@ -33,6 +33,13 @@ features_warn_unsupported(const struct conf *c)
 		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s (line %d)",
 		    n ? ", " : "", conf_keyword_name(kw), line);
 	}
+	/* link kinds from the links (TCP and UDP also name protocols) */
+	for (i = 0; i < (size_t)c->nlinks && n < sizeof(list); i++)
+		if (c->links[i].kind != LINK_UDP)
+			n += (size_t)snprintf(list + n, sizeof(list) - n,
+			    "%s%s link (line %d)", n ? ", " : "",
+			    conf_link_kind_name(c->links[i].kind),
+			    c->links[i].line);
 	if (c->has_sync && c->sync.mode != MODE_FTFW)
 		log_warnx("%s: Mode %s is not supported yet: states are not "
 		    "replicated (FT-FW is)", c->file,

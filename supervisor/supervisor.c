@@ -450,19 +450,24 @@ loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 			control_write(s, &s->ops[i]);
 }
 
+/*
+ * The termination flag first: a SIGTERM sent to the whole process group
+ * (Ctrl-C, systemd's control-group kill) may have ended a worker before
+ * we saw our own, and that death is then part of the shutdown.
+ */
 static void
 handle_signals(struct sup *s)
 {
-	if (sig_chld) {
-		sig_chld = 0;
-		reap_children(s);
-	}
-	child_check_timers(s);
 	if (sig_term && !s->shutting_down) {
 		log_notice("---- shutdown received ----");
 		s->shutting_down = 1;
 	}
 	sig_term = 0;
+	if (sig_chld) {
+		sig_chld = 0;
+		reap_children(s);
+	}
+	child_check_timers(s);
 }
 
 static int

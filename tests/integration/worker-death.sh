@@ -41,6 +41,14 @@ check "and does not block the next start" start
 check "which answers" $N "$CTSYNCD" -C "$T/a.conf" -s
 $N "$CTSYNCD" -C "$T/a.conf" -k
 
+check "restart" start
+# SIGTERM to the whole process group, as Ctrl-C or systemd would send
+kill -TERM -"$(ps -o pgid= "$SUP" | tr -d ' ')"
+check "a group-wide SIGTERM is a clean stop" wait_until 5 gone
+check "... logged as a shutdown, not as a worker failure" sh -c \
+	"grep -q -- '---- shutdown received ----' '$D/ctsyncd.log' &&
+	 ! grep -q 'stopping ctsyncd' '$D/ctsyncd.log'"
+
 if "$CTSYNCCTL" --help | grep -q test-seccomp; then
 	for w in netlink sync; do
 		check "restart ($w)" start
