@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,8 @@
 
 #define KMSG_RECORD_MAX	8192
 #define KMSG_SCAN_MAX	4096	/* records read at most per lookup */
+#define KMSG_WAIT_TRIES	20	/* ... times KMSG_WAIT_MS for the record */
+#define KMSG_WAIT_MS	50
 
 int
 sigsys_open(void)
@@ -51,9 +54,9 @@ field(const char *rec, const char *key)
 	return v;
 }
 
-/* Returns the syscall number that killed `pid', or -1 if unknown. */
+/* The syscall number in the new records, or -1 if none names `pid'. */
 static long
-find_syscall(int fd, pid_t pid)
+scan(int fd, pid_t pid)
 {
 	char rec[KMSG_RECORD_MAX];
 	long nr = -1;
@@ -71,6 +74,24 @@ find_syscall(int fd, pid_t pid)
 		    field(rec, " sig=") == 31)
 			nr = field(rec, " syscall=");
 	}
+	return nr;
+}
+
+/*
+ * The kernel's audit records reach its log through the kauditd thread,
+ * so the record may come just after we reaped the worker: wait a little
+ * (the daemon is stopping anyway when a worker died).
+ */
+static long
+find_syscall(int fd, pid_t pid)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	long nr;
+	int tries;
+
+	for (tries = 0; (nr = scan(fd, pid)) < 0 && tries < KMSG_WAIT_TRIES;
+	    tries++)
+		poll(&pfd, 1, KMSG_WAIT_MS);
 	return nr;
 }
 
