@@ -21,6 +21,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include "ct_nfct.h"
+#include "nl_request.h"
 #include "filter.h"
 #include "log.h"
 #include "msgs.h"
@@ -231,16 +232,9 @@ static void
 dump_request(struct nlw *w, int family, uint32_t seq)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfh;
+	struct nlmsghdr *nlh = nl_put_request(buf, IPCTNL_MSG_CT_GET,
+	    NLM_F_DUMP, seq, (uint8_t)family);
 
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	nfh = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfh));
-	nfh->nfgen_family = (uint8_t)family;
-	nfh->version = NFNETLINK_V0;
-	nfh->res_id = 0;
 	if (mnl_socket_sendto(w->query, nlh, nlh->nlmsg_len) < 0)
 		fatal("cannot ask the kernel for its conntrack table");
 }

@@ -20,6 +20,7 @@
 #include "ct_nfct.h"
 #include "log.h"
 #include "nl_inject.h"
+#include "nl_request.h"
 
 #define BATCH_BYTES	(64 * 1024)	/* below the socket's send buffer */
 #define MSG_ROOM	1024		/* the largest create message */
@@ -44,7 +45,6 @@ static void
 add_request(struct inject *in, const struct ctobj *o, int del)
 {
 	struct nlmsghdr *nlh;
-	struct nfgenmsg *nfh;
 	struct nf_conntrack *ct;
 	struct inject_req *r;
 
@@ -53,16 +53,9 @@ add_request(struct inject *in, const struct ctobj *o, int del)
 	if ((ct = nfct_new()) == NULL)
 		fatal("nfct_new");
 	ctobj_to_nfct_create(o, ct, in->commit_timeout, in->window_tracking);
-	nlh = mnl_nlmsg_put_header(in->buf + in->len);
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) |
-	    (del ? IPCTNL_MSG_CT_DELETE : IPCTNL_MSG_CT_NEW);
-	nlh->nlmsg_flags = NLM_F_REQUEST |
-	    (del ? 0 : NLM_F_CREATE | NLM_F_EXCL);
-	nlh->nlmsg_seq = in->seq++;
-	nfh = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfh));
-	nfh->nfgen_family = o->family;
-	nfh->version = NFNETLINK_V0;
-	nfh->res_id = 0;
+	nlh = nl_put_request(in->buf + in->len,
+	    del ? IPCTNL_MSG_CT_DELETE : IPCTNL_MSG_CT_NEW,
+	    del ? 0 : NLM_F_CREATE | NLM_F_EXCL, in->seq++, o->family);
 	if (nfct_nlmsg_build(nlh, ct) < 0) {
 		nfct_destroy(ct);
 		in->failed++;
@@ -197,16 +190,9 @@ int
 inject_flush_table(struct inject *in)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfh;
+	struct nlmsghdr *nlh = nl_put_request(buf, IPCTNL_MSG_CT_DELETE,
+	    NLM_F_ACK, in->seq++, AF_UNSPEC);
 
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = in->seq++;
-	nfh = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfh));
-	nfh->nfgen_family = AF_UNSPEC;
-	nfh->version = NFNETLINK_V0;
-	nfh->res_id = 0;
 	if (mnl_socket_sendto(in->nl, nlh, nlh->nlmsg_len) < 0) {
 		log_warn("flushing the kernel table");
 		return -1;

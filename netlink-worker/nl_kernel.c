@@ -18,6 +18,7 @@
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include "log.h"
+#include "nl_request.h"
 #include "nlworker.h"
 
 #define NL_ANSWER_TIMEOUT_MS	1000
@@ -97,20 +98,12 @@ nl_kernel_count(struct nlw *w, uint64_t *entries)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
-	struct nfgenmsg *nfh;
 	unsigned int portid = mnl_socket_get_portid(w->query);
 	uint32_t seq = ++w->seq;
 	ssize_t n;
 	int rc;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET_STATS;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = seq;
-	nfh = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfh));
-	nfh->nfgen_family = AF_UNSPEC;
-	nfh->version = NFNETLINK_V0;
-	nfh->res_id = 0;
+	nlh = nl_put_request(buf, IPCTNL_MSG_CT_GET_STATS, 0, seq, AF_UNSPEC);
 	if (mnl_socket_sendto(w->query, nlh, nlh->nlmsg_len) < 0) {
 		log_warn("ctnetlink: cannot ask for the table size");
 		return -1;
