@@ -6,7 +6,7 @@
 # missing, zero stale, the tail of each burst included.
 . "$(dirname "$0")/lib.sh"
 command -v nft >/dev/null || skip_all "nftables is not installed"
-CTLOAD="$top_builddir/tests/tools/ctload"
+CTLOAD="$top_builddir/bench/ctload"
 N=10000
 
 make_nodes

@@ -1,0 +1,685 @@
+#!/usr/bin/env python3
+"""ctsyncd and conntrackd 1.4.7 side by side, in one run, on the same work.
+
+Two network namespaces A (primary) and B (backup) joined by a veth
+dedicated link; a pair of daemons (both ctsyncd, or both conntrackd, with
+the same FT-FW/UDP configuration and buffer sizes); bench/ctload writes
+conntrack entries into A's kernel with batched netlink.  Every trial gets
+fresh namespaces (so both kernel tables start empty) and freshly started
+daemons; the trials of the two daemons are interleaved so that machine
+drift hits both.  See the README's benchmark section.
+
+Run as root from `make bench` (BENCH_FLAGS="--quick" for a one-minute
+run, "--only churn,lossy" for some sections).
+"""
+import argparse
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+PORT = 3780
+DAEMONS = ("ctsyncd", "conntrackd")
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run(*args, check=True, capture=True, timeout=600):
+    r = subprocess.run(args, stdout=subprocess.PIPE if capture else None,
+                       stderr=subprocess.PIPE if capture else None,
+                       text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise RuntimeError("%s: exit %d: %s" % (" ".join(args), r.returncode,
+                                                (r.stderr or "").strip()))
+    return r
+
+
+# --- processes: CPU and memory summed over a daemon's whole tree ----------
+
+def children_map():
+    kids = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
+        kids.setdefault(ppid, []).append(int(d))
+    return kids
+
+
+def tree(pid):
+    kids = children_map()
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(kids.get(p, []))
+    return out
+
+
+def cpu_seconds(pids):
+    """Run time of every thread (ns, from schedstat) plus the reaped
+    children's time (ticks) of each process."""
+    total = 0.0
+    for p in pids:
+        try:
+            for t in os.listdir("/proc/%d/task" % p):
+                with open("/proc/%d/task/%s/schedstat" % (p, t)) as f:
+                    total += int(f.read().split()[0]) / 1e9
+            with open("/proc/%d/stat" % p) as f:
+                stat = f.read()
+            fields = stat[stat.rindex(")") + 2:].split()
+            total += (int(fields[13]) + int(fields[14])) / TICK
+        except OSError:
+            pass
+    return total
+
+
+def rss_bytes(pids):
+    total = 0
+    for p in pids:
+        try:
+            with open("/proc/%d/status" % p) as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+# --- the two nodes ---------------------------------------------------------
+
+class Pair:
+    """Namespaces A and B joined by veth0 (10.98.0.1 / .2)."""
+    seq = 0
+
+    def __init__(self, prefix):
+        Pair.seq += 1
+        self.a = "%s-%d-a" % (prefix, Pair.seq)
+        self.b = "%s-%d-b" % (prefix, Pair.seq)
+        for ns in (self.a, self.b):
+            run("ip", "netns", "add", ns)
+            run("ip", "-n", ns, "link", "set", "lo", "up")
+        run("ip", "link", "add", "veth0", "netns", self.a, "type", "veth",
+            "peer", "name", "veth0", "netns", self.b)
+        run("ip", "-n", self.a, "addr", "add", "10.98.0.1/24", "dev", "veth0")
+        run("ip", "-n", self.b, "addr", "add", "10.98.0.2/24", "dev", "veth0")
+        for ns in (self.a, self.b):
+            run("ip", "-n", ns, "link", "set", "veth0", "up")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if all("LOWER_UP" in run("ip", "-n", ns, "link", "show",
+                                     "veth0").stdout for ns in (self.a, self.b)):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("veth carrier did not come up")
+
+    def remove(self):
+        for ns in (self.a, self.b):
+            r = run("ip", "netns", "pids", ns, check=False)
+            for p in r.stdout.split():
+                try:
+                    os.kill(int(p), signal.SIGKILL)
+                except OSError:
+                    pass
+            run("ip", "netns", "exec", ns, "conntrack", "-F", check=False)
+            run("ip", "netns", "del", ns, check=False)
+
+
+def write_conf(path, kind, folder, local, peer, opts):
+    general = ["LogFile %s/daemon.log" % folder,
+               "LockFile %s/daemon.lock" % folder,
+               "UNIX { Path %s/ctl.sock }" % folder,
+               "HashSize %d" % opts["hashsize"],
+               "HashLimit %d" % opts["hashlimit"]]
+    if opts["netlink_buffer"]:
+        general += ["NetlinkBufferSize %d" % opts["netlink_buffer"],
+                    "NetlinkBufferSizeMaxGrowth %d" % opts["netlink_growth"]]
+    text = "General {\n\t%s\n}\n" % "\n\t".join(general)
+    text += ("Sync {\n\tMode FTFW { }\n\tUDP {\n\t\tIPv4_address %s\n"
+             "\t\tIPv4_Destination_Address %s\n\t\tPort %d\n"
+             "\t\tInterface veth0\n\t}\n}\n" % (local, peer, PORT))
+    if kind == "ctsyncd":
+        os.makedirs("%s/empty" % folder, exist_ok=True)
+        text += "Privsep { ChrootDirectory %s/empty }\n" % folder
+    with open(path, "w") as f:
+        f.write(text)
+
+
+class Daemon:
+    def __init__(self, bench, kind, ns, folder, local, peer, opts):
+        self.bench, self.kind, self.ns = bench, kind, ns
+        self.binary = bench.binary[kind]
+        os.makedirs(folder, exist_ok=True)
+        os.chmod(folder, 0o755)
+        self.conf = "%s/daemon.conf" % folder
+        self.folder = folder
+        write_conf(self.conf, kind, folder, local, peer, opts)
+        self.proc = None
+
+    def start(self):
+        out = open("%s/stdout" % self.folder, "w")
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.ns, self.binary, "-C", self.conf],
+            stdout=out, stderr=subprocess.STDOUT, env=self.bench.env)
+        deadline = time.monotonic() + 10
+        while self.client("-s", "cache", check=False).returncode != 0:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("%s did not start in %s (see %s)" %
+                                   (self.kind, self.ns, self.folder))
+            time.sleep(0.02)
+
+    def stop(self):
+        if self.proc is None:
+            return
+        self.client("-k", check=False)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            for p in tree(self.proc.pid):
+                os.kill(p, signal.SIGKILL)
+            self.proc.wait()
+        self.proc = None
+
+    def client(self, *args, check=True, timeout=120):
+        """The control socket is a path: no need to enter the netns."""
+        return run(self.binary, "-C", self.conf, *args, check=check,
+                   timeout=timeout)
+
+    def pids(self):
+        return tree(self.proc.pid)
+
+    def cpu(self):
+        return cpu_seconds(self.pids())
+
+    def rss(self):
+        return rss_bytes(self.pids())
+
+    def count(self, cache="external"):
+        """Live objects of a cache, from `-s cache' (same layout in both)."""
+        out = self.client("-s", "cache").stdout
+        block = out.split("cache:%s" % cache, 1)[1]
+        m = re.search(r"active/total entries:\s+(\d+)/", block)
+        return int(m.group(1))
+
+    def external_keys(self):
+        """Entry numbers (ctload's i) of the external cache."""
+        keys = set()
+        out = self.client("-e", timeout=300).stdout
+        for m in re.finditer(r"src=10\.(\d+)\.(\d+)\.(\d+) ", out):
+            keys.add((int(m.group(1)) << 16 | int(m.group(2)) << 8 |
+                      int(m.group(3))) - 1)
+        return keys
+
+    def wait_count(self, n, timeout, cache="external", poll=0.005):
+        """Polls until the cache holds n; returns (monotonic time reached
+        or None, last count)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            c = self.count(cache)
+            t = time.monotonic()
+            if c == n:
+                return t, c
+            if t > deadline:
+                return None, c
+            time.sleep(poll if t < deadline - timeout + 2 else 0.05)
+
+
+# --- results -----------------------------------------------------------------
+
+class Results:
+    def __init__(self):
+        self.figs = {}          # name -> {"unit", "better", daemon: [values]}
+        self.order = []
+
+    def add(self, name, daemon, value, unit, better="lower"):
+        if name not in self.figs:
+            self.figs[name] = {"unit": unit, "better": better}
+            self.order.append(name)
+        self.figs[name].setdefault(daemon, []).append(value)
+
+    @staticmethod
+    def summary(values):
+        return statistics.median(values), min(values), max(values)
+
+    def ratio(self, fig):
+        if not all(d in fig for d in DAEMONS):
+            return None
+        a = statistics.median(fig["ctsyncd"])
+        b = statistics.median(fig["conntrackd"])
+        if b == 0:
+            return None
+        return a / b
+
+    def print_table(self):
+        def fmt(v):
+            if v is None:
+                return "-"
+            if abs(v) >= 100 or v == int(v):
+                return "%.0f" % v
+            return "%.2f" % v if abs(v) < 10 else "%.1f" % v
+
+        def cell(fig, d):
+            if d not in fig:
+                return "-"
+            med, lo, hi = self.summary(fig[d])
+            if lo == hi:
+                return fmt(med)
+            return "%s [%s..%s]" % (fmt(med), fmt(lo), fmt(hi))
+
+        rows = [("figure", "unit", "no daemon", "ctsyncd", "conntrackd",
+                 "ratio")]
+        for name in self.order:
+            fig = self.figs[name]
+            r = self.ratio(fig)
+            rows.append((name, fig["unit"], cell(fig, "kernel"),
+                         cell(fig, "ctsyncd"), cell(fig, "conntrackd"),
+                         "-" if r is None else "%.2f" % r))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        print()
+        print("median [min..max] over the repetitions; ratio = "
+              "ctsyncd / conntrackd (medians)")
+        for r in rows:
+            print("  ".join(c.ljust(widths[i]) if i < 2 else c.rjust(widths[i])
+                            for i, c in enumerate(r)))
+
+    def print_machine(self, commit):
+        print()
+        for name in self.order:
+            fig = self.figs[name]
+            parts = ["BENCH", "commit=%s" % commit, "figure=%s" % name,
+                     "unit=%s" % fig["unit"]]
+            for d in ("ctsyncd", "conntrackd", "kernel"):
+                if d in fig:
+                    med, lo, hi = self.summary(fig[d])
+                    parts.append("%s=%g,%g,%g,n=%d" % (d, med, lo, hi,
+                                                     len(fig[d])))
+            r = self.ratio(fig)
+            if r is not None:
+                parts.append("ratio=%.3f" % r)
+            print(" ".join(parts))
+
+
+# --- the benchmark -------------------------------------------------------------
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.build = os.path.abspath(args.build)
+        self.ctload = "%s/bench/ctload" % self.build
+        self.binary = {"ctsyncd": "%s/supervisor/ctsyncd" % self.build,
+                       "conntrackd": shutil.which("conntrackd") or
+                       "/usr/sbin/conntrackd"}
+        self.tmp = tempfile.mkdtemp(prefix="ctsyncd-bench.")
+        os.chmod(self.tmp, 0o755)
+        libexec = "%s/libexec" % self.tmp
+        os.makedirs(libexec)
+        for w in ("netlink-worker/ctsyncd-netlink",
+                  "sync-worker/ctsyncd-sync",
+                  "netlink-worker/ctsyncd-commit"):
+            os.symlink("%s/%s" % (self.build, w),
+                       "%s/%s" % (libexec, os.path.basename(w)))
+        self.env = dict(os.environ, CTSYNCD_LIBEXECDIR=libexec)
+        self.prefix = "ctb%d" % os.getpid()
+        self.res = Results()
+        self.pairs = []
+        self.saved_sysctl = {}
+
+    # - set-up --------------------------------------------------------------
+
+    def opts(self, **kw):
+        o = {"hashsize": 65536, "hashlimit": 1048576,
+             "netlink_buffer": 2097152, "netlink_growth": 8388608}
+        o.update(kw)
+        return o
+
+    def nodes(self, kind, opts):
+        pair = Pair(self.prefix)
+        self.pairs.append(pair)
+        folder = "%s/%s-%d" % (self.tmp, kind, Pair.seq)
+        a = Daemon(self, kind, pair.a, folder + "/a", "10.98.0.1",
+                   "10.98.0.2", opts)
+        b = Daemon(self, kind, pair.b, folder + "/b", "10.98.0.2",
+                   "10.98.0.1", opts)
+        return pair, a, b
+
+    def teardown(self, pair, *daemons):
+        for d in daemons:
+            d.stop()
+        pair.remove()
+        self.pairs.remove(pair)
+
+    def load(self, ns, *args, check=True):
+        r = run("ip", "netns", "exec", ns, self.ctload, *args, check=check)
+        return [float(x) for x in r.stdout.split()]
+
+    def wait_peers(self, a, b):
+        """Both daemons have exchanged messages: one state made it over."""
+        self.load_one(a.ns)
+        if b.wait_count(1, 10)[0] is None:
+            raise RuntimeError("%s peers never exchanged a message" % a.kind)
+        self.load(a.ns, "delete", "1", "11")
+        if b.wait_count(0, 10)[0] is None:
+            raise RuntimeError("%s: the warm-up state was not destroyed"
+                               % a.kind)
+
+    def load_one(self, ns):
+        self.load(ns, "create", "1", "11")
+
+    def sysctl(self, key, value):
+        path = "/proc/sys/" + key.replace(".", "/")
+        with open(path) as f:
+            self.saved_sysctl.setdefault(path, f.read().strip())
+        with open(path, "w") as f:
+            f.write(str(value))
+
+    def restore(self):
+        for pair in list(self.pairs):
+            pair.remove()
+        for path, value in self.saved_sysctl.items():
+            with open(path, "w") as f:
+                f.write(value)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def print_settings(self):
+        cpu = "?"
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+        ver = run("conntrackd", "-v", check=False)
+        print("kernel %s, %d CPUs (%s)" % (platform.release(),
+                                           os.cpu_count(), cpu))
+        print("conntrackd: %s" % (ver.stdout + ver.stderr).strip().split(
+            "\n")[0])
+        print("ctsyncd: %s" % run(self.binary["ctsyncd"], "-v",
+                                  check=False).stdout.strip())
+        print("nf_conntrack_max %s, buckets %s" % (
+            open("/proc/sys/net/netfilter/nf_conntrack_max").read().strip(),
+            open("/proc/sys/net/netfilter/nf_conntrack_buckets").read()
+            .strip()))
+        print("both daemons: FT-FW over UDP on a veth, HashSize 65536, "
+              "HashLimit 1048576, NetlinkBufferSize 2097152 (growth to "
+              "8388608) unless a section says otherwise; %d repetitions, "
+              "interleaved" % self.args.reps)
+        sys.stdout.flush()
+
+    # - 1. the kernel and the load generator alone ---------------------------
+
+    def limits(self, n):
+        for _ in range(self.args.reps):
+            pair = Pair(self.prefix)
+            self.pairs.append(pair)
+            _, t = self.load(pair.a, "create", str(n))
+            self.res.add("limits.insert", "kernel", n / t / 1e3, "k/s",
+                         "higher")
+            _, t, count = self.load(pair.a, "dump")
+            if count != n:
+                raise RuntimeError("dump found %d of %d" % (count, n))
+            self.res.add("limits.dump", "kernel", n / t / 1e3, "k/s",
+                         "higher")
+            _, t = self.load(pair.a, "delete", str(n))
+            self.res.add("limits.delete", "kernel", n / t / 1e3, "k/s",
+                         "higher")
+            self.teardown(pair)
+
+    # - 2, 3, 4, 5, 7, 9: a burst, then resync, bulk send and commit ---------
+
+    def burst_trial(self, kind, n, label, opts, extras, timeout):
+        pair, a, b = self.nodes(kind, opts)
+        try:
+            a.start()
+            b.start()
+            self.wait_peers(a, b)
+            rss0 = (a.rss(), b.rss())
+            cpu0 = (a.cpu(), b.cpu())
+            start, dur = self.load(pair.a, "create", str(n))
+            reached, got = b.wait_count(n, timeout)
+            end = start + dur
+            if reached is not None:
+                time.sleep(0.3)     # acknowledgements, the last heartbeats
+            cpu1 = (a.cpu(), b.cpu())
+            name = "%s.n%s" % (label, kfmt(n))
+            self.res.add(name + ".missing", kind, n - got, "states")
+            if reached is not None:
+                self.res.add(name + ".lag", kind, (reached - end) * 1e3, "ms")
+            self.res.add(name + ".insert_rate", kind, n / dur / 1e3, "k/s",
+                         "higher")
+            if label.startswith("replication"):
+                self.res.add(name + ".cpu_A", kind,
+                             (cpu1[0] - cpu0[0]) * 1e3 / (n / 1e3),
+                             "ms/1k")
+                self.res.add(name + ".cpu_B", kind,
+                             (cpu1[1] - cpu0[1]) * 1e3 / (n / 1e3),
+                             "ms/1k")
+            if extras and reached is not None:
+                self.res.add("memory.n%s.A" % kfmt(n), kind,
+                             (a.rss() - rss0[0]) / n, "B/state")
+                self.res.add("memory.n%s.B" % kfmt(n), kind,
+                             (b.rss() - rss0[1]) / n, "B/state")
+                self.res.add("memory.n%s.total_A" % kfmt(n), kind,
+                             a.rss() / 1e6, "MB")
+                self.res.add("memory.n%s.total_B" % kfmt(n), kind,
+                             b.rss() / 1e6, "MB")
+                self.resend(kind, a, b, n, "resync", lambda: b.client("-n"))
+                self.resend(kind, a, b, n, "bulk", lambda: a.client("-B"))
+                self.commit(kind, pair, b, n)
+        finally:
+            self.teardown(pair, a, b)
+
+    def resend(self, kind, a, b, n, label, action):
+        b.client("-f", "external")
+        if b.count() != 0:
+            raise RuntimeError("%s: -f external left states" % kind)
+        t0 = time.monotonic()
+        action()
+        reached, got = b.wait_count(n, 10 + n / 20000, poll=0.01)
+        name = "%s.n%s" % (label, kfmt(n))
+        self.res.add(name + ".missing", kind, n - got, "states")
+        if reached is not None:
+            self.res.add(name + ".rate", kind, n / (reached - t0) / 1e3,
+                         "k/s", "higher")
+        else:
+            time.sleep(1)
+
+    def commit(self, kind, pair, b, n):
+        waiter = subprocess.Popen(
+            ["ip", "netns", "exec", pair.b, self.ctload, "wait", str(n),
+             str(int(20 + n / 10000))], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        time.sleep(0.05)
+        t0 = time.monotonic()
+        b.client("-c", timeout=300)
+        out, err = waiter.communicate()
+        name = "commit.n%s" % kfmt(n)
+        if waiter.returncode == 0:
+            start, dur = (float(x) for x in out.split())
+            self.res.add(name + ".rate", kind, n / (start + dur - t0) / 1e3,
+                         "k/s", "higher")
+            self.res.add(name + ".missing", kind, 0, "states")
+        else:
+            # "ctload: C entries, not N, after Ts"
+            m = re.match(r"ctload: (\d+) entries", err)
+            got = int(m.group(1)) if m else 0
+            self.res.add(name + ".missing", kind, n - got, "states")
+
+    # - 6. churn -----------------------------------------------------------
+
+    def churn_trial(self, kind, rate, secs):
+        pair, a, b = self.nodes(kind, self.opts())
+        try:
+            a.start()
+            b.start()
+            self.wait_peers(a, b)
+            cpu0 = (a.cpu(), b.cpu())
+            _, dur, events, lo, hi = self.load(pair.a, "churn", str(rate),
+                                               str(secs))
+            live = set(range(int(lo), int(hi)))
+            # quiesce: until B holds exactly A's live set, for at most 15 s
+            deadline = time.monotonic() + 15
+            while True:
+                keys = b.external_keys()
+                if keys == live or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            cpu1 = (a.cpu(), b.cpu())
+            name = "churn.r%s" % kfmt(rate)
+            self.res.add(name + ".achieved", kind, events / dur / 1e3,
+                         "k ev/s", "higher")
+            self.res.add(name + ".missing", kind, len(live - keys), "states")
+            self.res.add(name + ".stale", kind, len(keys - live), "states")
+            self.res.add(name + ".cpu_A", kind,
+                         (cpu1[0] - cpu0[0]) * 1e3 / (events / 1e3), "ms/1k")
+            self.res.add(name + ".cpu_B", kind,
+                         (cpu1[1] - cpu0[1]) * 1e3 / (events / 1e3), "ms/1k")
+        finally:
+            self.teardown(pair, a, b)
+
+    # - 8. lossy link --------------------------------------------------------
+
+    def drop_rule(self, ns):
+        rules = ("table inet bench {\n chain in {\n"
+                 "  type filter hook input priority 0;\n"
+                 "  udp dport %d numgen random mod 100 < 5 drop\n }\n}\n"
+                 % PORT)
+        r = subprocess.run(["ip", "netns", "exec", ns, "nft", "-f", "-"],
+                           input=rules, text=True, capture_output=True)
+        if r.returncode != 0:
+            raise RuntimeError("nft: %s" % r.stderr.strip())
+
+    def lossy_trial(self, kind, n, warm, timeout):
+        pair, a, b = self.nodes(kind, self.opts())
+        try:
+            if not warm:
+                self.drop_rule(pair.b)
+            a.start()
+            b.start()
+            if warm:
+                self.wait_peers(a, b)
+                self.drop_rule(pair.b)
+            start, dur = self.load(pair.a, "create", str(n))
+            reached, got = b.wait_count(n, timeout, poll=0.05)
+            name = "lossy.%s.n%s" % ("warm" if warm else "cold", kfmt(n))
+            self.res.add(name + ".missing", kind, n - got, "states")
+            if reached is not None:
+                self.res.add(name + ".converge", kind,
+                             (reached - start - dur), "s")
+            self.load(pair.a, "delete", str(n))
+            _, left = b.wait_count(0, timeout / 2, poll=0.05)
+            self.res.add(name + ".stale", kind, left, "states")
+        finally:
+            self.teardown(pair, a, b)
+
+    # - the plan ----------------------------------------------------------------
+
+    def each(self, fn, *args):
+        for _ in range(self.args.reps):
+            for kind in DAEMONS:
+                fn(kind, *args)
+
+    def sections(self):
+        quick = self.args.quick
+        return {
+            "limits": lambda: self.limits(50000 if quick else 250000),
+            "replication": lambda: [
+                self.each(self.burst_trial, n, "replication", self.opts(),
+                          n >= 100000, 30)
+                for n in ((10000, 100000) if quick
+                          else (10000, 100000, 250000))],
+            "default": lambda: [
+                self.each(self.burst_trial, n, "default_buffers",
+                          self.opts(netlink_buffer=0), False, 40)
+                for n in ((10000,) if quick else (10000, 250000))],
+            "churn": lambda: [
+                self.each(self.churn_trial, r, 3 if quick else 10)
+                for r in ((50000,) if quick
+                          else (20000, 50000, 100000, 200000))],
+            "lossy": lambda: [
+                self.each(self.lossy_trial, 20000 if quick else 100000, w,
+                          10 if quick else 30)
+                for w in (True, False)],
+            "scale": self.scale,
+        }
+
+    def scale(self):
+        n = 1000000
+        self.sysctl("net.netfilter.nf_conntrack_max", 4 * n)
+        self.each(self.burst_trial, n, "replication",
+                  self.opts(hashsize=262144, hashlimit=4 * n), True, 60)
+
+    def main(self):
+        self.print_settings()
+        default = ("limits,replication,default,churn" if self.args.quick
+                   else "limits,replication,default,churn,lossy,scale")
+        wanted = (self.args.only or default).split(",")
+        plan = self.sections()
+        for s in wanted:
+            if s not in plan:
+                raise SystemExit("unknown section %s (have: %s)" %
+                                 (s, ", ".join(plan)))
+        t0 = time.monotonic()
+        for s in wanted:
+            log("bench: %s ..." % s)
+            plan[s]()
+        log("bench: %.0f s" % (time.monotonic() - t0))
+        self.res.print_table()
+        commit = run("git", "-C", os.path.dirname(os.path.abspath(__file__)),
+                     "rev-parse", "--short", "HEAD", check=False).stdout
+        self.res.print_machine(commit.strip() or "unknown")
+
+
+def kfmt(n):
+    if n % 1000000 == 0:
+        return "%dM" % (n // 1000000)
+    if n % 1000 == 0:
+        return "%dk" % (n // 1000)
+    return str(n)
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--build", default=".", help="the build tree")
+    p.add_argument("--quick", action="store_true",
+                   help="a one-minute run: one repetition, small sizes")
+    p.add_argument("--reps", type=int, default=None,
+                   help="repetitions per figure (default 3, quick 1)")
+    p.add_argument("--only", help="comma-separated sections: limits, "
+                   "replication, default, churn, lossy, scale")
+    a = p.parse_args()
+    if a.reps is None:
+        a.reps = 1 if a.quick else 3
+    return a
+
+
+def main():
+    if os.geteuid() != 0:
+        raise SystemExit("bench: needs root (network namespaces)")
+    for tool in ("ip", "nft", "conntrack", "conntrackd"):
+        if shutil.which(tool) is None and not os.path.exists(
+                "/usr/sbin/" + tool):
+            raise SystemExit("bench: %s is not installed (tools/deps.sh)"
+                             % tool)
+    bench = Bench(parse_args())
+    try:
+        bench.main()
+    finally:
+        bench.restore()
+
+
+if __name__ == "__main__":
+    main()
