@@ -1,7 +1,6 @@
 /*
- * Between ctsyncd's conntrack objects and libnetfilter_conntrack's: the
- * netlink worker converts what the kernel reports; the sync worker
- * converts back to print a cache exactly as conntrackd prints it.
+ * A ctsyncd conntrack object as a libnetfilter_conntrack one: the sync
+ * worker prints its caches with nfct_snprintf, exactly as conntrackd.
  */
 #ifndef CTSYNCD_CT_NFCT_H
 #define CTSYNCD_CT_NFCT_H
@@ -10,9 +9,6 @@
 
 #include "ctobj.h"
 
-int	 ctobj_from_nfct(struct ctobj *, const struct nf_conntrack *);
 void	 ctobj_to_nfct(const struct ctobj *, struct nf_conntrack *);
-void	 ctobj_to_nfct_create(const struct ctobj *, struct nf_conntrack *,
-	    uint32_t commit_timeout, int window_tracking);
 
 #endif

@@ -36,6 +36,41 @@ ctobj_is_icmp(uint8_t p)
 	return p == IPPROTO_ICMP || p == IPPROTO_ICMPV6;
 }
 
+/*
+ * NAT as conntrackd derives it from the two tuples (wire-protocol.md 5.3,
+ * step 8): where the reply tuple is not the inverse of the original.
+ */
+void
+ctobj_derive_nat(struct ctobj *o)
+{
+	int v6 = o->family == AF_INET6;
+	size_t n = v6 ? 16 : 4;
+	int snat = !CT_HAS(o, CT_A_STATUS) || (o->status & IPS_SRC_NAT_DONE);
+	int dnat = !CT_HAS(o, CT_A_STATUS) || (o->status & IPS_DST_NAT_DONE);
+
+	if (!CT_HAS(o, CT_A_REPLY))
+		return;
+	if (snat && memcmp(o->reply.dst.v6, o->orig.src.v6, n) != 0) {
+		memcpy(o->snat.v6, o->reply.dst.v6, n);
+		o->attrs |= CT_BIT(v6 ? CT_A_SNAT_IPV6 : CT_A_SNAT_IPV4);
+	}
+	if (dnat && memcmp(o->reply.src.v6, o->orig.dst.v6, n) != 0) {
+		memcpy(o->dnat.v6, o->reply.src.v6, n);
+		o->attrs |= CT_BIT(v6 ? CT_A_DNAT_IPV6 : CT_A_DNAT_IPV4);
+	}
+	if (!CT_HAS(o, CT_A_PORT))
+		return;
+	if (snat && o->reply.dport != o->orig.sport) {
+		o->spat = o->reply.dport;
+		o->attrs |= CT_BIT(CT_A_SPAT_PORT);
+	}
+	if (dnat && o->reply.sport != o->orig.dport) {
+		o->dpat = o->reply.sport;
+		o->attrs |= CT_BIT(CT_A_DPAT_PORT);
+	}
+}
+
+
 static void
 put_tuple(struct mbuild *mb, const struct ct_tuple *t)
 {

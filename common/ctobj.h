@@ -82,5 +82,6 @@ int	 ctobj_get(struct mread *, struct ctobj *);
 int	 ctobj_valid(const struct ctobj *, const char **why);
 int	 ctobj_has_ports(uint8_t l4proto);
 int	 ctobj_is_icmp(uint8_t l4proto);
+void	 ctobj_derive_nat(struct ctobj *);
 
 #endif

@@ -20,7 +20,7 @@
 #include <linux/netfilter/nfnetlink_compat.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
-#include "ct_nfct.h"
+#include "ct_nlattr.h"
 #include "nl_request.h"
 #include "filter.h"
 #include "log.h"
@@ -77,6 +77,8 @@ size_event_buffer(struct nlw *w)
 void
 nl_events_open(struct nlw *w)
 {
+	if ((w->recv = malloc(sizeof(*w->recv))) == NULL)
+		fatal("event receive buffers");
 	unsigned int groups = NF_NETLINK_CONNTRACK_NEW |
 	    NF_NETLINK_CONNTRACK_UPDATE | NF_NETLINK_CONNTRACK_DESTROY;
 
@@ -89,25 +91,6 @@ nl_events_open(struct nlw *w)
 	size_event_buffer(w);
 }
 
-/*
- * A fresh object for each parse: nfct_nlmsg_parse() only adds attributes,
- * and the library has no way to clear one without leaking its labels.
- * (A direct attribute parser would avoid this allocation; see bench/.)
- */
-static struct nf_conntrack *
-parse(const struct nlmsghdr *nlh)
-{
-	struct nf_conntrack *ct = nfct_new();
-
-	if (ct == NULL)
-		fatal("nfct_new");
-	if (nfct_nlmsg_parse(nlh, ct) < 0) {
-		nfct_destroy(ct);
-		return NULL;
-	}
-	return ct;
-}
-
 static void
 batch_flush(struct nlw *w)
 {
@@ -117,32 +100,37 @@ batch_flush(struct nlw *w)
 	w->nbatch = 0;
 }
 
-static void
-batch_add(struct nlw *w, uint8_t kind, struct nf_conntrack *ct)
+/*
+ * Parse one entry straight into the next slot of the batch; it is kept
+ * (the slot taken) only if the filter accepts it.  -1 if it is malformed.
+ */
+static int
+batch_add(struct nlw *w, uint8_t kind, const struct nlmsghdr *nlh)
 {
 	struct ct_event *ev = &w->batch[w->nbatch];
-	int rc = ctobj_from_nfct(&ev->obj, ct);
+	int r = ctobj_from_nlmsg(&ev->obj, nlh);
 
-	nfct_destroy(ct);
-	if (rc == -1) {
+	if (r == CT_PARSE_MALFORMED)
+		return -1;
+	if (r == CT_PARSE_UNSUPPORTED) {
 		w->cnt.events_unknown++;
-		return;
+		return 0;
 	}
 	if (!filter_accepts(&w->filter, &ev->obj)) {
 		if (kind != CTE_DUMP)
 			w->cnt.events_filtered++;
-		return;
+		return 0;
 	}
 	ev->kind = kind;
 	if (++w->nbatch == NL_BATCH_MAX)
 		batch_flush(w);
+	return 0;
 }
 
 static int
 event_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nlw *w = data;
-	struct nf_conntrack *ct;
 	uint8_t kind;
 
 	switch (nlh->nlmsg_type & 0xff) {
@@ -157,12 +145,11 @@ event_cb(const struct nlmsghdr *nlh, void *data)
 		w->cnt.events_unknown++;
 		return MNL_CB_OK;
 	}
-	if ((ct = parse(nlh)) == NULL) {
+	if (batch_add(w, kind, nlh) == -1) {
 		w->cnt.catch_failed++;
 		return MNL_CB_OK;
 	}
 	w->cnt.events_received++;
-	batch_add(w, kind, ct);
 	return MNL_CB_OK;
 }
 
@@ -188,16 +175,33 @@ overrun(struct nlw *w)
 	w->resync_pending = 1;
 }
 
-/* Read up to EventIterationLimit event datagrams; then others' turn. */
-void
+/*
+ * Read up to EventIterationLimit event datagrams, many per system call;
+ * then the others' turn.  Returns how many were read, so that the loop
+ * can tell a busy kernel from a quiet one.
+ */
+uint32_t
 nl_events_read(struct nlw *w)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	uint32_t i;
+	struct nl_recv *rv = w->recv;
+	uint32_t done = 0;
+	unsigned i;
+	int n;
 
-	for (i = 0; i < w->cfg.event_iter_limit; i++) {
-		ssize_t n = mnl_socket_recvfrom(w->events, buf, sizeof(buf));
+	while (done < w->cfg.event_iter_limit) {
+		unsigned want = NL_RECV_VLEN;
 
+		if (w->cfg.event_iter_limit - done < want)
+			want = w->cfg.event_iter_limit - done;
+		for (i = 0; i < want; i++) {
+			rv->iov[i].iov_base = rv->buf[i];
+			rv->iov[i].iov_len = NL_RECV_SLOT;
+			memset(&rv->hdr[i].msg_hdr, 0, sizeof(rv->hdr[i].msg_hdr));
+			rv->hdr[i].msg_hdr.msg_iov = &rv->iov[i];
+			rv->hdr[i].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(mnl_socket_get_fd(w->events), rv->hdr, want,
+		    MSG_DONTWAIT, NULL);
 		if (n == -1) {
 			if (errno == ENOBUFS) {
 				overrun(w);
@@ -207,24 +211,29 @@ nl_events_read(struct nlw *w)
 				log_warn("conntrack event socket");
 			break;
 		}
-		if (mnl_cb_run(buf, (size_t)n, 0, 0, event_cb, w) == MNL_CB_ERROR)
-			w->cnt.catch_failed++;
+		for (i = 0; i < (unsigned)n; i++) {
+			if (rv->hdr[i].msg_hdr.msg_flags & MSG_TRUNC)
+				w->cnt.catch_failed++;
+			else if (mnl_cb_run(rv->buf[i], rv->hdr[i].msg_len, 0, 0,
+			    event_cb, w) == MNL_CB_ERROR)
+				w->cnt.catch_failed++;
+		}
+		done += (uint32_t)n;
+		if ((unsigned)n < want)
+			break;		/* drained */
 	}
 	batch_flush(w);
+	return done;
 }
 
 static int
 dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nlw *w = data;
-	struct nf_conntrack *ct;
 
 	if ((nlh->nlmsg_type & 0xff) != IPCTNL_MSG_CT_NEW ||
-	    (ct = parse(nlh)) == NULL) {
+	    batch_add(w, CTE_DUMP, nlh) == -1)
 		w->cnt.dump_unknown++;
-		return MNL_CB_OK;
-	}
-	batch_add(w, CTE_DUMP, ct);
 	return MNL_CB_OK;
 }
 

@@ -17,7 +17,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
-#include "ct_nfct.h"
+#include "ct_nlattr.h"
 #include "log.h"
 #include "nl_inject.h"
 #include "nl_request.h"
@@ -45,23 +45,19 @@ static void
 add_request(struct inject *in, const struct ctobj *o, int del)
 {
 	struct nlmsghdr *nlh;
-	struct nf_conntrack *ct;
 	struct inject_req *r;
 
 	if (in->len + MSG_ROOM > BATCH_BYTES || in->nreq == INJECT_BATCH_MAX)
 		inject_flush(in);
-	if ((ct = nfct_new()) == NULL)
-		fatal("nfct_new");
-	ctobj_to_nfct_create(o, ct, in->commit_timeout, in->window_tracking);
 	nlh = nl_put_request(in->buf + in->len,
 	    del ? IPCTNL_MSG_CT_DELETE : IPCTNL_MSG_CT_NEW,
-	    del ? 0 : NLM_F_CREATE | NLM_F_EXCL, in->seq++, o->family);
-	if (nfct_nlmsg_build(nlh, ct) < 0) {
-		nfct_destroy(ct);
+	    del ? 0 : NLM_F_CREATE | NLM_F_EXCL, in->seq, o->family);
+	if (ctobj_put_create(nlh, o, in->commit_timeout,
+	    in->window_tracking) < 0) {
 		in->failed++;
 		return;
 	}
-	nfct_destroy(ct);
+	in->seq++;
 	r = &in->req[in->nreq++];
 	r->seq = nlh->nlmsg_seq;
 	r->del = (uint8_t)del;

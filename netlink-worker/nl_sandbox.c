@@ -68,6 +68,7 @@ static const struct sc_rule nl_allow[] = {
 	    SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET)),
 	SC_ALLOW(sendto, "netlink requests"),
 	SC_ALLOW(recvfrom, "netlink answers"),
+	SC_ALLOW(recvmmsg, "conntrack events, many per call"),
 	SC_ALLOW(close, "close sockets"),
 	/* memory; no executable mappings */
 	SC_ALLOW(brk, "malloc"),

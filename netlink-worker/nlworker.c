@@ -140,19 +140,22 @@ read_peer(struct nlw *w)
 static void
 loop(struct nlw *w, const sigset_t *waitmask)
 {
+	const struct timespec pause = { 0, NL_BUSY_PAUSE_NS };
+	int busy = 0;
+
 	while (!worker_should_stop()) {
 		struct pollfd pfd[3] = {
 			{ w->chan.fd, POLLIN, 0 },
 			{ w->peer.fd, POLLIN, 0 },
-			{ w->events ? mnl_socket_get_fd(w->events) : -1,
-			    POLLIN, 0 },
+			/* busy: let events queue a moment, see nlworker.h */
+			{ w->events && !busy ? mnl_socket_get_fd(w->events) :
+			    -1, POLLIN, 0 },
 		};
-
 		if (chan_pending(&w->chan))
 			pfd[0].events |= POLLOUT;
 		if (chan_pending(&w->peer))
 			pfd[1].events |= POLLOUT;
-		if (ppoll(pfd, 3, NULL, waitmask) == -1) {
+		if (ppoll(pfd, 3, busy ? &pause : NULL, waitmask) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("ppoll");
@@ -161,8 +164,13 @@ loop(struct nlw *w, const sigset_t *waitmask)
 			read_channel(w);
 		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
 			read_peer(w);
-		if (pfd[2].revents & POLLIN)
-			nl_events_read(w);
+		if ((pfd[2].revents & POLLIN) || busy) {
+			uint32_t n = nl_events_read(w);
+
+			/* a pause only after draining, never while behind */
+			busy = n >= NL_BUSY_DATAGRAMS &&
+			    n < w->cfg.event_iter_limit;
+		}
 		if (w->resync_pending && nl_dump(w, 1) == 0)
 			w->resync_pending = 0;
 		sandbox_report_trap();

@@ -5,6 +5,8 @@
 #ifndef CTSYNCD_NLWORKER_H
 #define CTSYNCD_NLWORKER_H
 
+#include <sys/socket.h>
+
 #include <stdint.h>
 
 #include "conf.h"
@@ -13,6 +15,22 @@
 #include "worker.h"
 
 #define NL_BATCH_MAX	256	/* events per CT_EVENTS message, at most */
+#define NL_RECV_VLEN	64	/* event datagrams per recvmmsg() */
+#define NL_RECV_SLOT	8192	/* room for one event datagram */
+
+/*
+ * Under load the loop pauses this long before reading events again, so
+ * that each wake-up moves a batch rather than an event or two: the
+ * kernel queues them meanwhile (a burst at 250k/s fills 50 slots).
+ */
+#define NL_BUSY_DATAGRAMS	8
+#define NL_BUSY_PAUSE_NS	200000
+
+struct nl_recv {
+	struct mmsghdr	 hdr[NL_RECV_VLEN];
+	struct iovec	 iov[NL_RECV_VLEN];
+	char		 buf[NL_RECV_VLEN][NL_RECV_SLOT];
+};
 
 
 struct nl_counters {
@@ -35,6 +53,7 @@ struct nlw {
 	uint32_t	 seq;
 	int		 overrun_logged;
 	int		 resync_pending;	/* dump after an overrun */
+	struct nl_recv	*recv;		/* event datagrams, one call's worth */
 	struct ct_event	 batch[NL_BATCH_MAX];
 	size_t		 nbatch;
 	struct nl_counters cnt;
@@ -51,7 +70,7 @@ uint32_t nl_kernel_bufsize(struct nlw *);
 
 /* nl_events.c */
 void	nl_events_open(struct nlw *);
-void	nl_events_read(struct nlw *);
+uint32_t nl_events_read(struct nlw *);
 void	nl_events_drain(struct nlw *);
 int	nl_dump(struct nlw *, int sweep);
 
