@@ -1,16 +1,19 @@
 /*
- * The conntrack cache of cache.h: chained hashing over a bucket array
- * sized once from HashSize, one allocation per object.
+ * The conntrack cache of cache.h: chained hashing over a bucket array,
+ * one allocation per object, holding the object packed.  The array
+ * starts at HashSize buckets and doubles whenever there are more objects
+ * than buckets, so that a lookup costs one or two memory reads whatever
+ * HashSize says (bench/ showed the chain walks of a 65536-bucket table at
+ * 250k states as the sync worker's largest cost).
  */
 #include "config.h"
-
-#include <sys/socket.h>
 
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cache.h"
+#include "cache_pack.h"
 #include "log.h"
 
 void
@@ -24,31 +27,6 @@ cache_init(struct cache *c, const char *name, uint32_t buckets,
 	c->buckets = calloc(c->nbuckets, sizeof(*c->buckets));
 	if (c->buckets == NULL)
 		fatal("cache %s: %u buckets", name, c->nbuckets);
-}
-
-/* The identity of an entry: family, protocol, original tuple, zone. */
-static size_t
-key_of(const struct ctobj *o, uint8_t key[48])
-{
-	size_t n = o->family == AF_INET6 ? 16 : 4, k = 0;
-
-	key[k++] = o->family;
-	key[k++] = o->l4proto;
-	memcpy(key + k, o->orig.src.v6, n);
-	k += n;
-	memcpy(key + k, o->orig.dst.v6, n);
-	k += n;
-	if (ctobj_is_icmp(o->l4proto)) {
-		key[k++] = o->orig.icmp_type;
-		key[k++] = o->orig.icmp_code;
-		memcpy(key + k, &o->orig.icmp_id, 2);
-	} else {
-		memcpy(key + k, &o->orig.sport, 2);
-		memcpy(key + k + 2, &o->orig.dport, 2);
-	}
-	k += 4;
-	memcpy(key + k, &o->zone, 2);
-	return k + 2;
 }
 
 /* FNV-1a: cheap, and good enough over keys an attacker cannot choose. */
@@ -65,50 +43,184 @@ hash_key(const uint8_t *key, size_t n)
 	return h;
 }
 
-static int
-same_key(const struct ctobj *a, const struct ctobj *b)
-{
-	uint8_t ka[48], kb[48];
-	size_t na = key_of(a, ka), nb = key_of(b, kb);
-
-	return na == nb && memcmp(ka, kb, na) == 0;
-}
-
+/* The link that points at the object with this key, or at NULL. */
 static struct cache_obj **
-slot_of(struct cache *c, const struct ctobj *o, uint32_t *hash)
+slot_of(struct cache *c, const uint8_t *key, size_t keylen, uint32_t hash)
 {
-	uint8_t key[48];
 	struct cache_obj **pp;
 
-	*hash = hash_key(key, key_of(o, key));
-	for (pp = &c->buckets[*hash % c->nbuckets]; *pp; pp = &(*pp)->next)
-		if ((*pp)->hash == *hash && same_key(&(*pp)->obj, o))
+	for (pp = &c->buckets[hash % c->nbuckets]; *pp; pp = &(*pp)->next)
+		if ((*pp)->hash == hash && (*pp)->len >= keylen &&
+		    memcmp((*pp)->data, key, keylen) == 0)
 			break;
 	return pp;
+}
+
+/* Twice the buckets; each object moves by its stored hash.  Without
+ * memory for it the cache keeps working, with longer chains. */
+static void
+grow(struct cache *c)
+{
+	uint32_t i, n = c->nbuckets * 2;
+	struct cache_obj **b = calloc(n, sizeof(*b)), *co, *next;
+
+	if (b == NULL)
+		return;
+	for (i = 0; i < c->nbuckets; i++)
+		for (co = c->buckets[i]; co; co = next) {
+			next = co->next;
+			co->next = b[co->hash % n];
+			b[co->hash % n] = co;
+		}
+	free(c->buckets);
+	c->buckets = b;
+	c->nbuckets = n;
 }
 
 struct cache_obj *
 cache_find(struct cache *c, const struct ctobj *o)
 {
-	uint32_t h;
+	uint8_t key[CACHE_KEY_MAX];
+	size_t n = cache_pack_key(o, key);
 
-	return *slot_of(c, o, &h);
+	return *slot_of(c, key, n, hash_key(key, n));
+}
+
+void
+cache_obj_get(const struct cache_obj *co, struct ctobj *o)
+{
+	cache_unpack(co->data, o);
+}
+
+int
+cache_obj_differs(const struct cache_obj *co, const struct ctobj *o)
+{
+	struct ctobj a, b;
+	uint8_t packed[CACHE_PACK_MAX];
+
+	cache_unpack(co->data, &a);
+	cache_pack(o, packed);		/* the same canonical form */
+	cache_unpack(packed, &b);
+	a.timeout = b.timeout = 0;
+	return memcmp(&a, &b, sizeof(a)) != 0;
+}
+
+/* ---- the send queue ------------------------------------------------------ */
+
+void
+cache_queue(struct cache *c, struct cache_obj *co)
+{
+	if (co->queued)
+		return;
+	co->queued = 1;
+	co->txnext = NULL;
+	co->txprev = c->txtail;
+	if (c->txtail)
+		c->txtail->txnext = co;
+	else
+		c->txhead = co;
+	c->txtail = co;
+	c->txlen++;
+}
+
+static void
+unqueue(struct cache *c, struct cache_obj *co)
+{
+	if (!co->queued)
+		return;
+	if (co->txprev)
+		co->txprev->txnext = co->txnext;
+	else
+		c->txhead = co->txnext;
+	if (co->txnext)
+		co->txnext->txprev = co->txprev;
+	else
+		c->txtail = co->txprev;
+	co->txnext = co->txprev = NULL;
+	co->queued = 0;
+	c->txlen--;
+}
+
+struct cache_obj *
+cache_dequeue(struct cache *c)
+{
+	struct cache_obj *co = c->txhead;
+
+	if (co)
+		unqueue(c, co);
+	return co;
+}
+
+/* `co' moved to `to' (a bigger allocation): whoever pointed at it must
+ * point at `to' now.  `pp' is the bucket link that held it. */
+static void
+moved(struct cache *c, struct cache_obj **pp, struct cache_obj *to)
+{
+	*pp = to;
+	if (!to->queued)
+		return;
+	if (to->txprev)
+		to->txprev->txnext = to;
+	else
+		c->txhead = to;
+	if (to->txnext)
+		to->txnext->txprev = to;
+	else
+		c->txtail = to;
+}
+
+/* ---- insert, update, delete ---------------------------------------------- */
+
+/* Room for `len' packed bytes, with some slack for a later update. */
+static uint16_t
+room_for(size_t len)
+{
+	return (uint16_t)((len + 7) & ~(size_t)7);
+}
+
+static struct cache_obj *
+update(struct cache *c, struct cache_obj **pp, const uint8_t *packed,
+    size_t len)
+{
+	struct cache_obj *co = *pp, *bigger;
+
+	if (len > co->cap) {
+		uint16_t cap = room_for(len);
+
+		if ((bigger = malloc(sizeof(*co) + cap)) == NULL) {
+			c->st.create_nomem++;
+			return NULL;
+		}
+		memcpy(bigger, co, sizeof(*co));
+		bigger->cap = cap;
+		moved(c, pp, bigger);
+		free(co);
+		co = bigger;
+	}
+	memcpy(co->data, packed, len);
+	co->len = (uint16_t)len;
+	return co;
 }
 
 /*
  * Insert `o', or replace the object with the same identity.  Returns the
- * cached object, or NULL when the cache is full (counted).
+ * cached object, or NULL when the cache is full or memory ran out
+ * (counted).
  */
 struct cache_obj *
 cache_upsert(struct cache *c, const struct ctobj *o, time_t now)
 {
-	uint32_t h;
-	struct cache_obj **pp = slot_of(c, o, &h), *co = *pp;
+	uint8_t packed[CACHE_PACK_MAX];
+	size_t len = cache_pack(o, packed), keylen = cache_key_len(packed);
+	uint32_t h = hash_key(packed, keylen);
+	struct cache_obj **pp = slot_of(c, packed, keylen, h), *co = *pp;
+	uint16_t cap;
 
 	if (co != NULL) {
-		co->obj = *o;
+		if ((co = update(c, pp, packed, len)) == NULL)
+			return NULL;
 		co->gen = c->gen;
-		co->touched = now;
+		co->touched = (uint32_t)now;
 		co->updated = !co->dead;
 		co->dead = 0;
 		c->st.updated++;
@@ -118,35 +230,50 @@ cache_upsert(struct cache *c, const struct ctobj *o, time_t now)
 		c->st.create_nospace++;
 		return NULL;
 	}
-	if ((co = malloc(sizeof(*co))) == NULL) {
+	cap = room_for(len);
+	if ((co = malloc(sizeof(*co) + cap)) == NULL) {
 		c->st.create_nomem++;
 		return NULL;
 	}
-	memset(co, 0, offsetof(struct cache_obj, obj));
+	memset(co, 0, sizeof(*co));
 	co->hash = h;
-	co->since = co->touched = now;
-	co->obj = *o;
+	co->since = co->touched = (uint32_t)now;
 	co->gen = c->gen;
+	co->cap = cap;
+	co->len = (uint16_t)len;
+	memcpy(co->data, packed, len);
 	*pp = co;
 	c->count++;
 	c->st.created++;
+	if (c->count > c->nbuckets && c->nbuckets <= CACHE_BUCKETS_MAX / 2)
+		grow(c);
 	return co;
+}
+
+static void
+unlink_free(struct cache *c, struct cache_obj **pp)
+{
+	struct cache_obj *co = *pp;
+
+	*pp = co->next;
+	unqueue(c, co);
+	free(co);
+	c->count--;
 }
 
 /* Returns 0, or -1 if there was no such object (counted). */
 int
 cache_delete(struct cache *c, const struct ctobj *o)
 {
-	uint32_t h;
-	struct cache_obj **pp = slot_of(c, o, &h), *co = *pp;
+	uint8_t key[CACHE_KEY_MAX];
+	size_t n = cache_pack_key(o, key);
+	struct cache_obj **pp = slot_of(c, key, n, hash_key(key, n));
 
-	if (co == NULL) {
+	if (*pp == NULL) {
 		c->st.destroy_notfound++;
 		return -1;
 	}
-	*pp = co->next;
-	free(co);
-	c->count--;
+	unlink_free(c, pp);
 	c->st.destroyed++;
 	return 0;
 }
@@ -161,9 +288,7 @@ cache_remove(struct cache *c, struct cache_obj *co)
 		pp = &(*pp)->next;
 	if (*pp == NULL)
 		fatalx("cache %s: object not in its bucket", c->name);
-	*pp = co->next;
-	free(co);
-	c->count--;
+	unlink_free(c, pp);
 }
 
 void
@@ -181,6 +306,8 @@ cache_flush(struct cache *c)
 		c->buckets[i] = NULL;
 	}
 	c->count = 0;
+	c->txhead = c->txtail = NULL;
+	c->txlen = 0;
 }
 
 void
@@ -219,9 +346,7 @@ cache_next_generation(struct cache *c, int sweep,
 				pp = &co->next;
 				continue;
 			}
-			*pp = co->next;
-			free(co);
-			c->count--;
+			unlink_free(c, pp);
 			c->st.destroyed++;
 		}
 	}

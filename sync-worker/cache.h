@@ -1,8 +1,13 @@
 /*
  * A cache of conntrack objects keyed on the original tuple and zone: the
  * internal cache (this node's kernel) and the external cache (the peers').
- * HashSize buckets, at most HashLimit objects; a full cache is a counted
- * refusal, never growth.
+ * At most HashLimit objects; a full cache is a counted refusal.  The hash
+ * table starts at HashSize buckets and grows with the objects.  Objects
+ * are stored packed (cache_pack.c); cache_obj_get() gives one back whole.
+ *
+ * Each cache also keeps a send queue of its objects (FT-FW's transmit
+ * list): an object is on it at most once, and leaves it when sent or
+ * deleted, so the queue never points at a freed object.
  */
 #ifndef CTSYNCD_CACHE_H
 #define CTSYNCD_CACHE_H
@@ -12,17 +17,20 @@
 
 #include "ctobj.h"
 
+#define CACHE_BUCKETS_MAX	(1u << 26)
+
 struct cache_obj {
 	struct cache_obj *next;		/* bucket chain */
-	struct cache_obj *txnext;	/* transmit list, when queued */
+	struct cache_obj *txnext, *txprev; /* send queue, when queued */
 	uint32_t	 hash;
-	time_t		 since;		/* when it entered the cache */
-	time_t		 touched;	/* last created or updated */
 	uint32_t	 gen;		/* generation that last touched it */
-	uint8_t		 queued;	/* on the transmit list */
-	uint8_t		 updated;	/* changed since it was created */
-	uint8_t		 dead;		/* destroyed; freed once its DEL is built */
-	struct ctobj	 obj;
+	uint32_t	 since;		/* when it entered the cache (time_t) */
+	uint32_t	 touched;	/* last created or updated */
+	uint16_t	 len, cap;	/* packed bytes held, room for them */
+	uint8_t		 queued:1;	/* on the send queue */
+	uint8_t		 updated:1;	/* changed since it was created */
+	uint8_t		 dead:1;	/* destroyed; freed once its DEL is built */
+	uint8_t		 data[];	/* cache_pack() form */
 };
 
 struct cache_stats {
@@ -38,6 +46,8 @@ struct cache {
 	uint32_t	 limit;
 	uint32_t	 count;
 	uint32_t	 gen;		/* current generation, see cache_sweep */
+	struct cache_obj *txhead, *txtail;	/* the send queue */
+	uint32_t	 txlen;
 	struct cache_stats st;
 };
 
@@ -52,8 +62,16 @@ void	 cache_remove(struct cache *, struct cache_obj *);
 void	 cache_flush(struct cache *);
 uint32_t cache_next_generation(struct cache *, int sweep,
 	    int (*gone)(struct cache_obj *, void *), void *arg);
+void	 cache_obj_get(const struct cache_obj *, struct ctobj *);
+/* 1 if `o' differs from the cached object in more than its timeout. */
+int	 cache_obj_differs(const struct cache_obj *, const struct ctobj *o);
 
-/* Visit every object; stop early if `fn' returns non-zero. */
+/* The send queue: append (once), take the oldest. */
+void	 cache_queue(struct cache *, struct cache_obj *);
+struct cache_obj *cache_dequeue(struct cache *);
+
+/* Visit every object; stop early if `fn' returns non-zero.  `fn' may
+ * queue or dequeue objects but not add or delete any. */
 void	 cache_walk(struct cache *, int (*fn)(struct cache_obj *, void *),
 	    void *arg);
 

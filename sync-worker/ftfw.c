@@ -284,10 +284,11 @@ send_resends(struct syncw *w)
 
 			if (wire_get_ct(&m, &o) == 0) {
 				co = cache_find(&w->internal, &o);
-				if (co && !co->dead)
-					send_object(w, &co->obj, co->updated ?
+				if (co && !co->dead) {
+					cache_obj_get(co, &o);
+					send_object(w, &o, co->updated ?
 					    WIRE_CT_UPD : WIRE_CT_NEW);
-				else
+				} else
 					send_object(w, &o, WIRE_CT_DEL);
 			}
 		}
@@ -295,26 +296,23 @@ send_resends(struct syncw *w)
 	}
 }
 
-/* The transmit list, paced by the room left in the resend queue. */
+/* The internal cache's send queue, paced by the resend queue's room. */
 static void
 send_objects(struct syncw *w)
 {
 	struct ftfw *f = &w->ftfw;
 	struct cache_obj *co;
+	struct ctobj o;
 
-	while ((co = f->txhead) != NULL && f->rsq.len < f->rsq_max) {
-		f->txhead = co->txnext;
-		if (f->txhead == NULL)
-			f->txtail = NULL;
-		f->txlen--;
-		co->queued = 0;
-		co->txnext = NULL;
+	while (f->rsq.len < f->rsq_max &&
+	    (co = cache_dequeue(&w->internal)) != NULL) {
+		cache_obj_get(co, &o);
 		if (co->dead) {
-			send_object(w, &co->obj, WIRE_CT_DEL);
+			send_object(w, &o, WIRE_CT_DEL);
 			cache_remove(&w->internal, co);
 			w->internal.st.destroyed++;
 		} else
-			send_object(w, &co->obj, co->updated ? WIRE_CT_UPD :
+			send_object(w, &o, co->updated ? WIRE_CT_UPD :
 			    WIRE_CT_NEW);
 	}
 }
@@ -357,36 +355,13 @@ ftfw_timeout_ms(struct syncw *w)
 	return since >= HEARTBEAT_MS ? 0 : (int)(HEARTBEAT_MS - since);
 }
 
-void
-ftfw_queue(struct syncw *w, struct cache_obj *co)
-{
-	struct ftfw *f = &w->ftfw;
-
-	if (co->queued)
-		return;		/* sent once, from its state at send time */
-	co->queued = 1;
-	co->txnext = NULL;
-	if (f->txtail)
-		f->txtail->txnext = co;
-	else
-		f->txhead = co;
-	f->txtail = co;
-	f->txlen++;
-}
-
-/* Before the internal cache is flushed: the list points into it. */
-void
-ftfw_forget_queue(struct syncw *w)
-{
-	w->ftfw.txhead = w->ftfw.txtail = NULL;
-	w->ftfw.txlen = 0;
-}
-
 static int
 bulk_one(struct cache_obj *co, void *arg)
 {
+	struct syncw *w = arg;
+
 	if (!co->dead)
-		ftfw_queue(arg, co);
+		cache_queue(&w->internal, co);
 	return 0;
 }
 

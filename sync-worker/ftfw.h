@@ -43,8 +43,6 @@ struct ftfw {
 	int		 seq_started;
 	int		 hello;		/* 0 not yet sent, 1 saying, 2 answered */
 	int		 send_hello_back;
-	struct cache_obj *txhead, *txtail;
-	uint32_t	 txlen;
 	struct { uint8_t flags; uint32_t from, to; } ctlq[FTFW_CTLQ_MAX];
 	int		 nctl;
 	struct rsq_list	 rsq;		/* sent, waiting for an ACK */
@@ -63,13 +61,11 @@ struct ftfw {
 };
 
 void	 ftfw_init(struct syncw *);
-void	 ftfw_queue(struct syncw *, struct cache_obj *);
 void	 ftfw_bulk(struct syncw *);
 void	 ftfw_request_resync(struct syncw *);
 void	 ftfw_recv(struct syncw *, const struct wire_msg *);
 void	 ftfw_run(struct syncw *);
 int	 ftfw_timeout_ms(struct syncw *);
 void	 ftfw_rsqueue_text(struct syncw *);
-void	 ftfw_forget_queue(struct syncw *);
 
 #endif

@@ -42,6 +42,7 @@ dump_one(struct cache_obj *co, void *arg)
 	struct dump_ctx *d = arg;
 	struct nf_conntrack *ct = nfct_new();
 	char *line = d->buf + d->len;
+	struct ctobj o;
 	int n;
 
 	if (ct == NULL)
@@ -50,7 +51,8 @@ dump_one(struct cache_obj *co, void *arg)
 		nfct_destroy(ct);
 		return 0;
 	}
-	ctobj_to_nfct(&co->obj, ct);
+	cache_obj_get(co, &o);
+	ctobj_to_nfct(&o, ct);
 	n = nfct_snprintf(line, DUMP_LINE_MAX, ct, NFCT_T_UNKNOWN,
 	    d->xml ? NFCT_O_XML : NFCT_O_DEFAULT, 0);
 	nfct_destroy(ct);
@@ -109,7 +111,7 @@ stream_one(struct cache_obj *co, void *arg)
 	if (co->dead)
 		return 0;
 	ev->kind = (uint8_t)x->kind;
-	ev->obj = co->obj;
+	cache_obj_get(co, &ev->obj);
 	if (x->kind == CTE_NEW && CT_HAS(&ev->obj, CT_A_TIMEOUT)) {
 		left = (long)ev->obj.timeout - (long)(x->now - co->touched);
 		ev->obj.timeout = left > 0 ? (uint32_t)left : 60;

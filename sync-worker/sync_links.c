@@ -267,9 +267,10 @@ queue_stats(struct syncw *w)
 	if (w->cfg.mode == MODE_STATS)
 		return;
 	stats_block_init(&b, SB_QUEUE_NODES, NULL);
-	b.v[0] = (uint64_t)f->txlen + f->nctl + f->rsq.len + f->resend.len;
+	b.v[0] = (uint64_t)w->internal.txlen + f->nctl + f->rsq.len +
+	    f->resend.len;
 	msg_send_stats_block(&w->chan, &b);
-	queue_block(w, "txqueue", (uint64_t)f->txlen + f->nctl +
+	queue_block(w, "txqueue", (uint64_t)w->internal.txlen + f->nctl +
 	    f->resend.len, 2147483647, 0);
 	queue_block(w, "errorq", 0, 128, 0);
 	if (w->cfg.mode == MODE_FTFW)

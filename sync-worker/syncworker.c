@@ -27,9 +27,7 @@ ftfw_on(const struct syncw *w)
 static void
 flush_internal(struct syncw *w)
 {
-	if (ftfw_on(w))
-		ftfw_forget_queue(w);
-	cache_flush(&w->internal);
+	cache_flush(&w->internal);	/* its send queue too */
 }
 
 /* A request from the supervisor: statistics, dumps, flushes. */
@@ -82,14 +80,8 @@ static int
 dump_changes(struct syncw *w, const struct ctobj *o)
 {
 	struct cache_obj *co = cache_find(&w->internal, o);
-	struct ctobj a, b;
 
-	if (co == NULL)
-		return 1;
-	a = co->obj;
-	b = *o;
-	a.timeout = b.timeout = 0;
-	return memcmp(&a, &b, sizeof(a)) != 0;
+	return co == NULL || cache_obj_differs(co, o);
 }
 
 /* What the kernel side saw, applied to the internal cache. */
@@ -126,7 +118,7 @@ apply_event(struct syncw *w, const struct ct_event *ev)
 			return;
 		}
 		co->dead = 1;
-		ftfw_queue(w, co);
+		cache_queue(&w->internal, co);
 		return;
 	}
 	/* the start-up dump fills the cache; peers ask for it (-B, RESYNC) */
@@ -138,15 +130,17 @@ apply_event(struct syncw *w, const struct ct_event *ev)
 	if ((co = cache_upsert(&w->internal, &ev->obj, time(NULL))) != NULL &&
 	    !(w->self_change == SELF_COMMIT + 1 &&
 	    cache_find(&w->external, &ev->obj)))
-		ftfw_queue(w, co);
+		cache_queue(&w->internal, co);
 }
 
 /* After a sweeping resync: entries gone from the kernel are announced. */
 static int
 announce_gone(struct cache_obj *co, void *arg)
 {
+	struct syncw *w = arg;
+
 	co->dead = 1;
-	ftfw_queue(arg, co);
+	cache_queue(&w->internal, co);
 	return 1;
 }
 

@@ -1,0 +1,327 @@
+/*
+ * The sync worker's caches (sync-worker/cache.c, cache_pack.c): objects
+ * come back exactly as stored from the packed form, lookups find them as
+ * the table grows, the send queue follows objects that move or go away,
+ * and the limits are counted.  Run under AddressSanitizer by
+ * tools/test.sh, so a queue left pointing at freed memory fails here.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+
+#include "cache.h"
+#include "cache_pack.h"
+#include "tap.h"
+
+static struct ctobj
+tcp4(uint32_t i)
+{
+	struct ctobj o;
+
+	memset(&o, 0, sizeof(o));
+	o.family = AF_INET;
+	o.l4proto = IPPROTO_TCP;
+	o.orig.src.v4 = htonl(0x0a000000 | i);
+	o.orig.dst.v4 = htonl(0x0ac80001);
+	o.orig.sport = 1000;
+	o.orig.dport = 80;
+	o.reply.src = o.orig.dst;
+	o.reply.dst = o.orig.src;
+	o.reply.sport = 80;
+	o.reply.dport = 1000;
+	o.status = 0x0e;
+	o.timeout = 600;
+	o.mark = i;
+	o.id = i * 3;
+	o.state = 3;
+	o.attrs = CT_BIT(CT_A_IPV4) | CT_BIT(CT_A_L4PROTO) | CT_BIT(CT_A_PORT) |
+	    CT_BIT(CT_A_REPLY) | CT_BIT(CT_A_STATUS) | CT_BIT(CT_A_TIMEOUT) |
+	    CT_BIT(CT_A_MARK) | CT_BIT(CT_A_ID) | CT_BIT(CT_A_TCP_STATE);
+	return o;
+}
+
+/* One of everything, over IPv6. */
+static struct ctobj
+everything6(void)
+{
+	struct ctobj o;
+	int i;
+
+	memset(&o, 0, sizeof(o));
+	o.family = AF_INET6;
+	o.l4proto = IPPROTO_TCP;
+	for (i = 0; i < 16; i++) {
+		o.orig.src.v6[i] = (uint8_t)i;
+		o.orig.dst.v6[i] = (uint8_t)(0x80 + i);
+		o.reply.src.v6[i] = (uint8_t)(0x40 + i);	/* DNAT */
+		o.reply.dst.v6[i] = (uint8_t)i;
+		o.snat.v6[i] = (uint8_t)(0x20 + i);
+		o.dnat.v6[i] = (uint8_t)(0x40 + i);
+		o.master.src.v6[i] = (uint8_t)(0x10 + i);
+		o.master.dst.v6[i] = (uint8_t)(0x30 + i);
+	}
+	o.orig.sport = 1;
+	o.orig.dport = 2;
+	o.reply.sport = 3;
+	o.reply.dport = 1;
+	o.master_family = AF_INET6;
+	o.master_l4proto = IPPROTO_TCP;
+	o.master.sport = 4;
+	o.master.dport = 21;
+	o.status = 1;
+	o.timeout = 2;
+	o.mark = 3;
+	o.secmark = 4;
+	o.id = 5;
+	o.state = 6;
+	o.wscale_orig = 7;
+	o.wscale_repl = 8;
+	o.zone = 9;
+	o.spat = 10;
+	o.dpat = 11;
+	for (i = 0; i < 6; i++)
+		o.seqadj[i] = (uint32_t)(100 + i);
+	for (i = 0; i < 3; i++)
+		o.synproxy[i] = (uint32_t)(200 + i);
+	o.nlabels = 4;
+	o.labels[0] = 1;
+	o.labels[3] = 0x80000000u;
+	strcpy(o.helper, "ftp-longest-nam");
+	o.attrs = CT_BIT(CT_A_IPV6) | CT_BIT(CT_A_L4PROTO) | CT_BIT(CT_A_PORT) |
+	    CT_BIT(CT_A_REPLY) | CT_BIT(CT_A_MASTER_IPV6) |
+	    CT_BIT(CT_A_MASTER_L4PROTO) | CT_BIT(CT_A_MASTER_PORT) |
+	    CT_BIT(CT_A_STATUS) | CT_BIT(CT_A_TIMEOUT) | CT_BIT(CT_A_MARK) |
+	    CT_BIT(CT_A_SECMARK) | CT_BIT(CT_A_ID) | CT_BIT(CT_A_TCP_STATE) |
+	    CT_BIT(CT_A_TCP_WSCALE_ORIG) | CT_BIT(CT_A_TCP_WSCALE_REPL) |
+	    CT_BIT(CT_A_ZONE) | CT_BIT(CT_A_SNAT_IPV6) | CT_BIT(CT_A_DNAT_IPV6) |
+	    CT_BIT(CT_A_SPAT_PORT) | CT_BIT(CT_A_DPAT_PORT) |
+	    CT_BIT(CT_A_NAT_SEQ_ADJ) | CT_BIT(CT_A_SYNPROXY) |
+	    CT_BIT(CT_A_LABELS) | CT_BIT(CT_A_HELPER_NAME);
+	return o;
+}
+
+static struct ctobj
+icmp4(void)
+{
+	struct ctobj o;
+
+	memset(&o, 0, sizeof(o));
+	o.family = AF_INET;
+	o.l4proto = IPPROTO_ICMP;
+	o.orig.src.v4 = htonl(0xc0a8010c);
+	o.orig.dst.v4 = htonl(0xc0a80216);
+	o.orig.icmp_type = 8;
+	o.orig.icmp_id = 4660;
+	o.timeout = 30;
+	o.attrs = CT_BIT(CT_A_IPV4) | CT_BIT(CT_A_L4PROTO) |
+	    CT_BIT(CT_A_ICMP_TYPE) | CT_BIT(CT_A_ICMP_CODE) |
+	    CT_BIT(CT_A_ICMP_ID) | CT_BIT(CT_A_TIMEOUT);
+	return o;
+}
+
+static int
+round_trips(const struct ctobj *o, size_t *len)
+{
+	uint8_t packed[CACHE_PACK_MAX];
+	struct ctobj back;
+
+	*len = cache_pack(o, packed);
+	cache_unpack(packed, &back);
+	return *len <= CACHE_PACK_MAX && memcmp(&back, o, sizeof(back)) == 0;
+}
+
+static void
+test_pack(void)
+{
+	struct ctobj o = tcp4(5);
+	size_t len;
+
+	ok(round_trips(&o, &len), "TCP/IPv4 with its reply tuple round trips");
+	ok(len <= 48, "... in %zu bytes (a struct ctobj is %zu)", len,
+	    sizeof(struct ctobj));
+	o.reply.dst.v4 = htonl(0xcb007109);	/* SNAT: not the inverse */
+	ok(round_trips(&o, &len), "a NATed reply tuple round trips");
+	o.attrs &= ~CT_BIT(CT_A_REPLY);
+	memset(&o.reply, 0, sizeof(o.reply));
+	ok(round_trips(&o, &len), "without a reply tuple (external cache)");
+	o = everything6();
+	ok(round_trips(&o, &len), "IPv6 with every field round trips");
+	ok(len < sizeof(struct ctobj), "... in %zu bytes", len);
+	o = icmp4();
+	ok(round_trips(&o, &len), "ICMP type, code and id round trip");
+}
+
+static int
+count_queue(struct cache *c)
+{
+	struct cache_obj *co;
+	int n = 0;
+
+	for (co = c->txhead; co; co = co->txnext)
+		n++;
+	return n;
+}
+
+static void
+test_lookup_and_growth(void)
+{
+	struct cache c;
+	struct ctobj o;
+	uint32_t i, found = 0, buckets;
+
+	cache_init(&c, "test", 16, 1000000);
+	for (i = 0; i < 100000; i++) {
+		o = tcp4(i);
+		cache_upsert(&c, &o, 1);
+	}
+	buckets = c.nbuckets;
+	ok(c.count == 100000 && c.st.created == 100000, "100000 created");
+	ok(buckets >= c.count, "the table grew with them (%u buckets)",
+	    buckets);
+	for (i = 0; i < 100000; i++) {
+		struct cache_obj *co;
+
+		o = tcp4(i);
+		if ((co = cache_find(&c, &o)) != NULL) {
+			struct ctobj back;
+
+			cache_obj_get(co, &back);
+			found += memcmp(&back, &o, sizeof(o)) == 0;
+		}
+	}
+	ok(found == 100000, "each found, as stored (%u)", found);
+	for (i = 0; i < 100000; i += 2) {
+		o = tcp4(i);
+		cache_delete(&c, &o);
+	}
+	o = tcp4(2);
+	ok(c.count == 50000 && cache_find(&c, &o) == NULL,
+	    "deleted ones are gone");
+	o = tcp4(3);
+	ok(cache_find(&c, &o) != NULL, "the others stay");
+	ok(cache_delete(&c, &(struct ctobj){ .family = AF_INET }) == -1 &&
+	    c.st.destroy_notfound == 1, "deleting an unknown one is counted");
+	o = tcp4(3);
+	o.orig.sport = 1001;		/* another identity */
+	ok(cache_find(&c, &o) == NULL, "the key includes the ports");
+	o = tcp4(3);
+	o.zone = 1;
+	o.attrs |= CT_BIT(CT_A_ZONE);
+	ok(cache_find(&c, &o) == NULL, "... and the zone");
+	cache_free(&c);
+}
+
+static void
+test_queue(void)
+{
+	struct cache c;
+	struct ctobj o, back;
+	struct cache_obj *a, *b, *d, *moved;
+	int i;
+
+	cache_init(&c, "test", 4, 100);
+	o = tcp4(1);
+	a = cache_upsert(&c, &o, 1);
+	o = tcp4(2);
+	b = cache_upsert(&c, &o, 1);
+	o = tcp4(3);
+	d = cache_upsert(&c, &o, 1);
+	cache_queue(&c, a);
+	cache_queue(&c, b);
+	cache_queue(&c, d);
+	cache_queue(&c, b);
+	ok(c.txlen == 3 && count_queue(&c) == 3, "queued once each");
+	/* b grows: it moves, and the queue follows it */
+	o = everything6();
+	o.family = AF_INET;
+	o.orig = tcp4(2).orig;
+	o.attrs &= ~(CT_BIT(CT_A_IPV6) | CT_BIT(CT_A_SNAT_IPV6) |
+	    CT_BIT(CT_A_DNAT_IPV6) | CT_BIT(CT_A_MASTER_IPV6) |
+	    CT_BIT(CT_A_MASTER_L4PROTO) | CT_BIT(CT_A_MASTER_PORT) |
+	    CT_BIT(CT_A_REPLY));
+	o.attrs |= CT_BIT(CT_A_IPV4);
+	memset(&o.reply, 0, sizeof(o.reply));
+	memset(&o.master, 0, sizeof(o.master));
+	memset(&o.snat, 0, sizeof(o.snat));
+	memset(&o.dnat, 0, sizeof(o.dnat));
+	o.master_family = o.master_l4proto = 0;
+	o.zone = 0;
+	o.attrs &= ~CT_BIT(CT_A_ZONE);
+	moved = cache_upsert(&c, &o, 2);
+	ok(moved != NULL && moved->updated && moved->queued,
+	    "a bigger update keeps the object queued");
+	ok(a->txnext == moved && moved->txnext == d && d->txprev == moved,
+	    "the queue points at its new place");
+	cache_obj_get(moved, &back);
+	ok(memcmp(&back, &o, sizeof(o)) == 0 && !strcmp(back.helper,
+	    "ftp-longest-nam"), "with the new fields");
+	o = tcp4(3);
+	cache_delete(&c, &o);
+	ok(c.txlen == 2 && c.txtail == moved && moved->txnext == NULL,
+	    "a deleted object leaves the queue");
+	ok(cache_dequeue(&c) == a && cache_dequeue(&c) == moved &&
+	    cache_dequeue(&c) == NULL && c.txlen == 0, "dequeued in order");
+	cache_queue(&c, a);
+	cache_flush(&c);
+	ok(c.txhead == NULL && c.txlen == 0 && c.count == 0,
+	    "a flush empties the queue too");
+	for (i = 0; i < 101; i++) {
+		o = tcp4((uint32_t)i);
+		cache_upsert(&c, &o, 3);
+	}
+	ok(c.count == 100 && c.st.create_nospace == 1,
+	    "HashLimit: the 101st is refused and counted");
+	cache_free(&c);
+}
+
+static int
+keep_none(struct cache_obj *co, void *arg)
+{
+	(void)co;
+	(void)arg;
+	return 0;
+}
+
+static void
+test_sweep(void)
+{
+	struct cache c;
+	struct ctobj o;
+	uint32_t gone;
+
+	cache_init(&c, "test", 8, 100);
+	o = tcp4(1);
+	cache_upsert(&c, &o, 1);
+	cache_queue(&c, cache_find(&c, &o));
+	o = tcp4(2);
+	cache_upsert(&c, &o, 1);
+	cache_next_generation(&c, 0, NULL, NULL);
+	/* a dump that only saw entry 2 */
+	cache_upsert(&c, &o, 2);
+	gone = cache_next_generation(&c, 1, keep_none, NULL);
+	o = tcp4(1);
+	ok(gone == 1 && c.count == 1 && cache_find(&c, &o) == NULL &&
+	    c.txlen == 0, "a sweep drops what the dump did not see, queue too");
+	o = tcp4(2);
+	ok(!cache_obj_differs(cache_find(&c, &o), &o),
+	    "an unchanged entry does not differ");
+	o.timeout = 5;
+	ok(!cache_obj_differs(cache_find(&c, &o), &o),
+	    "nor one whose timeout alone changed");
+	o.mark = 99;
+	ok(cache_obj_differs(cache_find(&c, &o), &o), "a new mark differs");
+	cache_free(&c);
+}
+
+int
+main(void)
+{
+	test_pack();
+	test_lookup_and_growth();
+	test_queue();
+	test_sweep();
+	return done_testing();
+}
