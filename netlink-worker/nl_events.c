@@ -72,6 +72,7 @@ size_event_buffer(struct nlw *w)
 	if (size && set_rcvbuf(w->events, size) == -1)
 		log_warn("cannot size the event socket to %u bytes", size);
 	w->evbuf = nl_kernel_bufsize(w);
+	nl_events_set_pause(w);
 }
 
 void
@@ -98,6 +99,17 @@ batch_flush(struct nlw *w)
 		return;
 	msg_send_ct_events(&w->peer, w->batch, w->nbatch);
 	w->nbatch = 0;
+}
+
+/* The pause under load for the current event buffer (nlworker.h). */
+void
+nl_events_set_pause(struct nlw *w)
+{
+	uint64_t fill_ns = (uint64_t)w->evbuf / NL_EVENT_TRUESIZE *
+	    (1000000000 / NL_EVENT_TOP_RATE);
+
+	w->busy_pause_ns = fill_ns / 2 < NL_BUSY_PAUSE_NS ?
+	    (long)(fill_ns / 2) : NL_BUSY_PAUSE_NS;
 }
 
 /*
@@ -171,6 +183,7 @@ overrun(struct nlw *w)
 			log_notice("netlink event buffer grown to %u bytes",
 			    size);
 		w->evbuf = nl_kernel_bufsize(w);
+	nl_events_set_pause(w);
 	}
 	w->resync_pending = 1;
 }

@@ -140,10 +140,10 @@ read_peer(struct nlw *w)
 static void
 loop(struct nlw *w, const sigset_t *waitmask)
 {
-	const struct timespec pause = { 0, NL_BUSY_PAUSE_NS };
 	int busy = 0;
 
 	while (!worker_should_stop()) {
+		struct timespec pause = { 0, w->busy_pause_ns };
 		struct pollfd pfd[3] = {
 			{ w->chan.fd, POLLIN, 0 },
 			{ w->peer.fd, POLLIN, 0 },
@@ -151,6 +151,7 @@ loop(struct nlw *w, const sigset_t *waitmask)
 			{ w->events && !busy ? mnl_socket_get_fd(w->events) :
 			    -1, POLLIN, 0 },
 		};
+
 		if (chan_pending(&w->chan))
 			pfd[0].events |= POLLOUT;
 		if (chan_pending(&w->peer))
@@ -167,9 +168,9 @@ loop(struct nlw *w, const sigset_t *waitmask)
 		if ((pfd[2].revents & POLLIN) || busy) {
 			uint32_t n = nl_events_read(w);
 
-			/* a pause only after draining, never while behind */
-			busy = n >= NL_BUSY_DATAGRAMS &&
-			    n < w->cfg.event_iter_limit;
+			/* pause after a drained read; go on while behind */
+			busy = n > 0 && n < w->cfg.event_iter_limit &&
+			    w->busy_pause_ns > 0;
 		}
 		if (w->resync_pending && nl_dump(w, 1) == 0)
 			w->resync_pending = 0;

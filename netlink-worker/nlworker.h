@@ -19,12 +19,20 @@
 #define NL_RECV_SLOT	8192	/* room for one event datagram */
 
 /*
- * Under load the loop pauses this long before reading events again, so
- * that each wake-up moves a batch rather than an event or two: the
- * kernel queues them meanwhile (a burst at 250k/s fills 50 slots).
+ * Batching under load.  Every wake-up of a worker costs far more than the
+ * work on one event (a cross-CPU wake-up takes ~25 us on a 2-vCPU VM, see
+ * bench/), and there are two workers where conntrackd has one process.
+ * So after a read that found events the loop pauses before reading again
+ * and lets the kernel queue them: then each wake-up of both workers moves
+ * a batch.  The pause is 1 ms at most, and at most half the time a burst
+ * at the kernel's top rate (~500k/s) takes to fill the event buffer, an
+ * event taking about 1 KiB of it; a read that stopped at
+ * EventIterationLimit goes on at once.  Replication lag grows by at most
+ * the pause.
  */
-#define NL_BUSY_DATAGRAMS	8
-#define NL_BUSY_PAUSE_NS	200000
+#define NL_BUSY_PAUSE_NS	1000000
+#define NL_EVENT_TRUESIZE	1024	/* buffer bytes an event takes */
+#define NL_EVENT_TOP_RATE	500000	/* events/s the kernel can make */
 
 struct nl_recv {
 	struct mmsghdr	 hdr[NL_RECV_VLEN];
@@ -50,6 +58,7 @@ struct nlw {
 	struct mnl_socket *query;	/* requests to the kernel */
 	struct mnl_socket *events;	/* conntrack events */
 	uint32_t	 evbuf, evbuf_max;	/* event socket buffer */
+	long		 busy_pause_ns;	/* see NL_BUSY_PAUSE_NS */
 	uint32_t	 seq;
 	int		 overrun_logged;
 	int		 resync_pending;	/* dump after an overrun */
@@ -71,6 +80,7 @@ uint32_t nl_kernel_bufsize(struct nlw *);
 /* nl_events.c */
 void	nl_events_open(struct nlw *);
 uint32_t nl_events_read(struct nlw *);
+void	nl_events_set_pause(struct nlw *);
 void	nl_events_drain(struct nlw *);
 int	nl_dump(struct nlw *, int sweep);
 
