@@ -41,6 +41,8 @@ enum ctl_req {
 	REQ_HEALTH = 100,
 	REQ_TEST_SECCOMP_NETLINK = 101,	/* --enable-test-hooks only */
 	REQ_TEST_SECCOMP_SYNC = 102,	/* --enable-test-hooks only */
+	/* the supervisor's own, never accepted from a client */
+	REQ_CHILD_END = 110,		/* a child died before reporting */
 	REQ_MAX
 };
 

@@ -41,10 +41,11 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		break;
 	case REQ_ALL_COMMIT: case REQ_CT_COMMIT:
 	case REQ_ALL_FLUSH_MASTER: case REQ_CT_FLUSH_MASTER:
+	case REQ_CHILD_END:
 		/*
-		 * After a commit or flush: the events it caused are already in
-		 * our socket; pass them on, then mark the end for the sync
-		 * worker on the same channel.
+		 * After a commit or flush (or its child's death): the events
+		 * it caused are already in our socket; pass them on, then
+		 * mark the end for the sync worker on the same channel.
 		 */
 		nl_events_drain(w);
 		msg_send_ct_barrier(&w->peer);

@@ -141,6 +141,12 @@ reaped(struct sup *s, struct child *c, pid_t pid, int status)
 		}
 		if (c->op)
 			control_op_fail(c->op, "the child failed");
+		/*
+		 * The end of the child's events all the same: without it the
+		 * sync worker would go on taking kernel events for the
+		 * child's own (not to be sent to the peers).
+		 */
+		control_internal_request(s, REQ_CHILD_END);
 	}
 	if (c->chan.fd >= 0)
 		close(c->chan.fd);

@@ -252,6 +252,8 @@ plan(struct sup *s, struct ctl_op *op)
 		{ REQ_RESET_TIMERS, { STEP_PURGE_TIMER } },
 		{ REQ_CT_RESYNC_MASTER, { STEP_ASK_NETLINK } },
 		{ REQ_ALL_RESYNC_MASTER, { STEP_ASK_NETLINK } },
+		/* the supervisor's own (children.c) */
+		{ REQ_CHILD_END, { STEP_ASK_NETLINK } },
 	};
 	size_t i;
 
@@ -459,7 +461,7 @@ start_request(struct sup *s, struct ctl_op *op, uint32_t req)
 	}
 	if (test_hook(s, op))
 		return;
-	if (!known_request(req)) {
+	if (!op->internal && !known_request(req)) {
 		s->rt.local_unknown_request++;
 		snprintf(msg, sizeof(msg), "unknown request %u", req);
 		finish(op, CTL_ERR, msg);
@@ -492,6 +494,7 @@ control_internal_request(struct sup *s, uint32_t req)
 	op->active = 1;
 	op->fd = -1;
 	op->client_gone = 1;
+	op->internal = 1;
 	op->req = REQ_MAX;
 	start_request(s, op, req);
 	if (op->active && op->closing)

@@ -52,6 +52,7 @@ enum op_step {
 struct ctl_op {
 	int		 active;
 	int		 client_gone;
+	int		 internal;	/* the supervisor's own: any request code */
 	uint32_t	 id;
 	uint32_t	 req;
 	uint8_t		 steps[MAX_OP_STEPS + 1];

@@ -47,7 +47,34 @@ check "... all four committed again" sh -c \
 	"test \$(grep -c 'Committed 4 new entries' '$DB/ctsyncd.log') = 2"
 check "-s process is empty again" test -z "$($NB "$CTSYNCD" -C "$T/b.conf" -s process)"
 table "$B" >"$T/ctsyncd-commit"
+# A commit's own kernel events are not sent to the peers; that ends with
+# the commit, even when its child dies.
+check "100000 more states for B" $NA "$top_builddir/bench/ctload" create 100000 11
+wait_until 30 sh -c "test \$($NB '$CTSYNCD' -C '$T/b.conf' -e | wc -l) = 100004"
+$NB "$CTSYNCD" -C "$T/b.conf" -c >"$T/c.out" 2>&1 &
+cpid=$!
+# the child of this B only: found among the processes of B's namespace
+i=0
+while [ $i -lt 3000 ]; do
+	kid=$(for p in $(ip netns pids "$B"); do
+		[ "$(cat /proc/$p/comm 2>/dev/null)" = ctsyncd-commit ] && echo $p
+	done)
+	[ -n "$kid" ] && break
+	i=$((i + 1))
+done
+[ -n "$kid" ] && kill -9 $kid
+wait $cpid
+# (the exit status stays 0, as conntrackd's: cli.md 3)
+check "-c says the commit failed when its child is killed" \
+	grep -q 'the child failed' "$T/c.out"
+check "... and so does the log" grep -q \
+	'commit child (pid [0-9]*) was killed by signal 9 (SIGKILL) before reporting' \
+	"$DB/ctsyncd.log"
+$NB conntrack -U -p tcp -s 192.168.1.10 --sport 1234 -m 44 >/dev/null 2>&1
+check "afterwards B's own changes to A's states reach A again" \
+	wait_until 5 sh -c "$NA '$CTSYNCD' -C '$T/a.conf' -e | grep -q 'sport=1234 .*mark=44'"
 $NB "$CTSYNCD" -C "$T/b.conf" -k
+$NA "$top_builddir/bench/ctload" delete 100000 11 >/dev/null 2>&1
 $NB conntrack -F >/dev/null 2>&1
 
 if command -v conntrackd >/dev/null; then
