@@ -40,9 +40,9 @@ features_warn_unsupported(const struct conf *c)
 			    "%s%s link (line %d)", n ? ", " : "",
 			    conf_link_kind_name(c->links[i].kind),
 			    c->links[i].line);
-	if (c->has_sync && c->sync.mode != MODE_FTFW)
+	if (c->has_sync && c->sync.mode == MODE_ALARM)
 		log_warnx("%s: Mode %s is not supported yet: states are not "
-		    "replicated (FT-FW is)", c->file,
+		    "replicated (FT-FW and NOTRACK are)", c->file,
 		    conf_mode_name(c->sync.mode));
 	if (c->has_stats)
 		log_warnx("%s: statistics mode (Stats) is not supported yet",

@@ -5,6 +5,10 @@
  * one second without transmission.  Receiving: sequence tracking with
  * ACK windows and NACKs for gaps (wire-protocol.md 8.3), data into the
  * external cache.
+ *
+ * NOTRACK (wire-protocol.md 9) is the same without the reliability: no
+ * HELLO, no ACK or NACK, nothing kept for resending; ALIVE when idle;
+ * sequence numbers only counted.  `f->reliable' tells the two apart.
  */
 #include "config.h"
 
@@ -16,6 +20,7 @@
 #include "syncworker.h"
 
 #define HEARTBEAT_MS	1000
+#define NOTRACK_BURST	4096	/* objects per pass without a resend queue */
 
 static uint32_t
 now_ms_since(const struct timespec *t)
@@ -35,6 +40,7 @@ ftfw_init(struct syncw *w)
 	struct ftfw *f = &w->ftfw;
 
 	memset(f, 0, sizeof(*f));
+	f->reliable = w->cfg.mode == MODE_FTFW;
 	f->rsq_max = w->cfg.resend_queue_size;
 	f->window_size = f->window = w->cfg.ack_window;
 	clock_gettime(CLOCK_MONOTONIC, &f->last_tx);
@@ -157,6 +163,8 @@ hello_flags(struct ftfw *f)
 {
 	uint8_t flags = 0;
 
+	if (!f->reliable)
+		return 0;
 	if (f->hello == 0)
 		f->hello = 1;
 	if (f->hello == 1)
@@ -185,7 +193,7 @@ transmit(struct syncw *w, uint8_t *msg, size_t len, int store, int ctl,
     uint32_t seq)
 {
 	links_send(w, msg, len);
-	if (store)
+	if (store && w->ftfw.reliable)
 		rsq_store(w, msg, len, seq, ctl);
 	clock_gettime(CLOCK_MONOTONIC, &w->ftfw.last_tx);
 }
@@ -296,15 +304,19 @@ send_resends(struct syncw *w)
 	}
 }
 
-/* The internal cache's send queue, paced by the resend queue's room. */
+/*
+ * The internal cache's send queue, paced by the resend queue's room; in
+ * NOTRACK, a burst per pass (the loop comes back at once while more wait).
+ */
 static void
 send_objects(struct syncw *w)
 {
 	struct ftfw *f = &w->ftfw;
 	struct cache_obj *co;
 	struct ctobj o;
+	uint32_t budget = NOTRACK_BURST;
 
-	while (f->rsq.len < f->rsq_max &&
+	while ((f->reliable ? f->rsq.len < f->rsq_max : budget-- > 0) &&
 	    (co = cache_dequeue(&w->internal)) != NULL) {
 		cache_obj_get(co, &o);
 		if (co->dead) {
@@ -324,7 +336,7 @@ heartbeat(struct syncw *w)
 
 	if (now_ms_since(&f->last_tx) < HEARTBEAT_MS)
 		return;
-	if (f->ack_pending && f->have_last) {
+	if (f->reliable && f->ack_pending && f->have_last) {
 		queue_ctl(w, WIRE_F_ACK, f->ack_from, f->last);
 		f->ack_pending = 0;
 	} else
@@ -352,6 +364,8 @@ ftfw_timeout_ms(struct syncw *w)
 
 	if (w->active_link < 0)
 		return -1;
+	if (!w->ftfw.reliable && w->internal.txlen > 0)
+		return 0;	/* the next burst */
 	return since >= HEARTBEAT_MS ? 0 : (int)(HEARTBEAT_MS - since);
 }
 
@@ -443,6 +457,31 @@ peer_hello(struct syncw *w, const struct wire_msg *m)
 	return 1;
 }
 
+/*
+ * NOTRACK: everything in arrival order; sequence numbers only counted.
+ * ACK and NACK (a peer in FT-FW) count as malformed headers, as in 1.4.7.
+ */
+static void
+notrack_recv(struct syncw *w, const struct wire_msg *m, enum wire_kind kind)
+{
+	struct ftfw *f = &w->ftfw;
+
+	if (kind == WK_BAD || kind == WK_ACK || kind == WK_NACK) {
+		w->wire.bad_header++;
+		w->wire.malformed++;
+		return;
+	}
+	if (f->have_last && m->seq != f->last + 1) {
+		if (wire_seq_before(m->seq, f->last + 1))
+			w->wire.before++;
+		else
+			w->wire.lost += m->seq - f->last + 1;	/* 1.4.7's count */
+	}
+	f->last = m->seq;
+	f->have_last = 1;
+	process(w, m, kind);
+}
+
 void
 ftfw_recv(struct syncw *w, const struct wire_msg *m)
 {
@@ -451,6 +490,10 @@ ftfw_recv(struct syncw *w, const struct wire_msg *m)
 	uint32_t expected = f->last + 1;
 	int in_sync = 1;
 
+	if (!f->reliable) {
+		notrack_recv(w, m, kind);
+		return;
+	}
 	if (kind == WK_BAD) {
 		w->wire.bad_header++;
 		w->wire.malformed++;

@@ -38,6 +38,7 @@ struct rsq_list {
 #define FTFW_CTLQ_MAX	64
 
 struct ftfw {
+	int		 reliable;	/* FT-FW; 0: NOTRACK */
 	/* sending */
 	uint32_t	 next_seq;
 	int		 seq_started;

@@ -18,10 +18,12 @@
 #include "sandbox.h"
 #include "syncworker.h"
 
+/* FT-FW or NOTRACK over a working link: states go to and come from peers. */
 static int
-ftfw_on(const struct syncw *w)
+sync_on(const struct syncw *w)
 {
-	return w->cfg.mode == MODE_FTFW && w->active_link >= 0;
+	return (w->cfg.mode == MODE_FTFW || w->cfg.mode == MODE_NOTRACK) &&
+	    w->active_link >= 0;
 }
 
 static void
@@ -55,19 +57,19 @@ answer(struct syncw *w, uint32_t req)
 		cache_flush(&w->external);
 		break;
 	case REQ_SEND_BULK:
-		if (ftfw_on(w)) {
+		if (sync_on(w)) {
 			log_info("sending bulk update");
 			ftfw_bulk(w);
 		}
 		break;
 	case REQ_REQUEST_DUMP:
-		if (ftfw_on(w)) {
+		if (sync_on(w)) {
 			log_info("resync requested");
 			ftfw_request_resync(w);
 		}
 		break;
 	case REQ_STATS_RSQUEUE:
-		if (ftfw_on(w))
+		if (sync_on(w) && w->cfg.mode == MODE_FTFW)
 			ftfw_rsqueue_text(w);
 		break;
 	default:
@@ -98,7 +100,7 @@ apply_event(struct syncw *w, const struct ct_event *ev)
 			    "refused: %s", why);
 		return;
 	}
-	if (!ftfw_on(w)) {
+	if (!sync_on(w)) {
 		if (ev->kind == CTE_DESTROY)
 			cache_delete(&w->internal, &ev->obj);
 		else
@@ -170,7 +172,7 @@ handle_peer(struct syncw *w, const struct msg *m)
 		if (!w->configured || msg_recv_ct_dump_done(m, &sweep) == -1)
 			fatalx("malformed or early CT_DUMP_DONE");
 		gone = cache_next_generation(&w->internal, sweep,
-		    ftfw_on(w) ? announce_gone : NULL, w);
+		    sync_on(w) ? announce_gone : NULL, w);
 		w->initial_dump_done = 1;
 		if (gone)
 			log_info("resync: %u entries gone from the kernel "
@@ -210,10 +212,10 @@ handle(struct syncw *w, const struct msg *m)
 		cache_init(&w->external, "external", w->cfg.hashsize,
 		    w->cfg.hashlimit);
 		links_done(w);
-		if (w->cfg.mode == MODE_FTFW)
+		if (w->cfg.mode == MODE_FTFW || w->cfg.mode == MODE_NOTRACK)
 			ftfw_init(w);
 		w->configured = 1;
-		if (w->cfg.startup_resync && ftfw_on(w))
+		if (w->cfg.startup_resync && sync_on(w))
 			ftfw_request_resync(w);
 		msg_send_ready(&w->chan);
 		break;
@@ -304,7 +306,7 @@ loop(struct syncw *w, const sigset_t *waitmask)
 			pfd[n].fd = w->links[i].rx;
 			pfd[n++].events = POLLIN;
 		}
-		timeout = ftfw_on(w) ? ftfw_timeout_ms(w) : -1;
+		timeout = sync_on(w) ? ftfw_timeout_ms(w) : -1;
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (timeout % 1000) * 1000000L;
 		if (ppoll(pfd, (nfds_t)n, timeout < 0 ? NULL : &ts,
@@ -324,7 +326,7 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		for (i = 3; i < n; i++)
 			if (pfd[i].revents & POLLIN)
 				links_receive(w, idx[i]);
-		if (ftfw_on(w))
+		if (sync_on(w))
 			ftfw_run(w);
 		sandbox_report_trap();
 		chan_flush(&w->chan);
