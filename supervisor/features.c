@@ -14,8 +14,7 @@
 /* Clauses accepted but without effect in this version. */
 static const int unsupported[] = {
 	KW_NETLINKOVERRUNRESYNC, KW_NETLINKEVENTSRELIABLE, KW_POLLSECS,
-	KW_REFRESHTIME,
-	KW_CACHETIMEOUT, KW_DISABLEINTERNALCACHE, KW_DISABLEEXTERNALCACHE,
+	KW_DISABLEINTERNALCACHE, KW_DISABLEEXTERNALCACHE,
 	KW_DEFAULT, KW_EXPECTATIONSYNC, KW_HELPER,
 };
 
@@ -40,10 +39,6 @@ features_warn_unsupported(const struct conf *c)
 			    "%s%s link (line %d)", n ? ", " : "",
 			    conf_link_kind_name(c->links[i].kind),
 			    c->links[i].line);
-	if (c->has_sync && c->sync.mode == MODE_ALARM)
-		log_warnx("%s: Mode %s is not supported yet: states are not "
-		    "replicated (FT-FW and NOTRACK are)", c->file,
-		    conf_mode_name(c->sync.mode));
 	if (c->has_stats)
 		log_warnx("%s: statistics mode (Stats) is not supported yet",
 		    c->file);

@@ -354,6 +354,30 @@ cache_next_generation(struct cache *c, int sweep,
 	return n;
 }
 
+uint32_t
+cache_scan(struct cache *c, uint32_t *cursor, uint32_t n,
+    int (*fn)(struct cache_obj *, void *), void *arg)
+{
+	uint32_t freed = 0;
+
+	while (n-- > 0) {
+		struct cache_obj **pp;
+
+		if (*cursor >= c->nbuckets)	/* wrapped, or the table grew */
+			*cursor = 0;
+		pp = &c->buckets[(*cursor)++];
+		while (*pp) {
+			if (fn(*pp, arg)) {
+				unlink_free(c, pp);
+				c->st.destroyed++;
+				freed++;
+			} else
+				pp = &(*pp)->next;
+		}
+	}
+	return freed;
+}
+
 void
 cache_walk(struct cache *c, int (*fn)(struct cache_obj *, void *), void *arg)
 {

@@ -26,6 +26,7 @@ struct cache_obj {
 	uint32_t	 gen;		/* generation that last touched it */
 	uint32_t	 since;		/* when it entered the cache (time_t) */
 	uint32_t	 touched;	/* last created or updated */
+	uint32_t	 alarm;		/* ALARM: when to send it again */
 	uint16_t	 len, cap;	/* packed bytes held, room for them */
 	uint8_t		 queued:1;	/* on the send queue */
 	uint8_t		 updated:1;	/* changed since it was created */
@@ -69,6 +70,11 @@ int	 cache_obj_differs(const struct cache_obj *, const struct ctobj *o);
 /* The send queue: append (once), take the oldest. */
 void	 cache_queue(struct cache *, struct cache_obj *);
 struct cache_obj *cache_dequeue(struct cache *);
+
+/* Visit the objects of `n' buckets from *cursor on, for work spread over
+ * time; `fn' returns 1 to have the object freed.  Returns how many were. */
+uint32_t cache_scan(struct cache *, uint32_t *cursor, uint32_t n,
+	    int (*fn)(struct cache_obj *, void *), void *arg);
 
 /* Visit every object; stop early if `fn' returns non-zero.  `fn' may
  * queue or dequeue objects but not add or delete any. */

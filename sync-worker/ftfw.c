@@ -9,6 +9,7 @@
  * NOTRACK (wire-protocol.md 9) is the same without the reliability: no
  * HELLO, no ACK or NACK, nothing kept for resending; ALIVE when idle;
  * sequence numbers only counted.  `f->reliable' tells the two apart.
+ * ALARM (`f->alarm', alarm.c) sends the same way, without even ALIVE.
  */
 #include "config.h"
 
@@ -48,6 +49,7 @@ ftfw_init(struct syncw *w)
 
 	memset(f, 0, sizeof(*f));
 	f->reliable = w->cfg.mode == MODE_FTFW;
+	f->alarm = w->cfg.mode == MODE_ALARM;
 	f->rsq_max = w->cfg.resend_queue_size;
 	f->window_size = f->window = w->cfg.ack_window;
 	clock_gettime(CLOCK_MONOTONIC, &f->last_tx);
@@ -342,8 +344,8 @@ heartbeat(struct syncw *w)
 {
 	struct ftfw *f = &w->ftfw;
 
-	if (now_ms_since(&f->last_tx) < HEARTBEAT_MS)
-		return;
+	if (f->alarm || now_ms_since(&f->last_tx) < HEARTBEAT_MS)
+		return;		/* ALARM has no heartbeat */
 	if (f->reliable && f->ack_pending && f->have_last) {
 		queue_ctl(w, WIRE_F_ACK, f->ack_from, f->last);
 		f->ack_pending = 0;
@@ -357,6 +359,8 @@ ftfw_run(struct syncw *w)
 {
 	if (w->active_link < 0)
 		return;
+	if (w->ftfw.alarm)
+		alarm_tick(w);
 	heartbeat(w);
 	send_controls(w);
 	send_resends(w);
@@ -372,6 +376,8 @@ ftfw_timeout_ms(struct syncw *w)
 
 	if (w->active_link < 0)
 		return -1;
+	if (w->ftfw.alarm)
+		return w->internal.txlen > 0 ? 0 : alarm_timeout_ms(w);
 	if (w->internal.txlen > 0 && (!w->ftfw.reliable ||
 	    w->ftfw.rsq.len < w->ftfw.rsq_max))
 		return 0;	/* the next burst */
@@ -403,8 +409,8 @@ ftfw_request_resync(struct syncw *w)
 
 /* ---- receiving ------------------------------------------------------------ */
 
-static void
-apply_data(struct syncw *w, const struct wire_msg *m)
+void
+ftfw_apply_data(struct syncw *w, const struct wire_msg *m)
 {
 	struct ctobj o;
 
@@ -425,7 +431,7 @@ process(struct syncw *w, const struct wire_msg *m, enum wire_kind kind)
 {
 	switch (kind) {
 	case WK_DATA:
-		apply_data(w, m);
+		ftfw_apply_data(w, m);
 		break;
 	case WK_ACK:
 		rsq_ack(w, m->from, m->to);
@@ -499,6 +505,10 @@ ftfw_recv(struct syncw *w, const struct wire_msg *m)
 	uint32_t expected = f->last + 1;
 	int in_sync = 1;
 
+	if (f->alarm) {
+		alarm_recv(w, m);
+		return;
+	}
 	if (!f->reliable) {
 		notrack_recv(w, m, kind);
 		return;

@@ -38,7 +38,8 @@ struct rsq_list {
 #define FTFW_CTLQ_MAX	64
 
 struct ftfw {
-	int		 reliable;	/* FT-FW; 0: NOTRACK */
+	int		 reliable;	/* FT-FW; 0: NOTRACK or ALARM */
+	int		 alarm;		/* ALARM */
 	/* sending */
 	uint32_t	 next_seq;
 	int		 seq_started;
@@ -65,6 +66,7 @@ void	 ftfw_init(struct syncw *);
 void	 ftfw_bulk(struct syncw *);
 void	 ftfw_request_resync(struct syncw *);
 void	 ftfw_recv(struct syncw *, const struct wire_msg *);
+void	 ftfw_apply_data(struct syncw *, const struct wire_msg *);
 void	 ftfw_run(struct syncw *);
 int	 ftfw_timeout_ms(struct syncw *);
 void	 ftfw_rsqueue_text(struct syncw *);

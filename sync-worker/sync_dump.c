@@ -22,6 +22,7 @@ struct dump_ctx {
 	struct syncw	*w;
 	int		 xml;
 	time_t		 now;
+	long		 expires_after;	/* ALARM external cache: CacheTimeout */
 	size_t		 len;
 	char		 buf[DUMP_CHUNK + DUMP_LINE_MAX + 64];
 };
@@ -60,8 +61,14 @@ dump_one(struct cache_obj *co, void *arg)
 		return 0;
 	if (n >= DUMP_LINE_MAX)
 		n = DUMP_LINE_MAX - 1;
+	if (!d->xml && d->expires_after) {
+		long left = (long)co->touched + d->expires_after - d->now;
+
+		n += snprintf(line + n, 32, " [expires in %lds]",
+		    left > 0 ? left : 0);
+	}
 	if (!d->xml)
-		n += snprintf(line + n, 64, " [active since %lds]",
+		n += snprintf(line + n, 32, " [active since %lds]",
 		    (long)(d->now - co->since));
 	line[n++] = '\n';
 	d->len += (size_t)n;
@@ -78,6 +85,8 @@ sync_dump_cache(struct syncw *w, struct cache *c, int xml)
 	d.w = w;
 	d.xml = xml;
 	d.now = time(NULL);
+	d.expires_after = w->cfg.mode == MODE_ALARM && c == &w->external ?
+	    (long)w->cfg.cache_timeout : 0;
 	d.len = 0;
 	cache_walk(c, dump_one, &d);
 	dump_flush(&d);

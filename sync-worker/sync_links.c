@@ -113,8 +113,7 @@ receive_datagram(struct syncw *w, const uint8_t *p, size_t n)
 
 		if (step == 0)
 			break;
-		if (deliver && (w->cfg.mode == MODE_FTFW ||
-		    w->cfg.mode == MODE_NOTRACK))
+		if (deliver && w->cfg.mode != MODE_STATS)
 			ftfw_recv(w, &m);
 		p += step;
 		n -= step;

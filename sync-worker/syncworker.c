@@ -18,12 +18,18 @@
 #include "sandbox.h"
 #include "syncworker.h"
 
-/* FT-FW or NOTRACK over a working link: states go to and come from peers. */
+/* A sync mode over a working link: states go to and come from peers. */
 static int
 sync_on(const struct syncw *w)
 {
-	return (w->cfg.mode == MODE_FTFW || w->cfg.mode == MODE_NOTRACK) &&
-	    w->active_link >= 0;
+	return w->cfg.mode != MODE_STATS && w->active_link >= 0;
+}
+
+/* FT-FW and NOTRACK answer -B and -n; ALARM sends everything anyway. */
+static int
+bulk_on(const struct syncw *w)
+{
+	return sync_on(w) && w->cfg.mode != MODE_ALARM;
 }
 
 static void
@@ -57,13 +63,13 @@ answer(struct syncw *w, uint32_t req)
 		cache_flush(&w->external);
 		break;
 	case REQ_SEND_BULK:
-		if (sync_on(w)) {
+		if (bulk_on(w)) {
 			log_info("sending bulk update");
 			ftfw_bulk(w);
 		}
 		break;
 	case REQ_REQUEST_DUMP:
-		if (sync_on(w)) {
+		if (bulk_on(w)) {
 			log_info("resync requested");
 			ftfw_request_resync(w);
 		}
@@ -123,14 +129,20 @@ apply_event(struct syncw *w, const struct ct_event *ev)
 		cache_queue(&w->internal, co);
 		return;
 	}
-	/* the start-up dump fills the cache; peers ask for it (-B, RESYNC) */
+	/* the start-up dump fills the cache; peers ask for it (-B, RESYNC),
+	 * or in ALARM get it at each entry's first refresh */
 	if (ev->kind == CTE_DUMP && (!w->initial_dump_done ||
 	    !dump_changes(w, &ev->obj))) {
-		cache_upsert(&w->internal, &ev->obj, time(NULL));
+		co = cache_upsert(&w->internal, &ev->obj, time(NULL));
+		if (co && co->alarm == 0 && w->cfg.mode == MODE_ALARM)
+			alarm_arm(w, co, time(NULL));
 		return;
 	}
-	if ((co = cache_upsert(&w->internal, &ev->obj, time(NULL))) != NULL &&
-	    !(w->self_change == SELF_COMMIT + 1 &&
+	if ((co = cache_upsert(&w->internal, &ev->obj, time(NULL))) == NULL)
+		return;
+	if (w->cfg.mode == MODE_ALARM)
+		alarm_arm(w, co, time(NULL));
+	if (!(w->self_change == SELF_COMMIT + 1 &&
 	    cache_find(&w->external, &ev->obj)))
 		cache_queue(&w->internal, co);
 }
@@ -212,10 +224,12 @@ handle(struct syncw *w, const struct msg *m)
 		cache_init(&w->external, "external", w->cfg.hashsize,
 		    w->cfg.hashlimit);
 		links_done(w);
-		if (w->cfg.mode == MODE_FTFW || w->cfg.mode == MODE_NOTRACK)
+		if (w->cfg.mode != MODE_STATS)
 			ftfw_init(w);
+		if (w->cfg.mode == MODE_ALARM)
+			alarm_init(w);
 		w->configured = 1;
-		if (w->cfg.startup_resync && sync_on(w))
+		if (w->cfg.startup_resync && bulk_on(w))
 			ftfw_request_resync(w);
 		msg_send_ready(&w->chan);
 		break;

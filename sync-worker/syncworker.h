@@ -49,6 +49,12 @@ struct syncw {
 	int		 self_change;	/* 1 + enum self_change until the
 					   netlink worker's barrier; 0: none */
 	struct ftfw	 ftfw;
+	struct {			/* Mode ALARM, alarm.c */
+		uint32_t next_slice;	/* monotonic ms */
+		time_t	 now;		/* of the slice being walked */
+		uint32_t internal_cursor, external_cursor;
+		uint64_t expired;	/* external states timed out */
+	} alarm;
 	uint8_t		 txbuf[65536];	/* the datagram being packed */
 	size_t		 txlen, txcap;
 };
@@ -61,6 +67,13 @@ void	sync_sandbox(void);
 void	sync_dump_cache(struct syncw *, struct cache *, int xml);
 void	sync_stream_cache(struct syncw *, struct cache *, int kind, int fd);
 void	sync_stream_flush(struct syncw *);
+
+/* alarm.c */
+void	alarm_init(struct syncw *);
+void	alarm_arm(struct syncw *, struct cache_obj *, time_t now);
+void	alarm_tick(struct syncw *);
+int	alarm_timeout_ms(struct syncw *);
+void	alarm_recv(struct syncw *, const struct wire_msg *);
 
 /* sync_links.c */
 void	links_add(struct syncw *, const struct cfg_link_fd *, int fd);
