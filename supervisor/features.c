@@ -34,7 +34,7 @@ features_warn_unsupported(const struct conf *c)
 	}
 	/* link kinds from the links (TCP and UDP also name protocols) */
 	for (i = 0; i < (size_t)c->nlinks && n < sizeof(list); i++)
-		if (c->links[i].kind != LINK_UDP)
+		if (c->links[i].kind == LINK_TCP)
 			n += (size_t)snprintf(list + n, sizeof(list) - n,
 			    "%s%s link (line %d)", n ? ", " : "",
 			    conf_link_kind_name(c->links[i].kind),

@@ -3,7 +3,7 @@
  * (binding may need a privileged port, SO_*BUFFORCE needs CAP_NET_ADMIN)
  * and passes them to the sync worker, which alone reads from them.
  * UDP: one receiving socket bound to the local address and Port, one
- * sending socket connected to the peer.
+ * sending socket connected to the peer.  Multicast: see open_multicast.
  */
 #include "config.h"
 
@@ -105,6 +105,118 @@ open_udp(const struct conf_link *l, int fds[2])
 	return 0;
 }
 
+static int
+join_group4(const struct conf_link *l, int rx, int tx, unsigned int ifindex)
+{
+	struct ip_mreqn mr;
+	int zero = 0, one = 1;
+
+	memset(&mr, 0, sizeof(mr));
+	mr.imr_multiaddr = l->local.a.v4;
+	if (l->has_mcast_if)
+		mr.imr_address = l->mcast_if.a.v4;
+	mr.imr_ifindex = (int)ifindex;
+	if (setsockopt(rx, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr))
+	    == -1) {
+		log_warn("Multicast link at line %d: joining the group",
+		    l->line);
+		return -1;
+	}
+	/* this socket gets its own group only, not every joined one */
+	setsockopt(rx, IPPROTO_IP, IP_MULTICAST_ALL, &zero, sizeof(zero));
+	if (setsockopt(tx, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr))
+	    == -1 || setsockopt(tx, IPPROTO_IP, IP_MULTICAST_LOOP, &zero,
+	    sizeof(zero)) == -1 || setsockopt(tx, IPPROTO_IP,
+	    IP_MULTICAST_TTL, &one, sizeof(one)) == -1) {
+		log_warn("Multicast link at line %d: sending socket", l->line);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+join_group6(const struct conf_link *l, int rx, int tx, unsigned int ifindex)
+{
+	struct ipv6_mreq mr;
+	int zero = 0, one = 1, idx = (int)ifindex;
+
+	memset(&mr, 0, sizeof(mr));
+	mr.ipv6mr_multiaddr = l->local.a.v6;
+	mr.ipv6mr_interface = ifindex;
+	if (setsockopt(rx, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof(mr))
+	    == -1) {
+		log_warn("Multicast link at line %d: joining the group",
+		    l->line);
+		return -1;
+	}
+	setsockopt(rx, IPPROTO_IPV6, IPV6_MULTICAST_ALL, &zero, sizeof(zero));
+	if (setsockopt(tx, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx,
+	    sizeof(idx)) == -1 || setsockopt(tx, IPPROTO_IPV6,
+	    IPV6_MULTICAST_LOOP, &zero, sizeof(zero)) == -1 ||
+	    setsockopt(tx, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &one,
+	    sizeof(one)) == -1) {
+		log_warn("Multicast link at line %d: sending socket", l->line);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Multicast: both nodes send to the group (IPv4_address or IPv6_address)
+ * and port (Group) through Interface, TTL 1, without getting their own
+ * datagrams back.  The receiving socket joins the group on Interface and
+ * is bound to the group address and to Interface: it reads only what was
+ * sent to the group and arrived there (1.4.7 binds to any address and
+ * reads whatever reaches the port).
+ */
+static int
+open_multicast(const struct conf_link *l, int fds[2])
+{
+	struct sockaddr_storage ss;
+	unsigned int ifindex = if_nametoindex(l->ifname);
+	socklen_t len;
+	int one = 1;
+
+	fds[0] = fds[1] = -1;
+	if (!l->has_local) {
+		log_errx("Multicast link at line %d needs a group address "
+		    "(IPv4_address or IPv6_address)", l->line);
+		return -1;
+	}
+	if ((fds[0] = udp_socket(l->local.family)) == -1 ||
+	    (fds[1] = udp_socket(l->local.family)) == -1)
+		return -1;
+	setsockopt(fds[0], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (set_buffer(fds[0], SO_RCVBUFFORCE, l->rcvbuf, "RcvSocketBuffer")
+	    == -1 || set_buffer(fds[1], SO_SNDBUFFORCE, l->sndbuf,
+	    "SndSocketBuffer") == -1)
+		return -1;
+	if (!l->checksum && l->local.family == AF_INET &&
+	    setsockopt(fds[1], SOL_SOCKET, SO_NO_CHECK, &one, sizeof(one)) == -1)
+		log_warn("Checksum off");
+	if (setsockopt(fds[0], SOL_SOCKET, SO_BINDTODEVICE, l->ifname,
+	    (socklen_t)strlen(l->ifname)) == -1) {
+		log_warn("Multicast link at line %d: Interface %s", l->line,
+		    l->ifname);
+		return -1;
+	}
+	len = make_sockaddr(&l->local, l->port, ifindex, &ss);
+	if (bind(fds[0], (struct sockaddr *)&ss, len) == -1) {
+		log_warn("Multicast link at line %d: bind to the group, port "
+		    "%u", l->line, l->port);
+		return -1;
+	}
+	if ((l->local.family == AF_INET ?
+	    join_group4(l, fds[0], fds[1], ifindex) :
+	    join_group6(l, fds[0], fds[1], ifindex)) == -1)
+		return -1;
+	if (connect(fds[1], (struct sockaddr *)&ss, len) == -1) {
+		log_warn("Multicast link at line %d: the group", l->line);
+		return -1;
+	}
+	return 0;
+}
+
 /* Open every supported link; -1 (logged) if one cannot be opened. */
 int
 links_open(struct sup *s)
@@ -117,15 +229,16 @@ links_open(struct sup *s)
 	for (i = 0; i < c->nlinks; i++) {
 		const struct conf_link *l = &c->links[i];
 
-		if (l->kind != LINK_UDP)
+		if (l->kind == LINK_TCP)
 			continue;	/* warned about by features.c */
 		if (l->ifname[0] == '\0' || if_nametoindex(l->ifname) == 0) {
-			log_errx("UDP link at line %d: Interface %s does not "
-			    "exist", l->line, l->ifname[0] ? l->ifname :
-			    "(missing)");
+			log_errx("%s link at line %d: Interface %s does not "
+			    "exist", l->kind == LINK_UDP ? "UDP" : "Multicast",
+			    l->line, l->ifname[0] ? l->ifname : "(missing)");
 			return -1;
 		}
-		if (open_udp(l, s->link_fds[i]) == -1)
+		if ((l->kind == LINK_UDP ? open_udp(l, s->link_fds[i]) :
+		    open_multicast(l, s->link_fds[i])) == -1)
 			return -1;
 	}
 	return 0;
