@@ -610,10 +610,30 @@ put_nat(struct nlmsghdr *nlh, uint16_t type, const struct ctobj *o,
 	mnl_attr_nest_end(nlh, nat);
 }
 
+/* Sequence adjustment (NAT of FTP and the like), one nest a direction. */
+static void
+put_seqadj(struct nlmsghdr *nlh, const struct ctobj *o)
+{
+	static const uint16_t dir[2] = { CTA_SEQ_ADJ_ORIG, CTA_SEQ_ADJ_REPLY };
+	struct nlattr *nest;
+	int d, i;
+
+	if (!CT_HAS(o, CT_A_NAT_SEQ_ADJ))
+		return;
+	for (d = 0; d < 2; d++) {
+		nest = mnl_attr_nest_start(nlh, dir[d]);
+		for (i = 0; i < 3; i++)
+			mnl_attr_put_u32(nlh, CTA_SEQADJ_CORRECTION_POS + i,
+			    htonl(o->seqadj[d * 3 + i]));
+		mnl_attr_nest_end(nlh, nest);
+	}
+}
+
 /*
  * An entry as the kernel should create it from a replicated state: the
  * original tuple and its inverse as reply tuple, NAT from the SNAT/DNAT
- * attributes (the kernel rewrites the reply tuple from them), the timeout
+ * attributes (the kernel rewrites the reply tuple from them) with its
+ * sequence adjustment, the timeout
  * (CommitTimeout when set), and, without TCPWindowTracking, the "be
  * liberal" flag both ways (wire-protocol.md 11).  -1 for a protocol the
  * kernel cannot take a tuple of.
@@ -643,6 +663,7 @@ ctobj_put_create(struct nlmsghdr *nlh, const struct ctobj *o,
 	    CT_HAS(o, CT_A_SNAT_IPV6), CT_HAS(o, CT_A_SPAT_PORT), o->spat);
 	put_nat(nlh, CTA_NAT_DST, o, &o->dnat, CT_HAS(o, CT_A_DNAT_IPV4),
 	    CT_HAS(o, CT_A_DNAT_IPV6), CT_HAS(o, CT_A_DPAT_PORT), o->dpat);
+	put_seqadj(nlh, o);
 	if (CT_HAS(o, CT_A_HELPER_NAME)) {
 		struct nlattr *help = mnl_attr_nest_start(nlh, CTA_HELP);
 

@@ -264,6 +264,19 @@ oracle_to_nfct_create(const struct ctobj *o, struct nf_conntrack *ct,
 			nfct_set_attr_u8(ct, ATTR_TCP_MASK_REPL, liberal);
 		}
 	}
+	if (CT_HAS(o, CT_A_NAT_SEQ_ADJ)) {
+		static const int seqadj[6] = {
+		    ATTR_ORIG_NAT_SEQ_CORRECTION_POS,
+		    ATTR_ORIG_NAT_SEQ_OFFSET_BEFORE,
+		    ATTR_ORIG_NAT_SEQ_OFFSET_AFTER,
+		    ATTR_REPL_NAT_SEQ_CORRECTION_POS,
+		    ATTR_REPL_NAT_SEQ_OFFSET_BEFORE,
+		    ATTR_REPL_NAT_SEQ_OFFSET_AFTER };
+		int i;
+
+		for (i = 0; i < 6; i++)
+			nfct_set_attr_u32(ct, seqadj[i], o->seqadj[i]);
+	}
 	if (CT_HAS(o, CT_A_HELPER_NAME))
 		nfct_set_attr(ct, ATTR_HELPER_NAME, o->helper);
 }
