@@ -201,6 +201,8 @@ nl_events_read(struct nlw *w)
 	unsigned i;
 	int n;
 
+	if (w->events == NULL)
+		return 0;	/* PollSecs: no events */
 	while (done < w->cfg.event_iter_limit) {
 		unsigned want = NL_RECV_VLEN;
 

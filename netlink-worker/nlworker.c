@@ -48,6 +48,8 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		 * mark the end for the sync worker on the same channel.
 		 */
 		nl_events_drain(w);
+		if (w->cfg.poll_secs)	/* no events: what it did, now */
+			nl_dump(w, 0);
 		msg_send_ct_barrier(&w->peer);
 		break;
 	case REQ_STATS_RUNTIME:
@@ -88,8 +90,12 @@ handle(struct nlw *w, const struct msg *m)
 	case MSG_CFG_DONE:
 		if (w->configured || msg_recv_cfg_done(m) == -1)
 			fatalx("malformed or repeated CFG_DONE");
-		/* subscribe first, then dump: nothing falls in between */
-		nl_events_open(w);
+		/* subscribe first, then dump: nothing falls in between;
+		 * with PollSecs, no events: a sweeping dump now and then */
+		if (w->cfg.poll_secs == 0)
+			nl_events_open(w);
+		else
+			w->next_poll = time(NULL) + w->cfg.poll_secs;
 		if (nl_dump(w, 0) == -1)
 			w->resync_pending = 1;
 		w->configured = 1;
@@ -138,13 +144,32 @@ read_peer(struct nlw *w)
 		fatalx("from the sync worker: %s", why);
 }
 
+/* How long the loop may sleep: the pause under load, the next poll. */
+static struct timespec *
+sleep_for(struct nlw *w, int busy, struct timespec *ts)
+{
+	time_t now;
+
+	if (busy) {
+		ts->tv_sec = 0;
+		ts->tv_nsec = w->busy_pause_ns;
+		return ts;
+	}
+	if (w->cfg.poll_secs == 0 || !w->configured)
+		return NULL;
+	now = time(NULL);
+	ts->tv_sec = w->next_poll > now ? w->next_poll - now : 0;
+	ts->tv_nsec = 0;
+	return ts;
+}
+
 static void
 loop(struct nlw *w, const sigset_t *waitmask)
 {
 	int busy = 0;
 
 	while (!worker_should_stop()) {
-		struct timespec pause = { 0, w->busy_pause_ns };
+		struct timespec ts;
 		struct pollfd pfd[3] = {
 			{ w->chan.fd, POLLIN, 0 },
 			{ w->peer.fd, POLLIN, 0 },
@@ -157,7 +182,7 @@ loop(struct nlw *w, const sigset_t *waitmask)
 			pfd[0].events |= POLLOUT;
 		if (chan_pending(&w->peer))
 			pfd[1].events |= POLLOUT;
-		if (ppoll(pfd, 3, busy ? &pause : NULL, waitmask) == -1) {
+		if (ppoll(pfd, 3, sleep_for(w, busy, &ts), waitmask) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("ppoll");
@@ -172,6 +197,11 @@ loop(struct nlw *w, const sigset_t *waitmask)
 			/* pause after a drained read; go on while behind */
 			busy = n > 0 && n < w->cfg.event_iter_limit &&
 			    w->busy_pause_ns > 0;
+		}
+		if (w->cfg.poll_secs && w->configured &&
+		    time(NULL) >= w->next_poll) {
+			w->resync_pending = 1;	/* PollSecs: the periodic dump */
+			w->next_poll = time(NULL) + w->cfg.poll_secs;
 		}
 		if (w->resync_pending && nl_dump(w, 1) == 0)
 			w->resync_pending = 0;

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <stdint.h>
+#include <time.h>
 
 #include "conf.h"
 #include "msg.h"
@@ -59,6 +60,7 @@ struct nlw {
 	struct mnl_socket *events;	/* conntrack events */
 	uint32_t	 evbuf, evbuf_max;	/* event socket buffer */
 	long		 busy_pause_ns;	/* see NL_BUSY_PAUSE_NS */
+	time_t		 next_poll;	/* PollSecs: the next dump */
 	uint32_t	 seq;
 	int		 overrun_logged;
 	int		 resync_pending;	/* dump after an overrun */
