@@ -66,13 +66,36 @@ udp_socket(int family)
 	return fd;
 }
 
+/*
+ * A link's two datagram sockets, receiving (fds[0]) and sending (fds[1]),
+ * with the buffer sizes and the checksum option of its clauses.
+ */
+static int
+open_pair(const struct conf_link *l, int rx_family, int tx_family,
+    int fds[2])
+{
+	int one = 1;
+
+	if ((fds[0] = udp_socket(rx_family)) == -1 ||
+	    (fds[1] = udp_socket(tx_family)) == -1)
+		return -1;
+	setsockopt(fds[0], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (set_buffer(fds[0], SO_RCVBUFFORCE, l->rcvbuf, "RcvSocketBuffer")
+	    == -1 || set_buffer(fds[1], SO_SNDBUFFORCE, l->sndbuf,
+	    "SndSocketBuffer") == -1)
+		return -1;
+	if (!l->checksum && tx_family == AF_INET &&
+	    setsockopt(fds[1], SOL_SOCKET, SO_NO_CHECK, &one, sizeof(one)) == -1)
+		log_warn("Checksum off");
+	return 0;
+}
+
 static int
 open_udp(const struct conf_link *l, int fds[2])
 {
 	struct sockaddr_storage ss;
 	unsigned int scope = if_nametoindex(l->ifname);
 	socklen_t len;
-	int one = 1;
 
 	fds[0] = fds[1] = -1;
 	if (!l->has_local || !l->has_dest) {
@@ -80,17 +103,8 @@ open_udp(const struct conf_link *l, int fds[2])
 		    "address", l->line);
 		return -1;
 	}
-	if ((fds[0] = udp_socket(l->local.family)) == -1 ||
-	    (fds[1] = udp_socket(l->dest.family)) == -1)
+	if (open_pair(l, l->local.family, l->dest.family, fds) == -1)
 		return -1;
-	setsockopt(fds[0], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (set_buffer(fds[0], SO_RCVBUFFORCE, l->rcvbuf, "RcvSocketBuffer")
-	    == -1 || set_buffer(fds[1], SO_SNDBUFFORCE, l->sndbuf,
-	    "SndSocketBuffer") == -1)
-		return -1;
-	if (!l->checksum && l->dest.family == AF_INET &&
-	    setsockopt(fds[1], SOL_SOCKET, SO_NO_CHECK, &one, sizeof(one)) == -1)
-		log_warn("Checksum off");
 	len = make_sockaddr(&l->local, l->port, scope, &ss);
 	if (bind(fds[0], (struct sockaddr *)&ss, len) == -1) {
 		log_warn("UDP link at line %d: bind to port %u", l->line,
@@ -175,7 +189,6 @@ open_multicast(const struct conf_link *l, int fds[2])
 	struct sockaddr_storage ss;
 	unsigned int ifindex = if_nametoindex(l->ifname);
 	socklen_t len;
-	int one = 1;
 
 	fds[0] = fds[1] = -1;
 	if (!l->has_local) {
@@ -183,17 +196,8 @@ open_multicast(const struct conf_link *l, int fds[2])
 		    "(IPv4_address or IPv6_address)", l->line);
 		return -1;
 	}
-	if ((fds[0] = udp_socket(l->local.family)) == -1 ||
-	    (fds[1] = udp_socket(l->local.family)) == -1)
+	if (open_pair(l, l->local.family, l->local.family, fds) == -1)
 		return -1;
-	setsockopt(fds[0], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (set_buffer(fds[0], SO_RCVBUFFORCE, l->rcvbuf, "RcvSocketBuffer")
-	    == -1 || set_buffer(fds[1], SO_SNDBUFFORCE, l->sndbuf,
-	    "SndSocketBuffer") == -1)
-		return -1;
-	if (!l->checksum && l->local.family == AF_INET &&
-	    setsockopt(fds[1], SOL_SOCKET, SO_NO_CHECK, &one, sizeof(one)) == -1)
-		log_warn("Checksum off");
 	if (setsockopt(fds[0], SOL_SOCKET, SO_BINDTODEVICE, l->ifname,
 	    (socklen_t)strlen(l->ifname)) == -1) {
 		log_warn("Multicast link at line %d: Interface %s", l->line,
