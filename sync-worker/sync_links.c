@@ -52,24 +52,124 @@ link_mtu(const struct sync_link *l)
 	return (uint32_t)ifr.ifr_mtu;
 }
 
+static time_t
+now_secs(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec;
+}
+
+/* Sending moves to link `i'; what was being packed goes out there.
+ * `why' NULL: not logged (trying the links in turn for a silent peer). */
+static void
+use_link(struct syncw *w, int i, const char *why)
+{
+	if (i == w->active_link)
+		return;
+	w->active_link = i;
+	/* datagrams as conntrackd packs them: MTU less IP and UDP headers */
+	w->txcap = w->links[i].mtu - 28;
+	if (w->txlen >= w->txcap)
+		w->txlen = 0;	/* cannot be: MTUs are read at start */
+	w->links[i].last_rx = now_secs();	/* a fresh chance to answer */
+	if (why)
+		log_notice("device `%s' becomes dedicated link (%s)",
+		    w->links[i].ifname, why);
+}
+
 void
 links_done(struct syncw *w)
 {
-	int i;
+	int i, first = -1;
 
 	w->active_link = -1;
+	w->default_link = -1;
 	for (i = 0; i < CONF_MAX_LINKS; i++) {
 		if (!w->links[i].present)
 			continue;
 		if (w->links[i].rx == -1 || w->links[i].tx == -1)
 			fatalx("link %d: incomplete socket pair", i);
 		w->links[i].mtu = link_mtu(&w->links[i]);
-		if (w->active_link == -1 || w->links[i].is_default)
-			w->active_link = i;
+		w->links[i].status = link_status(&w->links[i]);
+		w->links[i].last_rx = now_secs();
+		if (first == -1)
+			first = i;
+		if (w->links[i].is_default)
+			w->default_link = i;	/* the last one marked */
 	}
-	/* datagrams as conntrackd packs them: MTU less IP and UDP headers */
-	if (w->active_link >= 0)
+	if (w->default_link == -1)
+		w->default_link = first;
+	if (w->default_link >= 0) {
+		w->active_link = w->default_link;
 		w->txcap = w->links[w->active_link].mtu - 28;
+	}
+	w->links_checked = now_secs();
+}
+
+/* The next present link after `from' whose interface is up. */
+static int
+next_link_up(struct syncw *w, int from)
+{
+	int k, i;
+
+	for (k = 1; k < CONF_MAX_LINKS; k++) {
+		i = (from + k) % CONF_MAX_LINKS;
+		if (w->links[i].present && w->links[i].status != LINKSTAT_DOWN)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * Redundant links, once a second (wire-protocol.md 12.4, and more): the
+ * active link's interface down or without carrier, or (except in ALARM,
+ * which has no heartbeat) nothing heard on it for LINK_SILENCE seconds,
+ * moves sending to the next link that is up; the Default link coming back
+ * up takes it back.  A valid message on a link can also make it the
+ * active one (peer_moved), which is how the peers agree.
+ */
+void
+links_check(struct syncw *w)
+{
+	time_t now = now_secs();
+	struct sync_link *a;
+	int i, was, next;
+
+	if (w->active_link < 0 || now == w->links_checked)
+		return;
+	w->links_checked = now;
+	for (i = 0; i < CONF_MAX_LINKS; i++) {
+		if (!w->links[i].present)
+			continue;
+		was = w->links[i].status;
+		w->links[i].status = link_status(&w->links[i]);
+		if (i == w->default_link && i != w->active_link &&
+		    was != LINKSTAT_RUNNING &&
+		    w->links[i].status == LINKSTAT_RUNNING)
+			use_link(w, i, "the Default link is back");
+	}
+	a = &w->links[w->active_link];
+	if (a->status == LINKSTAT_RUNNING && (w->cfg.mode == MODE_ALARM ||
+	    now - a->last_rx < LINK_SILENCE))
+		return;
+	next = next_link_up(w, w->active_link);
+	if (a->status == LINKSTAT_RUNNING) {
+		/* silence: try the next link, saying so once per silence */
+		if (next != -1)
+			use_link(w, next, w->peer_heard ?
+			    "no answer on the other" : NULL);
+		w->peer_heard = 0;
+		return;
+	}
+	if (next == -1) {
+		if (!w->no_link_logged++)
+			log_warnx("no dedicated links available!");
+		return;
+	}
+	w->no_link_logged = 0;
+	use_link(w, next, "link down");
 }
 
 void
@@ -102,10 +202,13 @@ links_send(struct syncw *w, const uint8_t *msg, size_t len)
 	w->txlen += len;
 }
 
-/* Every message of a datagram, counted or handed to the sync mode. */
-static void
+/* Every message of a datagram, counted or handed to the sync mode;
+ * returns 1 if one of them was valid. */
+static int
 receive_datagram(struct syncw *w, const uint8_t *p, size_t n)
 {
+	int valid = 0;
+
 	while (n > 0) {
 		struct wire_msg m;
 		int deliver;
@@ -113,11 +216,34 @@ receive_datagram(struct syncw *w, const uint8_t *p, size_t n)
 
 		if (step == 0)
 			break;
-		if (deliver && w->cfg.mode != MODE_STATS)
+		if (deliver && w->cfg.mode != MODE_STATS) {
 			ftfw_recv(w, &m);
+			valid = 1;
+		}
 		p += step;
 		n -= step;
 	}
+	return valid;
+}
+
+/*
+ * Whether a valid message on link `i' should move our sending there: on
+ * the Default link always (both peers come back to it), elsewhere only if
+ * the active link is down or silent; messages still in flight on a link
+ * just left must not pull a node away again.
+ */
+static int
+peer_moved(struct syncw *w, int i)
+{
+	const struct sync_link *a;
+
+	if (i == w->active_link)
+		return 0;
+	if (i == w->default_link)
+		return 1;
+	a = &w->links[w->active_link];
+	return a->status != LINKSTAT_RUNNING ||
+	    now_secs() - a->last_rx >= LINK_SILENCE;
 }
 
 void
@@ -139,7 +265,12 @@ links_receive(struct syncw *w, int index)
 		}
 		l->cnt.pkts_recv++;
 		l->cnt.bytes_recv += (uint64_t)n;
-		receive_datagram(w, (const uint8_t *)buf, (size_t)n);
+		if (receive_datagram(w, (const uint8_t *)buf, (size_t)n)) {
+			l->last_rx = now_secs();
+			w->peer_heard = 1;
+			if (peer_moved(w, index))
+				use_link(w, index, "the peer sends there");
+		}
 	}
 }
 

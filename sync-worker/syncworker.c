@@ -340,8 +340,10 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		for (i = 3; i < n; i++)
 			if (pfd[i].revents & POLLIN)
 				links_receive(w, idx[i]);
-		if (sync_on(w))
+		if (sync_on(w)) {
+			links_check(w);
 			ftfw_run(w);
+		}
 		sandbox_report_trap();
 		chan_flush(&w->chan);
 	}

@@ -27,7 +27,12 @@ struct sync_link {
 	char		 ifname[IF_NAMESIZE];
 	struct link_counters cnt;
 	uint32_t	 mtu;
+	int		 status;	/* LINKSTAT_*, at the last check */
+	time_t		 last_rx;	/* a valid message came (monotonic s) */
 };
+
+/* Seconds without a valid message before the active link is given up. */
+#define LINK_SILENCE	3
 
 /* The sync worker's one context. */
 struct syncw {
@@ -38,6 +43,10 @@ struct syncw {
 	int		 got_sync_cfg, configured;
 	struct sync_link links[CONF_MAX_LINKS];
 	int		 active_link;		/* index, -1: none */
+	int		 default_link;		/* Default, else the first */
+	time_t		 links_checked;		/* links_check, once a second */
+	int		 no_link_logged;
+	int		 peer_heard;		/* since the last silent switch */
 	struct cache	 internal;	/* this node's kernel table */
 	struct cache	 external;	/* the peers' states */
 	uint64_t	 rejected;	/* invalid objects from the kernel side */
@@ -83,5 +92,6 @@ int	link_status(const struct sync_link *);
 void	links_stats(struct syncw *, uint32_t req);
 void	links_send(struct syncw *, const uint8_t *, size_t);
 void	links_flush(struct syncw *);
+void	links_check(struct syncw *);
 
 #endif
