@@ -75,6 +75,25 @@ size_event_buffer(struct nlw *w)
 	nl_events_set_pause(w);
 }
 
+/*
+ * NetlinkEventsReliable: the kernel learns when an event could not be
+ * delivered (and keeps a destroyed entry until its event is), instead of
+ * us learning it later as an overrun.
+ */
+static void
+reliable_events(struct nlw *w)
+{
+	int one = 1, fd = mnl_socket_get_fd(w->events);
+
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_BROADCAST_ERROR, &one,
+	    sizeof(one)) == -1 || setsockopt(fd, SOL_NETLINK,
+	    NETLINK_NO_ENOBUFS, &one, sizeof(one)) == -1) {
+		log_warn("NetlinkEventsReliable");
+		return;
+	}
+	log_info("reliable ctnetlink event delivery is ENABLED.");
+}
+
 void
 nl_events_open(struct nlw *w)
 {
@@ -89,6 +108,8 @@ nl_events_open(struct nlw *w)
 		fatal("cannot open the conntrack event socket");
 	if (mnl_socket_bind(w->events, groups, MNL_SOCKET_AUTOPID) < 0)
 		fatal("cannot subscribe to conntrack events");
+	if (w->cfg.events_reliable)
+		reliable_events(w);
 	size_event_buffer(w);
 }
 

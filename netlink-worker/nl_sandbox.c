@@ -64,6 +64,8 @@ static const struct sc_rule nl_allow[] = {
 	SC_ALLOW(getsockname, "learn the netlink port id"),
 	SC_ALLOW1(setsockopt, "netlink buffer size and options",
 	    SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET)),
+	SC_ALLOW1(setsockopt, "NetlinkEventsReliable",
+	    SCMP_A1(SCMP_CMP_EQ, SOL_NETLINK)),
 	SC_ALLOW1(getsockopt, "read the netlink buffer size",
 	    SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET)),
 	SC_ALLOW(sendto, "netlink requests"),
