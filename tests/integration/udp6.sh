@@ -1,6 +1,6 @@
 #!/bin/sh
 # UDP links over IPv6 (IPv6_address, IPv6_Destination_Address): FT-FW
-# between two ctsyncd nodes and with Debian's conntrackd 1.4.7.
+# between two ctsyncd nodes and both ways with Debian's conntrackd 1.4.7.
 . "$(dirname "$0")/lib.sh"
 command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 
@@ -38,6 +38,18 @@ if command -v conntrackd >/dev/null; then
 	check "ctsyncd's states reach conntrackd over IPv6" wait_until 5 sh -c \
 		"$NB conntrackd -C '$T/cb.conf' -e | grep -q 'src=10.9.9.9 '"
 	$NB conntrackd -C "$T/cb.conf" -k >/dev/null 2>&1
+	$NA "$CTSYNCD" -C "$T/a.conf" -k
+	grep -v Privsep "$T/a.conf" >"$T/ca.conf"
+	check "conntrackd starts as A on the IPv6 link" $NA conntrackd -C "$T/ca.conf" -d
+	check "ctsyncd starts as B again" $NB "$CTSYNCD" -C "$T/b.conf" -d
+	wait_until 5 $NA conntrackd -C "$T/ca.conf" -s
+	check "-n on ctsyncd is answered by conntrackd over IPv6" \
+		$NB "$CTSYNCD" -C "$T/b.conf" -n
+	check "... with its table" wait_until 5 sh -c \
+		"$NB '$CTSYNCD' -C '$T/b.conf' -e | grep -q 'src=10.9.9.9 '"
+	$NA conntrackd -C "$T/ca.conf" -k >/dev/null 2>&1
+	$NB "$CTSYNCD" -C "$T/b.conf" -k
+else
+	$NA "$CTSYNCD" -C "$T/a.conf" -k
 fi
-$NA "$CTSYNCD" -C "$T/a.conf" -k
 done_testing
