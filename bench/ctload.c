@@ -31,6 +31,8 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
+#include "nl_request.h"
+
 #define BATCH		(64 * 1024)
 #define MSG_MAX		256		/* one entry's message, generously */
 
@@ -88,20 +90,16 @@ put_tuple(struct nlmsghdr *nlh, uint16_t type, uint32_t src, uint32_t dst,
 static void
 put_entry(struct load *l, enum op op, uint32_t i)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(l->buf + l->len);
-	struct nfgenmsg *nfh;
+	struct nlmsghdr *nlh;
 	struct nlattr *info, *tcp;
 	uint32_t src = htonl((uint32_t)l->net << 24 | (i + 1));
 	uint32_t dst = htonl(0x0ac80001);	/* 10.200.0.1 */
 
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) |
-	    (op == OP_DELETE ? IPCTNL_MSG_CT_DELETE : IPCTNL_MSG_CT_NEW);
-	nlh->nlmsg_flags = NLM_F_REQUEST |
-	    (op == OP_CREATE ? NLM_F_CREATE | NLM_F_EXCL : 0);
-	nlh->nlmsg_seq = l->last_seq = l->seq++;
-	nfh = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfh));
-	nfh->nfgen_family = AF_INET;
-	nfh->version = NFNETLINK_V0;
+	l->last_seq = l->seq++;
+	nlh = nl_put_request(l->buf + l->len,
+	    op == OP_DELETE ? IPCTNL_MSG_CT_DELETE : IPCTNL_MSG_CT_NEW,
+	    op == OP_CREATE ? NLM_F_CREATE | NLM_F_EXCL : 0, l->last_seq,
+	    AF_INET);
 	put_tuple(nlh, CTA_TUPLE_ORIG, src, dst, 1000, 80);
 	if (op != OP_DELETE) {
 		put_tuple(nlh, CTA_TUPLE_REPLY, dst, src, 80, 1000);
@@ -198,19 +196,13 @@ static unsigned long
 dump_count(struct load *l)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE * 4];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *nfh;
 	unsigned long count = 0;
 	uint32_t seq = l->seq++;
 	unsigned portid = mnl_socket_get_portid(l->nl);
+	struct nlmsghdr *nlh = nl_put_request(buf, IPCTNL_MSG_CT_GET,
+	    NLM_F_DUMP, seq, AF_UNSPEC);
 	int n;
 
-	nlh->nlmsg_type = (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_GET;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	nfh = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfh));
-	nfh->nfgen_family = AF_UNSPEC;
-	nfh->version = NFNETLINK_V0;
 	if (mnl_socket_sendto(l->nl, nlh, nlh->nlmsg_len) < 0) {
 		perror("ctload: send");
 		exit(1);
