@@ -27,8 +27,12 @@ ct -D -p tcp -s 192.168.1.10
 check "its destroy too" wait_until 5 sh -c \
 	"! $NB '$CTSYNCD' -C '$T/b.conf' -e | grep -q 'sport=1234 '"
 check "A's resend queue drains: B's ACKs come back over IPv6" \
-	wait_until 5 sh -c \
+	wait_until 10 sh -c \
 	"$NA '$CTSYNCD' -C '$T/a.conf' -s rsqueue | grep -qx 'resent queue (len=0)'"
+# what was held, and what B missed, should the drain above fail again
+$NA "$CTSYNCD" -C "$T/a.conf" -s rsqueue | head -5 | sed 's/^/# A: /'
+$NB "$CTSYNCD" -C "$T/b.conf" -s network | grep -E 'lost|before' | sed 's/^/# B: /'
+
 $NB "$CTSYNCD" -C "$T/b.conf" -k
 if command -v conntrackd >/dev/null; then
 	grep -v Privsep "$T/b.conf" >"$T/cb.conf"
