@@ -22,6 +22,7 @@
 #define CONF_LOGFILE_ON		"/var/log/conntrackd.log"
 #define CONF_STATS_LOGFILE_ON	"/var/log/conntrackd-stats.log"
 #define CONF_MAX_LINKS		4
+#define CONF_MAX_ERRQ		65536	/* ErrorQueueLength the sync worker keeps */
 #define CONF_MAX_FILTER_ADDRS	256
 #define CONF_MAX_EXPECT_HELPERS	16
 #define CONF_MAX_HELPERS	16

@@ -30,6 +30,9 @@
 	X(MSG_SELF_START,	"SELF_START")	/* u8 what; the child's socket */ \
 	X(MSG_CT_BARRIER,	"CT_BARRIER")	/* events before it are in */ \
 	X(MSG_CHILD_DONE,	"CHILD_DONE")				\
+	/* TCP links: the sync worker asks for a new connecting socket */ \
+	X(MSG_LINK_CONNECT,	"LINK_CONNECT")	/* u8 link */		\
+	X(MSG_LINK_SOCKET,	"LINK_SOCKET")	/* u8 link; its socket */ \
 	/* control socket, ctsyncctl <-> supervisor */			\
 	X(MSG_CTL_REQUEST,	"CTL_REQUEST")				\
 	X(MSG_CTL_TEXT,		"CTL_TEXT")				\

@@ -234,6 +234,7 @@ msg_send_cfg_link(struct chan *c, const struct cfg_link_fd *l, int fd)
 	mb_u8(&mb, l->kind);
 	mb_u8(&mb, l->is_default);
 	mb_u8(&mb, l->checksum);
+	mb_u32(&mb, l->errq_len);
 	mb_str(&mb, l->ifname);
 	msg_end_fd(&mb, fd);
 }
@@ -250,12 +251,54 @@ msg_recv_cfg_link(const struct msg *m, struct cfg_link_fd *l)
 	l->kind = mr_u8(&r);
 	l->is_default = mr_u8(&r);
 	l->checksum = mr_u8(&r);
+	l->errq_len = mr_u32(&r);
 	mr_str(&r, l->ifname, sizeof(l->ifname));
 	if (!mr_done(&r) || l->index >= CONF_MAX_LINKS ||
 	    l->dir > LINKFD_TX || l->kind < LINK_MCAST || l->kind > LINK_TCP ||
-	    !bool_ok(l->is_default) || !bool_ok(l->checksum) || m->fd < 0)
+	    !bool_ok(l->is_default) || !bool_ok(l->checksum) || m->fd < 0 ||
+	    l->errq_len > CONF_MAX_ERRQ)
 		return -1;
 	return 0;
+}
+
+void
+msg_send_link_connect(struct chan *c, uint8_t link)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_LINK_CONNECT);
+	mb_u8(&mb, link);
+	msg_end(&mb);
+}
+
+int
+msg_recv_link_connect(const struct msg *m, uint8_t *link)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	*link = mr_u8(&r);
+	return mr_done(&r) && *link < CONF_MAX_LINKS ? 0 : -1;
+}
+
+void
+msg_send_link_socket(struct chan *c, uint8_t link, int fd)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_LINK_SOCKET);
+	mb_u8(&mb, link);
+	msg_end_fd(&mb, fd);
+}
+
+int
+msg_recv_link_socket(const struct msg *m, uint8_t *link)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	*link = mr_u8(&r);
+	return mr_done(&r) && *link < CONF_MAX_LINKS && m->fd >= 0 ? 0 : -1;
 }
 
 /* A message whose whole payload is one u32. */

@@ -58,6 +58,7 @@ struct cfg_link_fd {
 	uint8_t		 kind;		/* enum conf_link_kind */
 	uint8_t		 is_default;
 	uint8_t		 checksum;
+	uint32_t	 errq_len;	/* TCP: ErrorQueueLength */
 	char		 ifname[IF_NAMESIZE];
 };
 
@@ -86,6 +87,10 @@ void	msg_send_cfg_sync(struct chan *, const struct conf_sync *);
 int	msg_recv_cfg_sync(const struct msg *, struct conf_sync *);
 void	msg_send_cfg_link(struct chan *, const struct cfg_link_fd *, int fd);
 int	msg_recv_cfg_link(const struct msg *, struct cfg_link_fd *);
+void	msg_send_link_connect(struct chan *, uint8_t link);
+int	msg_recv_link_connect(const struct msg *, uint8_t *link);
+void	msg_send_link_socket(struct chan *, uint8_t link, int fd);
+int	msg_recv_link_socket(const struct msg *, uint8_t *link);
 void	msg_send_cfg_filter(struct chan *, const struct conf_filter *);
 int	msg_recv_cfg_filter(const struct msg *, struct conf_filter *);
 void	msg_send_cfg_done(struct chan *);

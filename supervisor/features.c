@@ -32,13 +32,6 @@ features_warn_unsupported(const struct conf *c)
 		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s (line %d)",
 		    n ? ", " : "", conf_keyword_name(kw), line);
 	}
-	/* link kinds from the links (TCP and UDP also name protocols) */
-	for (i = 0; i < (size_t)c->nlinks && n < sizeof(list); i++)
-		if (c->links[i].kind == LINK_TCP)
-			n += (size_t)snprintf(list + n, sizeof(list) - n,
-			    "%s%s link (line %d)", n ? ", " : "",
-			    conf_link_kind_name(c->links[i].kind),
-			    c->links[i].line);
 	if (c->has_stats)
 		log_warnx("%s: statistics mode (Stats) is not supported yet",
 		    c->file);

@@ -4,6 +4,7 @@
  * and passes them to the sync worker, which alone reads from them.
  * UDP: one receiving socket bound to the local address and Port, one
  * sending socket connected to the peer.  Multicast: see open_multicast.
+ * TCP: see open_tcp; the sync worker asks for each new connection.
  */
 #include "config.h"
 
@@ -221,7 +222,85 @@ open_multicast(const struct conf_link *l, int fds[2])
 	return 0;
 }
 
-/* Open every supported link; -1 (logged) if one cannot be opened. */
+/*
+ * A TCP link's connecting socket, non-blocking, on its way to the peer's
+ * Port.  The sync worker learns the outcome when it becomes writable.
+ * -1 if the connection failed at once (no route): the worker asks again
+ * a second later.
+ */
+int
+links_tcp_connect(const struct conf_link *l)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, one = 1;
+
+	if ((fd = socket(l->dest.family, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) == -1) {
+		log_warn("socket");
+		return -1;
+	}
+	if (set_buffer(fd, SO_SNDBUFFORCE, l->sndbuf, "SndSocketBuffer")
+	    == -1) {
+		close(fd);
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	len = make_sockaddr(&l->dest, l->port, if_nametoindex(l->ifname), &ss);
+	if (connect(fd, (struct sockaddr *)&ss, len) == -1 &&
+	    errno != EINPROGRESS) {
+		log_debug("TCP link at line %d: connect: %s", l->line,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * TCP (wire-protocol.md 12.3): a listener on the local address and Port
+ * (backlog 1, keep-alive) that the peer connects to, and a connection of
+ * ours to the peer's Port.  Data flows only from connector to acceptor.
+ */
+static int
+open_tcp(const struct conf_link *l, int fds[2])
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int one = 1;
+
+	fds[0] = fds[1] = -1;
+	if (!l->has_local || !l->has_dest) {
+		log_errx("TCP link at line %d needs a local and a destination "
+		    "address", l->line);
+		return -1;
+	}
+	if ((fds[0] = socket(l->local.family, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) == -1) {
+		log_warn("socket");
+		return -1;
+	}
+	setsockopt(fds[0], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(fds[0], SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+	if (set_buffer(fds[0], SO_RCVBUFFORCE, l->rcvbuf, "RcvSocketBuffer")
+	    == -1)
+		return -1;
+	len = make_sockaddr(&l->local, l->port, if_nametoindex(l->ifname),
+	    &ss);
+	if (bind(fds[0], (struct sockaddr *)&ss, len) == -1 ||
+	    listen(fds[0], 1) == -1) {
+		log_warn("TCP link at line %d: listen on port %u", l->line,
+		    l->port);
+		return -1;
+	}
+	if (l->error_queue_len > CONF_MAX_ERRQ)
+		log_warnx("TCP link at line %d: ErrorQueueLength %u, keeping "
+		    "%u", l->line, l->error_queue_len, CONF_MAX_ERRQ);
+	fds[1] = links_tcp_connect(l);
+	return 0;
+}
+
+/* Open every link; -1 (logged) if one cannot be opened. */
 int
 links_open(struct sup *s)
 {
@@ -233,16 +312,21 @@ links_open(struct sup *s)
 	for (i = 0; i < c->nlinks; i++) {
 		const struct conf_link *l = &c->links[i];
 
-		if (l->kind == LINK_TCP)
-			continue;	/* warned about by features.c */
+		int r;
+
 		if (l->ifname[0] == '\0' || if_nametoindex(l->ifname) == 0) {
 			log_errx("%s link at line %d: Interface %s does not "
-			    "exist", l->kind == LINK_UDP ? "UDP" : "Multicast",
-			    l->line, l->ifname[0] ? l->ifname : "(missing)");
+			    "exist", conf_link_kind_name(l->kind), l->line,
+			    l->ifname[0] ? l->ifname : "(missing)");
 			return -1;
 		}
-		if ((l->kind == LINK_UDP ? open_udp(l, s->link_fds[i]) :
-		    open_multicast(l, s->link_fds[i])) == -1)
+		if (l->kind == LINK_UDP)
+			r = open_udp(l, s->link_fds[i]);
+		else if (l->kind == LINK_TCP)
+			r = open_tcp(l, s->link_fds[i]);
+		else
+			r = open_multicast(l, s->link_fds[i]);
+		if (r == -1)
 			return -1;
 	}
 	return 0;

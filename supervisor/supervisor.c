@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -200,7 +201,8 @@ start_worker(struct sup *s, enum worker_kind k, int peerfd)
 		fatal("fcntl");
 	chan_init(&w->chan, sv[0], w->name, CHAN_MSG_MAX, MSG_BIT(MSG_LOG) |
 	    MSG_BIT(MSG_READY) | MSG_BIT(MSG_STATS_BLOCK) |
-	    MSG_BIT(MSG_STATS_END) | MSG_BIT(MSG_CTL_TEXT), 0);
+	    MSG_BIT(MSG_STATS_END) | MSG_BIT(MSG_CTL_TEXT) |
+	    (k == W_SYNC ? MSG_BIT(MSG_LINK_CONNECT) : 0), 0);
 }
 
 /* Each worker's part of the configuration, CFG_* ... CFG_DONE. */
@@ -227,6 +229,9 @@ send_config(struct sup *s)
 			l.kind = c->links[i].kind;
 			l.is_default = c->links[i].is_default;
 			l.checksum = c->links[i].checksum;
+			l.errq_len = c->links[i].error_queue_len;
+			if (l.errq_len > CONF_MAX_ERRQ)
+				l.errq_len = CONF_MAX_ERRQ;
 			snprintf(l.ifname, sizeof(l.ifname), "%s",
 			    c->links[i].ifname);
 			/* the channel closes our copy once it is sent */
@@ -234,6 +239,29 @@ send_config(struct sup *s)
 			s->link_fds[i][dir] = -1;
 		}
 	msg_send_cfg_done(sy);
+}
+
+/*
+ * The sync worker, which cannot open sockets, asks for a new connection
+ * on a TCP link: to the configured peer only, at most once a second.
+ */
+static void
+link_connect(struct sup *s, const struct msg *m)
+{
+	const struct conf_link *l;
+	time_t now = time(NULL);
+	uint8_t i;
+	int fd;
+
+	if (msg_recv_link_connect(m, &i) == -1 || i >= s->conf->nlinks ||
+	    s->conf->links[i].kind != LINK_TCP)
+		fatalx("malformed LINK_CONNECT from the sync worker");
+	l = &s->conf->links[i];
+	if (s->tcp_connect_at[i] == now)
+		return;		/* it asks again, later */
+	s->tcp_connect_at[i] = now;
+	if ((fd = links_tcp_connect(l)) != -1)
+		msg_send_link_socket(&s->w[W_SYNC].chan, i, fd);
 }
 
 static void
@@ -252,6 +280,9 @@ worker_msg(struct sup *s, struct worker *w, const struct msg *m)
 		if (msg_recv_ready(m) == -1 || w->ready)
 			fatalx("malformed or repeated READY from %s", w->name);
 		w->ready = 1;
+		break;
+	case MSG_LINK_CONNECT:		/* accepted from the sync worker only */
+		link_connect(s, m);
 		break;
 	default:
 		if (!w->ready)

@@ -95,6 +95,7 @@ struct sup {
 	int		 ctl_fd;
 	gid_t		 ctl_gid;	/* ControlGroup, or (gid_t)-1 */
 	int		 link_fds[CONF_MAX_LINKS][2];
+	time_t		 tcp_connect_at[CONF_MAX_LINKS];	/* last asked */
 	struct worker	 w[W_COUNT];
 	struct child	 commit, flush;
 	time_t		 purge_at;	/* -t: when the flush is due, or 0 */
@@ -142,6 +143,7 @@ void	 child_check_timers(struct sup *);
 /* links.c */
 int	 links_open(struct sup *);
 void	 links_close(struct sup *);
+int	 links_tcp_connect(const struct conf_link *);
 
 /* sigsys.c */
 int	 sigsys_open(void);

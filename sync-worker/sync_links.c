@@ -1,7 +1,8 @@
 /*
  * The dedicated links, as handed over by the supervisor: packing
  * messages into datagrams under the MTU, reading datagrams into messages
- * for the sync mode, and the links' statistics.
+ * for the sync mode, and the links' statistics.  What is particular to
+ * TCP links is in tcp_link.c.
  */
 #include "config.h"
 
@@ -10,6 +11,7 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -30,6 +32,8 @@ links_add(struct syncw *w, const struct cfg_link_fd *l, int fd)
 		sl->kind = l->kind;
 		sl->is_default = l->is_default;
 		sl->checksum = l->checksum;
+		sl->errq_len = l->errq_len;
+		sl->conn = -1;
 		memcpy(sl->ifname, l->ifname, sizeof(sl->ifname));
 	}
 	if (*slot != -1)
@@ -45,11 +49,18 @@ link_mtu(const struct sync_link *l)
 
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, l->ifname, sizeof(ifr.ifr_name) - 1);
-	if (ioctl(l->tx, SIOCGIFMTU, &ifr) == -1 || ifr.ifr_mtu < 576) {
+	if (ioctl(l->rx, SIOCGIFMTU, &ifr) == -1 || ifr.ifr_mtu < 576) {
 		log_warn("link %s: cannot read its MTU, using 1500", l->ifname);
 		return 1500;
 	}
 	return (uint32_t)ifr.ifr_mtu;
+}
+
+/* Packed buffers leave room for the headers, as conntrackd counts them. */
+static size_t
+link_capacity(const struct sync_link *l)
+{
+	return l->mtu - (l->kind == LINK_TCP ? 40 : 28);
 }
 
 static time_t
@@ -69,8 +80,7 @@ use_link(struct syncw *w, int i, const char *why)
 	if (i == w->active_link)
 		return;
 	w->active_link = i;
-	/* datagrams as conntrackd packs them: MTU less IP and UDP headers */
-	w->txcap = w->links[i].mtu - 28;
+	w->txcap = link_capacity(&w->links[i]);
 	if (w->txlen >= w->txcap)
 		w->txlen = 0;	/* cannot be: MTUs are read at start */
 	w->links[i].last_rx = now_secs();	/* a fresh chance to answer */
@@ -89,8 +99,12 @@ links_done(struct syncw *w)
 	for (i = 0; i < CONF_MAX_LINKS; i++) {
 		if (!w->links[i].present)
 			continue;
-		if (w->links[i].rx == -1 || w->links[i].tx == -1)
+		/* a TCP link may start without a connection */
+		if (w->links[i].rx == -1 || (w->links[i].tx == -1 &&
+		    w->links[i].kind != LINK_TCP))
 			fatalx("link %d: incomplete socket pair", i);
+		if (w->links[i].kind == LINK_TCP)
+			tcp_link_init(w, &w->links[i]);
 		w->links[i].mtu = link_mtu(&w->links[i]);
 		w->links[i].status = link_status(&w->links[i]);
 		w->links[i].last_rx = now_secs();
@@ -103,7 +117,7 @@ links_done(struct syncw *w)
 		w->default_link = first;
 	if (w->default_link >= 0) {
 		w->active_link = w->default_link;
-		w->txcap = w->links[w->active_link].mtu - 28;
+		w->txcap = link_capacity(&w->links[w->active_link]);
 	}
 	w->links_checked = now_secs();
 }
@@ -140,6 +154,7 @@ links_check(struct syncw *w)
 	if (w->active_link < 0 || now == w->links_checked)
 		return;
 	w->links_checked = now;
+	tcp_reconnect(w, now);
 	for (i = 0; i < CONF_MAX_LINKS; i++) {
 		if (!w->links[i].present)
 			continue;
@@ -180,7 +195,9 @@ links_flush(struct syncw *w)
 	if (w->txlen == 0 || w->active_link < 0)
 		return;
 	l = &w->links[w->active_link];
-	if (send(l->tx, w->txbuf, w->txlen, MSG_DONTWAIT) == -1) {
+	if (l->kind == LINK_TCP)
+		tcp_send(w, l, w->txbuf, w->txlen);
+	else if (send(l->tx, w->txbuf, w->txlen, MSG_DONTWAIT) == -1) {
 		/* lost: FT-FW repairs it through the peer's NACK */
 		l->cnt.err_send++;
 	} else {
@@ -202,28 +219,49 @@ links_send(struct syncw *w, const uint8_t *msg, size_t len)
 	w->txlen += len;
 }
 
-/* Every message of a datagram, counted or handed to the sync mode;
- * returns 1 if one of them was valid. */
-static int
-receive_datagram(struct syncw *w, const uint8_t *p, size_t n)
-{
-	int valid = 0;
+static int peer_moved(struct syncw *, int);
 
-	while (n > 0) {
+/*
+ * The messages of a datagram, or of what a TCP stream brought, counted
+ * or handed to the sync mode.  A stream keeps an incomplete last message
+ * for later: *used says how much was taken.  -1: a message whose length
+ * cannot be right; the rest is dropped, and a stream has lost its way.
+ */
+int
+links_deliver(struct syncw *w, int index, const uint8_t *p, size_t n,
+    size_t *used)
+{
+	struct sync_link *l = &w->links[index];
+	int stream = l->kind == LINK_TCP, valid = 0, r = 0;
+	size_t left = n;
+
+	while (left > 0) {
 		struct wire_msg m;
 		int deliver;
-		size_t step = wire_next(p, n, &m, &deliver, &w->wire);
+		size_t step;
 
-		if (step == 0)
+		if (stream && wire_incomplete(p, left))
 			break;
+		if ((step = wire_next(p, left, &m, &deliver, &w->wire)) == 0) {
+			r = -1;
+			left = 0;
+			break;
+		}
 		if (deliver && w->cfg.mode != MODE_STATS) {
 			ftfw_recv(w, &m);
 			valid = 1;
 		}
 		p += step;
-		n -= step;
+		left -= step;
 	}
-	return valid;
+	*used = n - left;
+	if (valid) {
+		l->last_rx = now_secs();
+		w->peer_heard = 1;
+		if (peer_moved(w, index))
+			use_link(w, index, "the peer sends there");
+	}
+	return r;
 }
 
 /*
@@ -251,6 +289,7 @@ links_receive(struct syncw *w, int index)
 {
 	struct sync_link *l = &w->links[index];
 	char buf[65536];
+	size_t used;
 	int i;
 
 	for (i = 0; i < RX_BUDGET; i++) {
@@ -265,11 +304,71 @@ links_receive(struct syncw *w, int index)
 		}
 		l->cnt.pkts_recv++;
 		l->cnt.bytes_recv += (uint64_t)n;
-		if (receive_datagram(w, (const uint8_t *)buf, (size_t)n)) {
-			l->last_rx = now_secs();
-			w->peer_heard = 1;
-			if (peer_moved(w, index))
-				use_link(w, index, "the peer sends there");
+		links_deliver(w, index, (const uint8_t *)buf, (size_t)n, &used);
+	}
+}
+
+/*
+ * The link sockets to wait for, from pfd[0] on; role[k] says what
+ * pfd[k] is.  Returns how many.
+ */
+int
+links_pollfds(struct syncw *w, struct pollfd *pfd, struct link_role *role)
+{
+	int i, n = 0;
+
+	for (i = 0; i < CONF_MAX_LINKS; i++) {
+		struct sync_link *l = &w->links[i];
+
+		if (!l->present)
+			continue;
+		role[n].link = i;
+		role[n].what = LR_RX;	/* datagrams, or a TCP listener */
+		pfd[n].fd = l->rx;
+		pfd[n++].events = POLLIN;
+		if (l->kind != LINK_TCP)
+			continue;
+		if (l->conn != -1) {
+			role[n].link = i;
+			role[n].what = LR_CONN;
+			pfd[n].fd = l->conn;
+			pfd[n++].events = POLLIN;
+		}
+		if ((pfd[n].events = tcp_tx_events(w, l, i)) != 0) {
+			role[n].link = i;
+			role[n].what = LR_TX;
+			pfd[n++].fd = l->tx;
+		}
+	}
+	return n;
+}
+
+/* What ppoll found on the sockets of links_pollfds. */
+void
+links_events(struct syncw *w, const struct pollfd *pfd,
+    const struct link_role *role, int n)
+{
+	int k;
+
+	for (k = 0; k < n; k++) {
+		int i = role[k].link;
+
+		if (pfd[k].revents == 0)
+			continue;
+		switch (role[k].what) {
+		case LR_RX:
+			if (w->links[i].kind == LINK_TCP)
+				tcp_accept(w, i);
+			else if (pfd[k].revents & POLLIN)
+				links_receive(w, i);
+			break;
+		case LR_CONN:
+			if (w->links[i].conn != -1)
+				tcp_read(w, i);
+			break;
+		case LR_TX:
+			tcp_tx_event(w, i, pfd[k].revents);
+			break;
 		}
 	}
 }
@@ -306,6 +405,10 @@ link_block(struct syncw *w, int i, enum stats_kind kind)
 	b.v[6] = l->cnt.pkts_recv;
 	b.v[7] = l->cnt.err_send;
 	b.v[8] = l->cnt.err_recv;
+	if (l->kind == LINK_TCP) {
+		b.v[9] = l->conn != -1;			/* the peer's to us */
+		b.v[10] = l->tx != -1 && !l->connecting;	/* ours */
+	}
 	msg_send_stats_block(&w->chan, &b);
 }
 
@@ -387,7 +490,7 @@ queue_block(struct syncw *w, const char *name, uint64_t cur, uint64_t max,
 
 /*
  * -s queue: conntrackd's three queues, newest first.  The error queue
- * belongs to TCP links (not built yet): always empty here.
+ * holds what TCP links could not send yet.
  */
 static void
 queue_stats(struct syncw *w)
@@ -399,11 +502,12 @@ queue_stats(struct syncw *w)
 		return;
 	stats_block_init(&b, SB_QUEUE_NODES, NULL);
 	b.v[0] = (uint64_t)w->internal.txlen + f->nctl + f->rsq.len +
-	    f->resend.len;
+	    f->resend.len + w->errq.count;
 	msg_send_stats_block(&w->chan, &b);
 	queue_block(w, "txqueue", (uint64_t)w->internal.txlen + f->nctl +
 	    f->resend.len, 2147483647, 0);
-	queue_block(w, "errorq", 0, 128, 0);
+	queue_block(w, "errorq", w->errq.count, w->errq.max ? w->errq.max :
+	    128, w->errq.dropped);
 	if (w->cfg.mode == MODE_FTFW)
 		queue_block(w, "rsqueue", f->rsq.len, f->rsq_max,
 		    f->rsq_dropped);

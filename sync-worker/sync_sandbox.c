@@ -9,6 +9,7 @@
 
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 
 #include <cap-ng.h>
 #include <unistd.h>
@@ -44,8 +45,11 @@ static const struct sc_rule sync_allow[] = {
 	/* the channel to the supervisor, and the link sockets it passed */
 	SC_ALLOW(recvmsg, "read the channel and link sockets"),
 	SC_ALLOW(sendmsg, "write the channel"),
-	SC_ALLOW(recvfrom, "receive datagrams"),
-	SC_ALLOW(sendto, "send datagrams"),
+	SC_ALLOW(recvfrom, "receive datagrams and TCP streams"),
+	SC_ALLOW(sendto, "send datagrams and on TCP links"),
+	SC_ALLOW(accept4, "take the peer's connection to a TCP link"),
+	SC_ALLOW2(getsockopt, "learn whether a TCP link connected",
+	    SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET), SCMP_A2(SCMP_CMP_EQ, SO_ERROR)),
 	SC_ALLOW(ppoll, "main loop"),
 	SC_ALLOW(poll, "flush the channel on exit paths"),
 	SC_ALLOW(close, "close sockets"),

@@ -201,6 +201,7 @@ handle(struct syncw *w, const struct msg *m)
 {
 	struct cfg_link_fd l;
 	uint32_t id, req;
+	uint8_t link;
 	int what;
 
 	switch (m->type) {
@@ -245,6 +246,11 @@ handle(struct syncw *w, const struct msg *m)
 		else
 			close(m->fd);	/* the flush child may start */
 		break;
+	case MSG_LINK_SOCKET:
+		if (!w->configured || msg_recv_link_socket(m, &link) == -1)
+			fatalx("malformed or early LINK_SOCKET");
+		tcp_new_socket(w, link, m->fd);
+		break;
 	case MSG_STATS_REQ:
 		if (!w->configured || msg_recv_stats_req(m, &id, &req) == -1)
 			fatalx("malformed or early STATS_REQ");
@@ -273,7 +279,7 @@ read_channel(struct syncw *w)
 		handle(w, &m);
 		/* a fd we were given but did not keep must not leak */
 		if (m.fd >= 0 && m.type != MSG_CFG_LINK &&
-		    m.type != MSG_SELF_START)
+		    m.type != MSG_SELF_START && m.type != MSG_LINK_SOCKET)
 			close(m.fd);
 	}
 	if (n == -1)
@@ -298,10 +304,10 @@ read_peer(struct syncw *w)
 static void
 loop(struct syncw *w, const sigset_t *waitmask)
 {
-	struct pollfd pfd[3 + CONF_MAX_LINKS];
-	int idx[3 + CONF_MAX_LINKS];
+	struct pollfd pfd[3 + 3 * CONF_MAX_LINKS];
+	struct link_role role[3 * CONF_MAX_LINKS];
 	struct timespec ts;
-	int i, n, timeout;
+	int nl, timeout;
 
 	while (!worker_should_stop()) {
 		pfd[0].fd = w->chan.fd;
@@ -312,18 +318,11 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		/* a cache streaming to a commit or flush child */
 		pfd[2].fd = w->child_out.fd > 0 ? w->child_out.fd : -1;
 		pfd[2].events = POLLOUT;
-		n = 3;
-		for (i = 0; i < CONF_MAX_LINKS && w->configured; i++) {
-			if (!w->links[i].present)
-				continue;
-			idx[n] = i;
-			pfd[n].fd = w->links[i].rx;
-			pfd[n++].events = POLLIN;
-		}
+		nl = w->configured ? links_pollfds(w, pfd + 3, role) : 0;
 		timeout = sync_on(w) ? ftfw_timeout_ms(w) : -1;
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (timeout % 1000) * 1000000L;
-		if (ppoll(pfd, (nfds_t)n, timeout < 0 ? NULL : &ts,
+		if (ppoll(pfd, (nfds_t)(3 + nl), timeout < 0 ? NULL : &ts,
 		    waitmask) == -1) {
 			if (errno == EINTR)
 				continue;
@@ -337,9 +336,7 @@ loop(struct syncw *w, const sigset_t *waitmask)
 			read_peer(w);
 		if (pfd[2].revents)
 			sync_stream_flush(w);
-		for (i = 3; i < n; i++)
-			if (pfd[i].revents & POLLIN)
-				links_receive(w, idx[i]);
+		links_events(w, pfd + 3, role, nl);
 		if (sync_on(w)) {
 			links_check(w);
 			ftfw_run(w);
@@ -355,13 +352,15 @@ main(int argc, char **argv)
 	struct syncw *w;
 	sigset_t waitmask;
 	uint64_t accept = MSG_BIT(MSG_CFG_SYNC) | MSG_BIT(MSG_CFG_LINK) |
-	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_STATS_REQ);
+	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_STATS_REQ) |
+	    MSG_BIT(MSG_LINK_SOCKET);
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;
 	worker_start(&w->chan, "sync worker", argc, argv, &w->args,
 	    accept | MSG_BIT(MSG_SELF_START),
-	    MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START));
+	    MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START) |
+	    MSG_BIT(MSG_LINK_SOCKET));
 	worker_peer_start(&w->peer, "netlink worker", MSG_BIT(MSG_CT_EVENTS) |
 	    MSG_BIT(MSG_CT_DUMP_DONE) | MSG_BIT(MSG_CT_BARRIER));
 

@@ -29,6 +29,28 @@ struct sync_link {
 	uint32_t	 mtu;
 	int		 status;	/* LINKSTAT_*, at the last check */
 	time_t		 last_rx;	/* a valid message came (monotonic s) */
+	/* TCP only (tcp_link.c); rx is the listener, tx our connection */
+	int		 conn;		/* the peer's connection to us, or -1 */
+	int		 connecting;	/* tx not connected yet */
+	time_t		 asked_at;	/* LINK_CONNECT last sent */
+	uint32_t	 errq_len;	/* ErrorQueueLength */
+	uint8_t		*rxbuf;		/* an incomplete message waits here */
+	size_t		 rxlen;
+};
+
+/* What a polled link socket is. */
+enum { LR_RX, LR_CONN, LR_TX };
+struct link_role {
+	uint8_t		 link, what;
+};
+
+/* Buffers a TCP link could not send yet, oldest first (a ring). */
+struct errq {
+	uint8_t		**buf;
+	uint32_t	*len;
+	uint32_t	 head, count, max;
+	size_t		 off;		/* of the head, already written */
+	uint64_t	 dropped;
 };
 
 /* Seconds without a valid message before the active link is given up. */
@@ -58,6 +80,7 @@ struct syncw {
 	int		 self_change;	/* 1 + enum self_change until the
 					   netlink worker's barrier; 0: none */
 	struct ftfw	 ftfw;
+	struct errq	 errq;		/* TCP links */
 	struct {			/* Mode ALARM, alarm.c */
 		uint32_t next_slice;	/* monotonic ms */
 		time_t	 now;		/* of the slice being walked */
@@ -93,5 +116,21 @@ void	links_stats(struct syncw *, uint32_t req);
 void	links_send(struct syncw *, const uint8_t *, size_t);
 void	links_flush(struct syncw *);
 void	links_check(struct syncw *);
+int	links_deliver(struct syncw *, int index, const uint8_t *, size_t,
+	    size_t *used);
+struct pollfd;
+int	links_pollfds(struct syncw *, struct pollfd *, struct link_role *);
+void	links_events(struct syncw *, const struct pollfd *,
+	    const struct link_role *, int n);
+
+/* tcp_link.c */
+void	tcp_link_init(struct syncw *, struct sync_link *);
+void	tcp_send(struct syncw *, struct sync_link *, const uint8_t *, size_t);
+short	tcp_tx_events(const struct syncw *, const struct sync_link *, int);
+void	tcp_tx_event(struct syncw *, int index, short revents);
+void	tcp_new_socket(struct syncw *, int index, int fd);
+void	tcp_reconnect(struct syncw *, time_t now);
+void	tcp_accept(struct syncw *, int index);
+void	tcp_read(struct syncw *, int index);
 
 #endif

@@ -108,6 +108,25 @@ wire_next(const uint8_t *p, size_t left, struct wire_msg *m, int *deliver,
 	return m->len;
 }
 
+/*
+ * On a stream (TCP), whether the message at `p' has not fully arrived
+ * yet, by the same tests as wire_next: the bytes are kept for the next
+ * read instead of being counted as truncated.
+ */
+int
+wire_incomplete(const uint8_t *p, size_t left)
+{
+	size_t len;
+
+	if (left < WIRE_HDR_LEN)
+		return 1;
+	len = be16(p + 2);
+	if (len > left)
+		return 1;
+	return (p[0] & 0x0f) == WIRE_CTL && (p[1] & (WIRE_F_ACK | WIRE_F_NACK |
+	    WIRE_F_RESYNC)) && left < WIRE_CTL_LEN;
+}
+
 enum wire_kind
 wire_classify(const struct wire_msg *m)
 {

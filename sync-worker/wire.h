@@ -58,6 +58,7 @@ struct wire_opts {
 
 size_t	 wire_next(const uint8_t *p, size_t left, struct wire_msg *,
 	    int *deliver, struct wire_counters *);
+int	 wire_incomplete(const uint8_t *p, size_t left);
 enum wire_kind wire_classify(const struct wire_msg *);
 int	 wire_get_ct(const struct wire_msg *, struct ctobj *);
 void	 wire_count_payload_error(struct wire_counters *);

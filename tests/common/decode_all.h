@@ -22,6 +22,7 @@ decode_any(const struct msg *m)
 	const char *why;
 	char text[LOG_MSG_MAX];
 	uint32_t a, c;
+	uint8_t u8;
 	int level, r;
 
 	switch (m->type) {
@@ -44,6 +45,8 @@ decode_any(const struct msg *m)
 	case MSG_CT_BARRIER: return msg_recv_ct_barrier(m);
 	case MSG_SELF_START: return msg_recv_self_start(m, &level);
 	case MSG_CHILD_DONE: return msg_recv_child_done(m, &res);
+	case MSG_LINK_CONNECT: return msg_recv_link_connect(m, &u8);
+	case MSG_LINK_SOCKET: return msg_recv_link_socket(m, &u8);
 	case MSG_CT_EVENTS:
 		if (msg_recv_ct_events(m, &rd) == -1)
 			return -1;

@@ -159,7 +159,7 @@ test_batching(void)
 static void
 test_fd_passing(void)
 {
-	struct cfg_link_fd l = { 2, LINKFD_TX, LINK_UDP, 1, 1, "veth0" }, l2;
+	struct cfg_link_fd l = { 2, LINKFD_TX, LINK_UDP, 1, 1, 128, "veth0" }, l2;
 	struct msg m;
 	const char *why;
 	int fds[2], got = 0;
@@ -285,7 +285,7 @@ send_one_of_each(struct chan *c, int pipefd)
 {
 	struct conf_netlink nl;
 	struct conf_sync sy;
-	struct cfg_link_fd l = { 1, LINKFD_RX, LINK_UDP, 0, 1, "eth0" };
+	struct cfg_link_fd l = { 1, LINKFD_RX, LINK_TCP, 0, 1, 128, "eth0" };
 	struct stats_block b;
 
 	memset(&nl, 0, sizeof(nl));
@@ -337,6 +337,8 @@ send_one_of_each(struct chan *c, int pipefd)
 		msg_send_child_done(c, &res);
 	}
 	msg_send_self_start(c, SELF_FLUSH, dup(pipefd));
+	msg_send_link_connect(c, 3);
+	msg_send_link_socket(c, 3, dup(pipefd));
 }
 
 static void
@@ -349,8 +351,8 @@ test_every_pair_short_and_trailing(void)
 
 	if (pipe(fds) == -1)
 		abort();
-	pair(~0ULL, MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START),
-	    CHAN_MSG_MAX);
+	pair(~0ULL, MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START) |
+	    MSG_BIT(MSG_LINK_SOCKET), CHAN_MSG_MAX);
 	send_one_of_each(&tx, fds[0]);
 	chan_flush_all(&tx);
 	while (chan_read(&rx) > 0 || chan_get(&rx, &m, &why) != 0) {
@@ -419,6 +421,10 @@ test_value_ranges(void)
 	ok(transfer(&m, &why) == 1 && msg_recv_ctl_done(&m, (uint32_t[]){0},
 	    text, sizeof(text)) == -1, "CTL_DONE with an unknown status "
 	    "rejected");
+	msg_send_link_connect(&tx, CONF_MAX_LINKS);
+	ok(transfer(&m, &why) == 1 && msg_recv_link_connect(&m,
+	    (uint8_t[]){0}) == -1, "LINK_CONNECT for a link that cannot "
+	    "exist rejected");
 }
 
 int
