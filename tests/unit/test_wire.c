@@ -370,10 +370,30 @@ test_malformed(void)
 #undef RESET
 }
 
+/* TCP: which prefixes of a stream must wait for more bytes. */
+static void
+test_stream_incomplete(void)
+{
+	static const uint8_t ack[16] = { 0x1a, 0x08, 0x00, 0x10 };
+	static const uint8_t zero_len[8] = { 0x10, 0x00, 0x00, 0x00 };
+	size_t n, waited = 0;
+
+	for (n = 0; n < sizeof(capture_ct_new); n++)
+		waited += wire_incomplete(capture_ct_new, n);
+	ok(waited == sizeof(capture_ct_new) &&
+	    !wire_incomplete(capture_ct_new, sizeof(capture_ct_new)),
+	    "every cut of a CT_NEW waits, the whole message does not");
+	ok(wire_incomplete(ack, 8) && wire_incomplete(ack, 15) &&
+	    !wire_incomplete(ack, 16), "an ACK waits for its 16 bytes");
+	ok(!wire_incomplete(zero_len, 8), "a zero length does not wait: it "
+	    "is a bad size, not a cut");
+}
+
 int
 main(void)
 {
 	test_capture();
+	test_stream_incomplete();
 	test_quirks();
 	test_full_roundtrip();
 	test_control();
