@@ -69,6 +69,7 @@ struct conf_sync {
 	uint8_t		 disable_external_cache;
 	uint8_t		 startup_resync;
 	uint8_t		 tcp_window_tracking;
+	uint8_t		 flow_log;	/* Stats: LogFile or Syslog set */
 };
 
 struct conf_link {

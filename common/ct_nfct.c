@@ -6,7 +6,11 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <endian.h>
 #include <string.h>
+
+#include <linux/netlink.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_conntrack_tcp.h>
@@ -24,6 +28,45 @@ set_addrs(struct nf_conntrack *ct, int family, int src_attr, int src6_attr,
 		nfct_set_attr(ct, src6_attr, src->v6);
 		nfct_set_attr(ct, src6_attr + 1, dst->v6);
 	}
+}
+
+static size_t
+put_counter_nest(uint8_t *p, uint16_t type, uint64_t packets, uint64_t bytes)
+{
+	struct nlattr *a;
+	uint64_t v;
+
+	a = (struct nlattr *)p;
+	a->nla_type = type | NLA_F_NESTED;
+	a->nla_len = 4 + 12 + 12;
+	a = (struct nlattr *)(p + 4);
+	a->nla_type = CTA_COUNTERS_PACKETS;
+	a->nla_len = 12;
+	v = htobe64(packets);
+	memcpy(p + 8, &v, 8);
+	a = (struct nlattr *)(p + 16);
+	a->nla_type = CTA_COUNTERS_BYTES;
+	a->nla_len = 12;
+	v = htobe64(bytes);
+	memcpy(p + 20, &v, 8);
+	return 28;
+}
+
+/*
+ * The library keeps counters only from what it parses (it has no setter
+ * for them): they go in as the kernel's two CTA_COUNTERS nests.
+ */
+static void
+set_counters(struct nf_conntrack *ct, const struct ctobj *o)
+{
+	uint8_t buf[56] __attribute__((aligned(4)));
+	size_t n;
+
+	n = put_counter_nest(buf, CTA_COUNTERS_ORIG, o->packets[0],
+	    o->bytes[0]);
+	n += put_counter_nest(buf + n, CTA_COUNTERS_REPLY, o->packets[1],
+	    o->bytes[1]);
+	nfct_payload_parse(buf, n, o->family, ct);
 }
 
 /*
@@ -75,6 +118,8 @@ ctobj_to_nfct(const struct ctobj *o, struct nf_conntrack *ct)
 		nfct_set_attr_u32(ct, ATTR_ID, o->id);
 	if (CT_HAS(o, CT_A_ZONE))
 		nfct_set_attr_u16(ct, ATTR_ZONE, o->zone);
+	if (CT_HAS(o, CT_A_COUNTERS))
+		set_counters(ct, o);
 	if (CT_HAS(o, CT_A_HELPER_NAME))
 		nfct_set_attr(ct, ATTR_HELPER_NAME, o->helper);
 }

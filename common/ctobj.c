@@ -118,6 +118,11 @@ ctobj_put(struct mbuild *mb, const struct ctobj *o)
 	if (HAS(CT_A_MARK)) mb_u32(mb, o->mark);
 	if (HAS(CT_A_SECMARK)) mb_u32(mb, o->secmark);
 	if (HAS(CT_A_ID)) mb_u32(mb, o->id);
+	if (HAS(CT_A_COUNTERS))
+		for (i = 0; i < 2; i++) {
+			mb_u64(mb, o->packets[i]);
+			mb_u64(mb, o->bytes[i]);
+		}
 	if (o->attrs & STATE_BITS) mb_u8(mb, o->state);
 	if (HAS(CT_A_DCCP_ROLE)) mb_u8(mb, o->dccp_role);
 	if (HAS(CT_A_TCP_WSCALE_ORIG)) mb_u8(mb, o->wscale_orig);
@@ -171,6 +176,11 @@ ctobj_get(struct mread *r, struct ctobj *o)
 	if (HAS(CT_A_MARK)) o->mark = mr_u32(r);
 	if (HAS(CT_A_SECMARK)) o->secmark = mr_u32(r);
 	if (HAS(CT_A_ID)) o->id = mr_u32(r);
+	if (HAS(CT_A_COUNTERS))
+		for (i = 0; i < 2; i++) {
+			o->packets[i] = mr_u64(r);
+			o->bytes[i] = mr_u64(r);
+		}
 	if (o->attrs & STATE_BITS) o->state = mr_u8(r);
 	if (HAS(CT_A_DCCP_ROLE)) o->dccp_role = mr_u8(r);
 	if (HAS(CT_A_TCP_WSCALE_ORIG)) o->wscale_orig = mr_u8(r);

@@ -27,6 +27,7 @@ enum ct_attr {
 	CT_A_REPLY = CT_A_WIRE_MAX,	/* reply tuple, from the kernel */
 	CT_A_SECMARK,
 	CT_A_ID,			/* kernel conntrack id */
+	CT_A_COUNTERS,			/* packets and bytes, with accounting */
 	CT_A_MAX
 };
 
@@ -69,6 +70,7 @@ struct ctobj {
 	uint8_t		 nlabels;	/* words used */
 	uint32_t	 labels[CT_LABEL_WORDS];
 	char		 helper[CT_HELPER_MAX];
+	uint64_t	 packets[2], bytes[2];	/* original, reply */
 };
 
 /* Largest encoding of one object between processes (ctobj_put). */

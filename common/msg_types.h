@@ -30,6 +30,8 @@
 	X(MSG_SELF_START,	"SELF_START")	/* u8 what; the child's socket */ \
 	X(MSG_CT_BARRIER,	"CT_BARRIER")	/* events before it are in */ \
 	X(MSG_CHILD_DONE,	"CHILD_DONE")				\
+	/* Stats mode: destroyed flows, for the stats LogFile/Syslog */ \
+	X(MSG_FLOW_LOG,		"FLOW_LOG")	/* lines of text */	\
 	/* TCP links: the sync worker asks for a new connecting socket */ \
 	X(MSG_LINK_CONNECT,	"LINK_CONNECT")	/* u8 link */		\
 	X(MSG_LINK_SOCKET,	"LINK_SOCKET")	/* u8 link; its socket */ \

@@ -127,6 +127,7 @@ msg_send_cfg_sync(struct chan *c, const struct conf_sync *s)
 	mb_u8(&mb, s->disable_external_cache);
 	mb_u8(&mb, s->startup_resync);
 	mb_u8(&mb, s->tcp_window_tracking);
+	mb_u8(&mb, s->flow_log);
 	msg_end(&mb);
 }
 
@@ -150,10 +151,12 @@ msg_recv_cfg_sync(const struct msg *m, struct conf_sync *s)
 	s->disable_external_cache = mr_u8(&r);
 	s->startup_resync = mr_u8(&r);
 	s->tcp_window_tracking = mr_u8(&r);
+	s->flow_log = mr_u8(&r);
 	if (!mr_done(&r) || s->mode > MODE_NOTRACK || s->hashsize == 0 ||
 	    s->hashlimit == 0 || !bool_ok(s->disable_internal_cache) ||
 	    !bool_ok(s->disable_external_cache) ||
-	    !bool_ok(s->startup_resync) || !bool_ok(s->tcp_window_tracking))
+	    !bool_ok(s->startup_resync) || !bool_ok(s->tcp_window_tracking) ||
+	    !bool_ok(s->flow_log))
 		return -1;
 	return 0;
 }
@@ -258,6 +261,30 @@ msg_recv_cfg_link(const struct msg *m, struct cfg_link_fd *l)
 	    !bool_ok(l->is_default) || !bool_ok(l->checksum) || m->fd < 0 ||
 	    l->errq_len > CONF_MAX_ERRQ)
 		return -1;
+	return 0;
+}
+
+/*
+ * Destroyed flows (Stats mode), one per line, each line ending in '\n';
+ * the text is checked by the supervisor before it is written.
+ */
+void
+msg_send_flow_log(struct chan *c, const char *lines, size_t len)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_FLOW_LOG);
+	mb_bytes(&mb, lines, len);
+	msg_end(&mb);
+}
+
+int
+msg_recv_flow_log(const struct msg *m, const char **lines, size_t *len)
+{
+	if (m->len == 0 || m->data[m->len - 1] != '\n')
+		return -1;
+	*lines = (const char *)m->data;
+	*len = m->len;
 	return 0;
 }
 

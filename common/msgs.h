@@ -87,6 +87,9 @@ void	msg_send_cfg_sync(struct chan *, const struct conf_sync *);
 int	msg_recv_cfg_sync(const struct msg *, struct conf_sync *);
 void	msg_send_cfg_link(struct chan *, const struct cfg_link_fd *, int fd);
 int	msg_recv_cfg_link(const struct msg *, struct cfg_link_fd *);
+void	msg_send_flow_log(struct chan *, const char *lines, size_t len);
+int	msg_recv_flow_log(const struct msg *, const char **lines,
+	    size_t *len);
 void	msg_send_link_connect(struct chan *, uint8_t link);
 int	msg_recv_link_connect(const struct msg *, uint8_t *link);
 void	msg_send_link_socket(struct chan *, uint8_t link, int fd);

@@ -110,6 +110,21 @@ read_be32(const struct nlattr *a, uint32_t *v)
 	return 1;
 }
 
+static int
+read_be64(const struct nlattr *a, uint64_t *v)
+{
+	const uint8_t *p;
+	int i;
+
+	if (a == NULL)
+		return 0;
+	if ((p = payload(a, 8)) == NULL)
+		return -1;
+	for (*v = 0, i = 0; i < 8; i++)
+		*v = *v << 8 | p[i];
+	return 1;
+}
+
 /* Addresses stay in network order. */
 static int
 read_addr(const struct nlattr *a, size_t len, void *v)
@@ -356,6 +371,35 @@ parse_helper(struct ctobj *o, const struct nlattr *nest)
 	return 0;
 }
 
+/*
+ * Packets and bytes of one direction (with nf_conntrack_acct on); the
+ * 32-bit forms are what kernels before 2.6.27 sent.
+ */
+static int
+parse_counters(struct ctobj *o, const struct nlattr *nest, int dir)
+{
+	const struct nlattr *tb[CTA_COUNTERS_MAX + 1];
+	uint32_t p32 = 0, b32 = 0;
+	int p, b;
+
+	if (nest == NULL)
+		return 0;
+	BAD_IF(index_attrs(NULL, nest, tb, CTA_COUNTERS_MAX));
+	BAD_IF(p = read_be64(tb[CTA_COUNTERS_PACKETS], &o->packets[dir]));
+	BAD_IF(b = read_be64(tb[CTA_COUNTERS_BYTES], &o->bytes[dir]));
+	if (!p) {
+		BAD_IF(p = read_be32(tb[CTA_COUNTERS32_PACKETS], &p32));
+		o->packets[dir] = p32;
+	}
+	if (!b) {
+		BAD_IF(b = read_be32(tb[CTA_COUNTERS32_BYTES], &b32));
+		o->bytes[dir] = b32;
+	}
+	if (p && b)
+		SET(o, CT_A_COUNTERS);
+	return 0;
+}
+
 /* Labels as the kernel's bit array: 32-bit words in host order. */
 static void
 parse_labels(struct ctobj *o, const struct nlattr *a)
@@ -462,7 +506,9 @@ ctobj_from_nlmsg(struct ctobj *o, const struct nlmsghdr *nlh)
 	    (tb[CTA_TUPLE_MASTER] && parse_master(o, tb[CTA_TUPLE_MASTER]) < 0) ||
 	    parse_seqadj(o, tb[CTA_SEQ_ADJ_ORIG], tb[CTA_SEQ_ADJ_REPLY]) < 0 ||
 	    (tb[CTA_SYNPROXY] && parse_synproxy(o, tb[CTA_SYNPROXY]) < 0) ||
-	    (tb[CTA_HELP] && parse_helper(o, tb[CTA_HELP]) < 0))
+	    (tb[CTA_HELP] && parse_helper(o, tb[CTA_HELP]) < 0) ||
+	    parse_counters(o, tb[CTA_COUNTERS_ORIG], 0) < 0 ||
+	    parse_counters(o, tb[CTA_COUNTERS_REPLY], 1) < 0)
 		return CT_PARSE_MALFORMED;
 	if (tb[CTA_LABELS] != NULL)
 		parse_labels(o, tb[CTA_LABELS]);

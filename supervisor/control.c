@@ -257,7 +257,12 @@ plan(struct sup *s, struct ctl_op *op)
 	};
 	size_t i;
 
-	(void)s;
+	/* in Stats mode there is no external cache to commit or purge to */
+	if (s->conf->sync.mode == MODE_STATS && (op->req == REQ_ALL_COMMIT ||
+	    op->req == REQ_CT_COMMIT || op->req == REQ_RESET_TIMERS)) {
+		op->steps[0] = STEP_END;
+		return 1;
+	}
 	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++)
 		if (plans[i].req == op->req) {
 			memcpy(op->steps, plans[i].steps, MAX_OP_STEPS);

@@ -32,9 +32,6 @@ features_warn_unsupported(const struct conf *c)
 		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s (line %d)",
 		    n ? ", " : "", conf_keyword_name(kw), line);
 	}
-	if (c->has_stats)
-		log_warnx("%s: statistics mode (Stats) is not supported yet",
-		    c->file);
 	if (n > 0)
 		log_warnx("%s: clauses accepted but not supported yet, they "
 		    "have no effect: %s", c->file, list);

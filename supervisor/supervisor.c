@@ -202,7 +202,8 @@ start_worker(struct sup *s, enum worker_kind k, int peerfd)
 	chan_init(&w->chan, sv[0], w->name, CHAN_MSG_MAX, MSG_BIT(MSG_LOG) |
 	    MSG_BIT(MSG_READY) | MSG_BIT(MSG_STATS_BLOCK) |
 	    MSG_BIT(MSG_STATS_END) | MSG_BIT(MSG_CTL_TEXT) |
-	    (k == W_SYNC ? MSG_BIT(MSG_LINK_CONNECT) : 0), 0);
+	    (k == W_SYNC ? MSG_BIT(MSG_LINK_CONNECT) | MSG_BIT(MSG_FLOW_LOG) :
+	    0), 0);
 }
 
 /* Each worker's part of the configuration, CFG_* ... CFG_DONE. */
@@ -216,6 +217,8 @@ send_config(struct sup *s)
 	msg_send_cfg_netlink(nl, &c->nl);
 	msg_send_cfg_filter(nl, &c->filter);
 	msg_send_cfg_done(nl);
+	s->conf->sync.flow_log = c->sync.mode == MODE_STATS &&
+	    (c->stats_logfile[0] || c->stats_syslog_facility >= 0);
 	msg_send_cfg_sync(sy, &c->sync);
 	for (i = 0; i < c->nlinks; i++)
 		for (dir = LINKFD_RX; dir <= LINKFD_TX; dir++) {
@@ -284,6 +287,15 @@ worker_msg(struct sup *s, struct worker *w, const struct msg *m)
 	case MSG_LINK_CONNECT:		/* accepted from the sync worker only */
 		link_connect(s, m);
 		break;
+	case MSG_FLOW_LOG: {		/* the same */
+		const char *lines;
+		size_t len;
+
+		if (msg_recv_flow_log(m, &lines, &len) == -1)
+			fatalx("malformed FLOW_LOG from the sync worker");
+		flowlog_write(s, lines, len);
+		break;
+	}
 	default:
 		if (!w->ready)
 			fatalx("%s sent %s before READY", w->name,
@@ -348,6 +360,7 @@ shutdown_daemon(struct sup *s)
 	notify_systemd(s->conf, "STOPPING=1");
 	control_answer_kill(s);
 	control_close(s);
+	flowlog_close(s);
 }
 
 static struct sup *fatal_ctx;
@@ -572,6 +585,7 @@ prepare(struct sup *s)
 		return -1;
 	if (links_open(s) == -1)
 		return -1;
+	flowlog_open(s);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "conf.h"
@@ -96,6 +97,7 @@ struct sup {
 	gid_t		 ctl_gid;	/* ControlGroup, or (gid_t)-1 */
 	int		 link_fds[CONF_MAX_LINKS][2];
 	time_t		 tcp_connect_at[CONF_MAX_LINKS];	/* last asked */
+	FILE		*flowlog;	/* Stats LogFile, or NULL */
 	struct worker	 w[W_COUNT];
 	struct child	 commit, flush;
 	time_t		 purge_at;	/* -t: when the flush is due, or 0 */
@@ -144,6 +146,11 @@ void	 child_check_timers(struct sup *);
 int	 links_open(struct sup *);
 void	 links_close(struct sup *);
 int	 links_tcp_connect(const struct conf_link *);
+
+/* flowlog.c */
+void	 flowlog_open(struct sup *);
+void	 flowlog_close(struct sup *);
+void	 flowlog_write(struct sup *, const char *lines, size_t len);
 
 /* sigsys.c */
 int	 sigsys_open(void);

@@ -104,6 +104,10 @@ put_numbers(struct packer *k, const struct ctobj *o)
 	if (a & CT_BIT(CT_A_MARK)) PUT(k, o->mark);
 	if (a & CT_BIT(CT_A_SECMARK)) PUT(k, o->secmark);
 	if (a & CT_BIT(CT_A_ID)) PUT(k, o->id);
+	if (a & CT_BIT(CT_A_COUNTERS)) {
+		PUT(k, o->packets);
+		PUT(k, o->bytes);
+	}
 	if (a & STATE_BITS) PUT(k, o->state);
 	if (a & CT_BIT(CT_A_DCCP_ROLE)) PUT(k, o->dccp_role);
 	if (a & CT_BIT(CT_A_TCP_WSCALE_ORIG)) PUT(k, o->wscale_orig);
@@ -199,6 +203,10 @@ get_numbers(struct unpacker *u, struct ctobj *o)
 	if (a & CT_BIT(CT_A_MARK)) GET(u, o->mark);
 	if (a & CT_BIT(CT_A_SECMARK)) GET(u, o->secmark);
 	if (a & CT_BIT(CT_A_ID)) GET(u, o->id);
+	if (a & CT_BIT(CT_A_COUNTERS)) {
+		GET(u, o->packets);
+		GET(u, o->bytes);
+	}
 	if (a & STATE_BITS) GET(u, o->state);
 	if (a & CT_BIT(CT_A_DCCP_ROLE)) GET(u, o->dccp_role);
 	if (a & CT_BIT(CT_A_TCP_WSCALE_ORIG)) GET(u, o->wscale_orig);

@@ -10,7 +10,7 @@
 #include "ctobj.h"
 
 #define CACHE_KEY_MAX	40	/* IPv6: 2 + 16 + 16 + 4 + 2 */
-#define CACHE_PACK_MAX	320	/* every field of an IPv6 entry, and more */
+#define CACHE_PACK_MAX	352	/* every field of an IPv6 entry, and more */
 
 /* The lookup key alone (the first bytes of the packed form). */
 size_t	 cache_pack_key(const struct ctobj *, uint8_t *out);

@@ -42,6 +42,11 @@ flush_internal(struct syncw *w)
 static void
 answer(struct syncw *w, uint32_t req)
 {
+	/* Stats mode has one cache, the internal one (cli.md 4.2, 4.5) */
+	if (w->cfg.mode == MODE_STATS && (req == REQ_ALL_FLUSH_CACHE ||
+	    req == REQ_CT_FLUSH_EXT_CACHE || req == REQ_CT_DUMP_EXTERNAL ||
+	    req == REQ_CT_DUMP_EXT_XML))
+		return;
 	switch (req) {
 	case REQ_CT_DUMP_INTERNAL: case REQ_CT_DUMP_INT_XML:
 		sync_dump_cache(w, &w->internal, req == REQ_CT_DUMP_INT_XML);
@@ -94,7 +99,7 @@ dump_changes(struct syncw *w, const struct ctobj *o)
 
 /* What the kernel side saw, applied to the internal cache. */
 static void
-apply_event(struct syncw *w, const struct ct_event *ev)
+apply_event(struct syncw *w, struct ct_event *ev)
 {
 	struct cache_obj *co;
 	const char *why;
@@ -106,7 +111,12 @@ apply_event(struct syncw *w, const struct ct_event *ev)
 			    "refused: %s", why);
 		return;
 	}
+	/* counters are the collector's; peers and caches compare without */
+	if (w->cfg.mode != MODE_STATS)
+		ev->obj.attrs &= ~CT_BIT(CT_A_COUNTERS);
 	if (!sync_on(w)) {
+		if (ev->kind == CTE_DESTROY && w->cfg.mode == MODE_STATS)
+			flows_ended(w, &ev->obj);
 		if (ev->kind == CTE_DESTROY)
 			cache_delete(&w->internal, &ev->obj);
 		else
@@ -341,6 +351,7 @@ loop(struct syncw *w, const sigset_t *waitmask)
 			links_check(w);
 			ftfw_run(w);
 		}
+		flows_flush(w);
 		sandbox_report_trap();
 		chan_flush(&w->chan);
 	}

@@ -87,6 +87,8 @@ struct syncw {
 		uint32_t internal_cursor, external_cursor;
 		uint64_t expired;	/* external states timed out */
 	} alarm;
+	char		 flowbuf[32768];	/* Stats: lines to be logged */
+	size_t		 flowlen;
 	uint8_t		 txbuf[65536];	/* the datagram being packed */
 	size_t		 txlen, txcap;
 };
@@ -122,6 +124,10 @@ struct pollfd;
 int	links_pollfds(struct syncw *, struct pollfd *, struct link_role *);
 void	links_events(struct syncw *, const struct pollfd *,
 	    const struct link_role *, int n);
+
+/* flows.c */
+void	flows_ended(struct syncw *, const struct ctobj *);
+void	flows_flush(struct syncw *);
 
 /* tcp_link.c */
 void	tcp_link_init(struct syncw *, struct sync_link *);

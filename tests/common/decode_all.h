@@ -23,6 +23,8 @@ decode_any(const struct msg *m)
 	char text[LOG_MSG_MAX];
 	uint32_t a, c;
 	uint8_t u8;
+	const char *lines;
+	size_t len;
 	int level, r;
 
 	switch (m->type) {
@@ -45,6 +47,7 @@ decode_any(const struct msg *m)
 	case MSG_CT_BARRIER: return msg_recv_ct_barrier(m);
 	case MSG_SELF_START: return msg_recv_self_start(m, &level);
 	case MSG_CHILD_DONE: return msg_recv_child_done(m, &res);
+	case MSG_FLOW_LOG: return msg_recv_flow_log(m, &lines, &len);
 	case MSG_LINK_CONNECT: return msg_recv_link_connect(m, &u8);
 	case MSG_LINK_SOCKET: return msg_recv_link_socket(m, &u8);
 	case MSG_CT_EVENTS:

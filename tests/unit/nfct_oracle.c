@@ -197,6 +197,14 @@ oracle_from_nfct(struct ctobj *o, const struct nf_conntrack *ct)
 			*dst[i] = nfct_get_attr_u32(ct, u32s[i].attr);
 			SET(o, u32s[i].bit);
 		}
+	if (has(ct, ATTR_ORIG_COUNTER_PACKETS) &&
+	    has(ct, ATTR_ORIG_COUNTER_BYTES)) {
+		o->packets[0] = nfct_get_attr_u64(ct, ATTR_ORIG_COUNTER_PACKETS);
+		o->bytes[0] = nfct_get_attr_u64(ct, ATTR_ORIG_COUNTER_BYTES);
+		o->packets[1] = nfct_get_attr_u64(ct, ATTR_REPL_COUNTER_PACKETS);
+		o->bytes[1] = nfct_get_attr_u64(ct, ATTR_REPL_COUNTER_BYTES);
+		SET(o, CT_A_COUNTERS);
+	}
 	get_proto(o, ct);
 	ctobj_derive_nat(o);
 	get_master(o, ct);

@@ -90,7 +90,9 @@ everything6(void)
 	o.labels[0] = 1;
 	o.labels[3] = 0x80000000u;
 	strcpy(o.helper, "ftp-longest-nam");
-	o.attrs = CT_BIT(CT_A_IPV6) | CT_BIT(CT_A_L4PROTO) | CT_BIT(CT_A_PORT) |
+	o.packets[0] = 3;
+	o.bytes[1] = UINT64_C(1) << 40;
+	o.attrs = CT_BIT(CT_A_COUNTERS) | CT_BIT(CT_A_IPV6) | CT_BIT(CT_A_L4PROTO) | CT_BIT(CT_A_PORT) |
 	    CT_BIT(CT_A_REPLY) | CT_BIT(CT_A_MASTER_IPV6) |
 	    CT_BIT(CT_A_MASTER_L4PROTO) | CT_BIT(CT_A_MASTER_PORT) |
 	    CT_BIT(CT_A_STATUS) | CT_BIT(CT_A_TIMEOUT) | CT_BIT(CT_A_MARK) |

@@ -36,7 +36,9 @@ sample(uint32_t i)
 	o.state = 3;
 	o.mark = i;
 	o.id = i * 7;
-	o.attrs = CT_BIT(CT_A_IPV4) | CT_BIT(CT_A_L4PROTO) | CT_BIT(CT_A_PORT) |
+	o.packets[1] = i;
+	o.bytes[0] = (uint64_t)i << 33;
+	o.attrs = CT_BIT(CT_A_COUNTERS) | CT_BIT(CT_A_IPV4) | CT_BIT(CT_A_L4PROTO) | CT_BIT(CT_A_PORT) |
 	    CT_BIT(CT_A_STATUS) | CT_BIT(CT_A_TIMEOUT) | CT_BIT(CT_A_MARK) |
 	    CT_BIT(CT_A_TCP_STATE) | CT_BIT(CT_A_REPLY) | CT_BIT(CT_A_ID);
 	return o;

@@ -337,6 +337,7 @@ send_one_of_each(struct chan *c, int pipefd)
 		msg_send_child_done(c, &res);
 	}
 	msg_send_self_start(c, SELF_FLUSH, dup(pipefd));
+	msg_send_flow_log(c, "udp      17 src=10.0.0.1\n", 25);
 	msg_send_link_connect(c, 3);
 	msg_send_link_socket(c, 3, dup(pipefd));
 }

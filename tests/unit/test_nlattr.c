@@ -249,6 +249,47 @@ bare(char *buf)
 	return message(buf, AF_INET, ct, 9);
 }
 
+/* One direction's counters, as a kernel with nf_conntrack_acct sends
+ * them; `narrow': the 32-bit form of kernels before 2.6.27. */
+static void
+put_counters(struct nlmsghdr *nlh, uint16_t type, uint64_t packets,
+    uint64_t bytes, int narrow)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	if (narrow) {
+		mnl_attr_put_u32(nlh, CTA_COUNTERS32_PACKETS,
+		    htonl((uint32_t)packets));
+		mnl_attr_put_u32(nlh, CTA_COUNTERS32_BYTES,
+		    htonl((uint32_t)bytes));
+	} else {
+		mnl_attr_put_u64(nlh, CTA_COUNTERS_PACKETS, htobe64(packets));
+		mnl_attr_put_u64(nlh, CTA_COUNTERS_BYTES, htobe64(bytes));
+	}
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* A destroy event of a flow with traffic (Stats mode logs it). */
+static struct nlmsghdr *
+counted(char *buf)
+{
+	struct nlmsghdr *nlh = bare(buf);
+
+	put_counters(nlh, CTA_COUNTERS_ORIG, 3, UINT64_C(5000000000), 0);
+	put_counters(nlh, CTA_COUNTERS_REPLY, 2, 120, 0);
+	return nlh;
+}
+
+static struct nlmsghdr *
+counted32(char *buf)
+{
+	struct nlmsghdr *nlh = bare(buf);
+
+	put_counters(nlh, CTA_COUNTERS_ORIG, 3, 300, 1);
+	put_counters(nlh, CTA_COUNTERS_REPLY, 2, 120, 1);
+	return nlh;
+}
+
 static const struct {
 	const char *name;
 	struct nlmsghdr *(*make)(char *);
@@ -263,6 +304,8 @@ static const struct {
 	{ "GRE (ports in the tuple, none kept)", gre },
 	{ "related: master, helper, seqadj, synproxy, labels", related },
 	{ "a bare tuple (destroy)", bare },
+	{ "a destroy with 64-bit counters", counted },
+	{ "a destroy with 32-bit counters", counted32 },
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -331,6 +374,10 @@ test_parse_details(void)
 	    "synproxy in wire order (its, isn, tsoff)");
 	ok(CT_HAS(&o, CT_A_MASTER_PORT) && o.master.dport == 21 &&
 	    !strcmp(o.helper, "ftp"), "master tuple and helper");
+	ctobj_from_nlmsg(&o, counted(buf));
+	ok(CT_HAS(&o, CT_A_COUNTERS) && o.packets[0] == 3 &&
+	    o.bytes[0] == UINT64_C(5000000000) && o.packets[1] == 2 &&
+	    o.bytes[1] == 120, "counters, both directions, 64 bits");
 	ctobj_from_nlmsg(&o, gre(buf));
 	ok(!CT_HAS(&o, CT_A_PORT) && o.orig.sport == 0,
 	    "GRE keys are not kept as ports");

@@ -1,0 +1,55 @@
+/*
+ * Stats mode, the flow statistics collector: each destroyed flow adds
+ * its packets and bytes (both directions) to the traffic totals of -s
+ * and, when the Stats section names a LogFile or Syslog, is printed as
+ * conntrackd prints it there (the flow as the destroy event gave it, in
+ * libnetfilter_conntrack's plain text) and sent to the supervisor, which
+ * writes the log.  Lines are batched, many per FLOW_LOG message, and the
+ * batch goes out at the end of each wake-up.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ct_nfct.h"
+#include "log.h"
+#include "syncworker.h"
+
+#define FLOW_LINE_MAX	1024
+
+void
+flows_ended(struct syncw *w, const struct ctobj *o)
+{
+	struct nf_conntrack *ct;
+	int n;
+
+	if (CT_HAS(o, CT_A_COUNTERS)) {
+		w->traffic_packets += o->packets[0] + o->packets[1];
+		w->traffic_bytes += o->bytes[0] + o->bytes[1];
+	}
+	if (!w->cfg.flow_log)
+		return;
+	if (w->flowlen + FLOW_LINE_MAX + 1 > sizeof(w->flowbuf))
+		flows_flush(w);
+	if ((ct = nfct_new()) == NULL)
+		fatal("nfct_new");
+	ctobj_to_nfct(o, ct);
+	n = nfct_snprintf(w->flowbuf + w->flowlen, FLOW_LINE_MAX, ct,
+	    NFCT_T_UNKNOWN, NFCT_O_DEFAULT, 0);
+	nfct_destroy(ct);
+	if (n <= 0)
+		return;
+	if (n >= FLOW_LINE_MAX)
+		n = FLOW_LINE_MAX - 1;
+	w->flowlen += (size_t)n;
+	w->flowbuf[w->flowlen++] = '\n';
+}
+
+void
+flows_flush(struct syncw *w)
+{
+	if (w->flowlen == 0)
+		return;
+	msg_send_flow_log(&w->chan, w->flowbuf, w->flowlen);
+	w->flowlen = 0;
+}
