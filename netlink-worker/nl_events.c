@@ -191,9 +191,16 @@ overrun(struct nlw *w)
 {
 	w->cnt.overrun++;
 	if (!w->overrun_logged) {
-		log_warnx("conntrack events were lost (netlink buffer of %u "
-		    "bytes overrun); resynchronising with the kernel table",
-		    w->evbuf);
+		if (w->cfg.overrun_resync)
+			log_warnx("conntrack events were lost (netlink buffer "
+			    "of %u bytes overrun); resynchronising with the "
+			    "kernel table in %u s (NetlinkOverrunResync)",
+			    w->evbuf, w->cfg.overrun_resync);
+		else
+			log_warnx("conntrack events were lost (netlink buffer "
+			    "of %u bytes overrun); NetlinkOverrunResync is off: "
+			    "the caches stay as they are until -R",
+			    w->evbuf);
 		w->overrun_logged = 1;
 	}
 	if (w->evbuf < w->evbuf_max) {
@@ -204,9 +211,11 @@ overrun(struct nlw *w)
 			log_notice("netlink event buffer grown to %u bytes",
 			    size);
 		w->evbuf = nl_kernel_bufsize(w);
-	nl_events_set_pause(w);
+		nl_events_set_pause(w);
 	}
-	w->resync_pending = 1;
+	/* one sweep for a burst of overruns, NetlinkOverrunResync later */
+	if (w->cfg.overrun_resync && w->overrun_resync_at == 0)
+		w->overrun_resync_at = time(NULL) + w->cfg.overrun_resync;
 }
 
 /*

@@ -148,17 +148,21 @@ read_peer(struct nlw *w)
 static struct timespec *
 sleep_for(struct nlw *w, int busy, struct timespec *ts)
 {
-	time_t now;
+	time_t now, at = 0;
 
 	if (busy) {
 		ts->tv_sec = 0;
 		ts->tv_nsec = w->busy_pause_ns;
 		return ts;
 	}
-	if (w->cfg.poll_secs == 0 || !w->configured)
+	if (w->cfg.poll_secs && w->configured)
+		at = w->next_poll;
+	if (w->overrun_resync_at && (at == 0 || w->overrun_resync_at < at))
+		at = w->overrun_resync_at;
+	if (at == 0)
 		return NULL;
 	now = time(NULL);
-	ts->tv_sec = w->next_poll > now ? w->next_poll - now : 0;
+	ts->tv_sec = at > now ? at - now : 0;
 	ts->tv_nsec = 0;
 	return ts;
 }
@@ -202,6 +206,11 @@ loop(struct nlw *w, const sigset_t *waitmask)
 		    time(NULL) >= w->next_poll) {
 			w->resync_pending = 1;	/* PollSecs: the periodic dump */
 			w->next_poll = time(NULL) + w->cfg.poll_secs;
+		}
+		if (w->overrun_resync_at && time(NULL) >= w->overrun_resync_at) {
+			w->overrun_resync_at = 0;
+			w->overrun_logged = 0;
+			w->resync_pending = 1;
 		}
 		if (w->resync_pending && nl_dump(w, 1) == 0)
 			w->resync_pending = 0;

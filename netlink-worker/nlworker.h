@@ -63,7 +63,8 @@ struct nlw {
 	time_t		 next_poll;	/* PollSecs: the next dump */
 	uint32_t	 seq;
 	int		 overrun_logged;
-	int		 resync_pending;	/* dump after an overrun */
+	int		 resync_pending;	/* a sweeping dump is due */
+	time_t		 overrun_resync_at;	/* after an overrun, or 0 */
 	struct nl_recv	*recv;		/* event datagrams, one call's worth */
 	struct ct_event	 batch[NL_BATCH_MAX];
 	size_t		 nbatch;

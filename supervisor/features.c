@@ -13,7 +13,6 @@
 
 /* Clauses accepted but without effect in this version. */
 static const int unsupported[] = {
-	KW_NETLINKOVERRUNRESYNC,
 	KW_DISABLEINTERNALCACHE, KW_DISABLEEXTERNALCACHE,
 	KW_EXPECTATIONSYNC, KW_HELPER,
 };
