@@ -52,6 +52,9 @@ struct conf_netlink {
 	uint32_t	 event_iter_limit;
 	uint8_t		 events_reliable;
 	uint8_t		 expect_sync;		/* enum conf_expect */
+	/* from Sync, for the netlink worker */
+	uint8_t		 direct_inject;		/* DisableExternalCache */
+	uint8_t		 window_tracking;	/* TCPWindowTracking */
 };
 
 /* Values the sync worker needs for its caches and protocol. */

@@ -30,6 +30,9 @@
 	X(MSG_SELF_START,	"SELF_START")	/* u8 what; the child's socket */ \
 	X(MSG_CT_BARRIER,	"CT_BARRIER")	/* events before it are in */ \
 	X(MSG_CHILD_DONE,	"CHILD_DONE")				\
+	/* DisableExternalCache: the peers' states, sync -> netlink as	\
+	 * CT_EVENTS, each batch answered with what the kernel did */	\
+	X(MSG_INJECT_DONE,	"INJECT_DONE")				\
 	/* Stats mode: destroyed flows, for the stats LogFile/Syslog */ \
 	X(MSG_FLOW_LOG,		"FLOW_LOG")	/* lines of text */	\
 	/* TCP links: the sync worker asks for a new connecting socket */ \

@@ -85,6 +85,8 @@ msg_send_cfg_netlink(struct chan *c, const struct conf_netlink *nl)
 	mb_u32(&mb, nl->event_iter_limit);
 	mb_u8(&mb, nl->events_reliable);
 	mb_u8(&mb, nl->expect_sync);
+	mb_u8(&mb, nl->direct_inject);
+	mb_u8(&mb, nl->window_tracking);
 	msg_end(&mb);
 }
 
@@ -102,7 +104,10 @@ msg_recv_cfg_netlink(const struct msg *m, struct conf_netlink *nl)
 	nl->event_iter_limit = mr_u32(&r);
 	nl->events_reliable = mr_u8(&r);
 	nl->expect_sync = mr_u8(&r);
+	nl->direct_inject = mr_u8(&r);
+	nl->window_tracking = mr_u8(&r);
 	if (!mr_done(&r) || !bool_ok(nl->events_reliable) ||
+	    !bool_ok(nl->direct_inject) || !bool_ok(nl->window_tracking) ||
 	    nl->expect_sync > EXPECT_LIST || nl->event_iter_limit == 0)
 		return -1;
 	return 0;
@@ -286,6 +291,34 @@ msg_recv_flow_log(const struct msg *m, const char **lines, size_t *len)
 	*lines = (const char *)m->data;
 	*len = m->len;
 	return 0;
+}
+
+void
+msg_send_inject_done(struct chan *c, const struct inject_result *res)
+{
+	struct mbuild mb;
+	int i;
+
+	msg_begin(&mb, c, MSG_INJECT_DONE);
+	for (i = 0; i < 3; i++) {
+		mb_u32(&mb, res->ok[i]);
+		mb_u32(&mb, res->failed[i]);
+	}
+	msg_end(&mb);
+}
+
+int
+msg_recv_inject_done(const struct msg *m, struct inject_result *res)
+{
+	struct mread r;
+	int i;
+
+	mr_init(&r, m);
+	for (i = 0; i < 3; i++) {
+		res->ok[i] = mr_u32(&r);
+		res->failed[i] = mr_u32(&r);
+	}
+	return mr_done(&r) ? 0 : -1;
 }
 
 void

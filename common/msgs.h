@@ -87,6 +87,13 @@ void	msg_send_cfg_sync(struct chan *, const struct conf_sync *);
 int	msg_recv_cfg_sync(const struct msg *, struct conf_sync *);
 void	msg_send_cfg_link(struct chan *, const struct cfg_link_fd *, int fd);
 int	msg_recv_cfg_link(const struct msg *, struct cfg_link_fd *);
+/* What a batch injected into the kernel did: created, updated, destroyed. */
+struct inject_result {
+	uint32_t	 ok[3], failed[3];
+};
+
+void	msg_send_inject_done(struct chan *, const struct inject_result *);
+int	msg_recv_inject_done(const struct msg *, struct inject_result *);
 void	msg_send_flow_log(struct chan *, const char *lines, size_t len);
 int	msg_recv_flow_log(const struct msg *, const char **lines,
 	    size_t *len);

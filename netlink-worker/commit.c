@@ -114,8 +114,8 @@ main(int argc, char **argv)
 		res.failed = 0;
 	} else {
 		inject_flush(&c->inj);
-		res.ok = c->inj.ok;
-		res.failed = c->inj.failed + c->invalid;
+		res.ok = c->inj.ok[INJ_CREATE];
+		res.failed = c->inj.failed[INJ_CREATE] + c->invalid;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res.usec = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +

@@ -682,11 +682,12 @@ put_seqadj(struct nlmsghdr *nlh, const struct ctobj *o)
  * sequence adjustment, the timeout
  * (CommitTimeout when set), and, without TCPWindowTracking, the "be
  * liberal" flag both ways (wire-protocol.md 11).  -1 for a protocol the
- * kernel cannot take a tuple of.
+ * kernel cannot take a tuple of.  `update': for an entry that exists,
+ * without what the kernel sets only at creation (NAT, helper).
  */
 int
 ctobj_put_create(struct nlmsghdr *nlh, const struct ctobj *o,
-    uint32_t commit_timeout, int window_tracking)
+    uint32_t commit_timeout, int window_tracking, int update)
 {
 	uint16_t sport = CT_HAS(o, CT_A_PORT) ? o->orig.sport : 0;
 	uint16_t dport = CT_HAS(o, CT_A_PORT) ? o->orig.dport : 0;
@@ -705,12 +706,16 @@ ctobj_put_create(struct nlmsghdr *nlh, const struct ctobj *o,
 	if (CT_HAS(o, CT_A_MARK))
 		mnl_attr_put_u32(nlh, CTA_MARK, htonl(o->mark));
 	put_protoinfo(nlh, o, window_tracking);
-	put_nat(nlh, CTA_NAT_SRC, o, &o->snat, CT_HAS(o, CT_A_SNAT_IPV4),
-	    CT_HAS(o, CT_A_SNAT_IPV6), CT_HAS(o, CT_A_SPAT_PORT), o->spat);
-	put_nat(nlh, CTA_NAT_DST, o, &o->dnat, CT_HAS(o, CT_A_DNAT_IPV4),
-	    CT_HAS(o, CT_A_DNAT_IPV6), CT_HAS(o, CT_A_DPAT_PORT), o->dpat);
+	if (!update) {
+		put_nat(nlh, CTA_NAT_SRC, o, &o->snat,
+		    CT_HAS(o, CT_A_SNAT_IPV4), CT_HAS(o, CT_A_SNAT_IPV6),
+		    CT_HAS(o, CT_A_SPAT_PORT), o->spat);
+		put_nat(nlh, CTA_NAT_DST, o, &o->dnat,
+		    CT_HAS(o, CT_A_DNAT_IPV4), CT_HAS(o, CT_A_DNAT_IPV6),
+		    CT_HAS(o, CT_A_DPAT_PORT), o->dpat);
+	}
 	put_seqadj(nlh, o);
-	if (CT_HAS(o, CT_A_HELPER_NAME)) {
+	if (CT_HAS(o, CT_A_HELPER_NAME) && !update) {
 		struct nlattr *help = mnl_attr_nest_start(nlh, CTA_HELP);
 
 		mnl_attr_put_strz(nlh, CTA_HELP_NAME, o->helper);

@@ -15,9 +15,10 @@ struct nlmsghdr;
 /* A ctnetlink conntrack message (event or dump) into `o'; 0 or above. */
 int	 ctobj_from_nlmsg(struct ctobj *o, const struct nlmsghdr *);
 
-/* The attributes creating (or, as a DELETE, naming) `o' in the kernel,
- * appended to `nlh'; -1 for a protocol without a kernel tuple. */
+/* The attributes creating (or, as a DELETE, naming; `update': changing)
+ * `o' in the kernel, appended to `nlh'; -1 for a protocol without a
+ * kernel tuple. */
 int	 ctobj_put_create(struct nlmsghdr *, const struct ctobj *o,
-	    uint32_t commit_timeout, int window_tracking);
+	    uint32_t commit_timeout, int window_tracking, int update);
 
 #endif

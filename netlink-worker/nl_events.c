@@ -166,6 +166,11 @@ event_cb(const struct nlmsghdr *nlh, void *data)
 	struct nlw *w = data;
 	uint8_t kind;
 
+	/* a change of our own injection (DisableExternalCache): ignored */
+	if (w->inj != NULL && nlh->nlmsg_pid == w->inject_portid) {
+		w->cnt.own_events++;
+		return MNL_CB_OK;
+	}
 	switch (nlh->nlmsg_type & 0xff) {
 	case IPCTNL_MSG_CT_NEW:
 		kind = (nlh->nlmsg_flags & (NLM_F_CREATE | NLM_F_EXCL)) ?

@@ -1,8 +1,11 @@
 /*
- * Injecting conntrack entries into the kernel in batches: many create
- * messages per sendmsg(), no acknowledgement asked but for the last of a
- * batch, which marks the end of the kernel's answers.  An entry that
- * exists already is deleted and created once more, as conntrackd does.
+ * Injecting conntrack entries into the kernel in batches: many messages
+ * per sendmsg(), no acknowledgement asked but for the last of a batch,
+ * which marks the end of the kernel's answers.  As conntrackd does
+ * (wire-protocol.md 11): a create that finds the entry deletes it and
+ * creates it once more; an update that finds none creates it, one the
+ * kernel refuses deletes and creates; a delete of an entry already gone
+ * is no error.
  */
 #include "config.h"
 
@@ -40,28 +43,36 @@ inject_init(struct inject *in, struct mnl_socket *nl, uint32_t commit_timeout,
 		fatal("commit batch");
 }
 
-/* Append one request for `o' to the batch; DELETE ignores ENOENT. */
+/* Append one request for `o' to the batch. */
 static void
-add_request(struct inject *in, const struct ctobj *o, int del)
+add_request(struct inject *in, const struct ctobj *o, enum inject_op op,
+    enum inject_op counted_as, int retried)
 {
+	static const uint16_t type[] = { IPCTNL_MSG_CT_NEW, IPCTNL_MSG_CT_NEW,
+	    IPCTNL_MSG_CT_DELETE, IPCTNL_MSG_CT_DELETE };
+	static const uint16_t flags[] = { NLM_F_CREATE | NLM_F_EXCL, 0, 0, 0 };
 	struct nlmsghdr *nlh;
 	struct inject_req *r;
+	int bad;
 
 	if (in->len + MSG_ROOM > BATCH_BYTES || in->nreq == INJECT_BATCH_MAX)
 		inject_flush(in);
-	nlh = nl_put_request(in->buf + in->len,
-	    del ? IPCTNL_MSG_CT_DELETE : IPCTNL_MSG_CT_NEW,
-	    del ? 0 : NLM_F_CREATE | NLM_F_EXCL, in->seq, o->family);
-	if (ctobj_put_create(nlh, o, in->commit_timeout,
-	    in->window_tracking) < 0) {
-		in->failed++;
+	nlh = nl_put_request(in->buf + in->len, type[op], flags[op], in->seq,
+	    o->family);
+	/* an update leaves out what the kernel lets no one change */
+	bad = ctobj_put_create(nlh, o, in->commit_timeout, in->window_tracking,
+	    op == INJ_UPDATE) < 0;
+	if (bad) {
+		if (op != INJ_DELETE_QUIET)
+			in->failed[counted_as]++;
 		return;
 	}
 	in->seq++;
 	r = &in->req[in->nreq++];
 	r->seq = nlh->nlmsg_seq;
-	r->del = (uint8_t)del;
-	r->retried = 0;
+	r->op = (uint8_t)op;
+	r->counted_as = (uint8_t)counted_as;
+	r->retried = (uint8_t)retried;
 	r->obj = *o;
 	in->last = nlh;
 	in->len += NLMSG_ALIGN(nlh->nlmsg_len);
@@ -70,14 +81,20 @@ add_request(struct inject *in, const struct ctobj *o, int del)
 void
 inject_add(struct inject *in, const struct ctobj *o)
 {
-	add_request(in, o, 0);
+	add_request(in, o, INJ_CREATE, INJ_CREATE, 0);
+}
+
+void
+inject_update(struct inject *in, const struct ctobj *o)
+{
+	add_request(in, o, INJ_UPDATE, INJ_UPDATE, 0);
 }
 
 /* A delete; an entry already gone is no error. */
 void
 inject_delete(struct inject *in, const struct ctobj *o)
 {
-	add_request(in, o, 1);
+	add_request(in, o, INJ_DELETE, INJ_DELETE, 0);
 }
 
 static struct inject_req *
@@ -89,6 +106,49 @@ find_req(struct inject *in, uint32_t seq)
 		if (in->req[i].seq == seq)
 			return &in->req[i];
 	return NULL;
+}
+
+/*
+ * The kernel refused request `r' with `err': whether to try again (and
+ * how, in *again), or to count a failure.
+ */
+static int
+wants_retry(const struct inject_req *r, int err, enum inject_op *again)
+{
+	if (r->retried)
+		return 0;
+	switch (r->op) {
+	case INJ_CREATE:
+		*again = INJ_DELETE_QUIET;	/* then create */
+		return err == EEXIST;
+	case INJ_UPDATE:
+		*again = err == ENOENT ? INJ_CREATE : INJ_DELETE_QUIET;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void
+refused(struct inject *in, struct inject_req *r, int err,
+    struct inject_req *retry, size_t *nretry)
+{
+	enum inject_op again;
+
+	r->done_err = 1;
+	if (r->op == INJ_DELETE_QUIET || (r->op == INJ_DELETE &&
+	    err == ENOENT)) {
+		r->done_err = r->op == INJ_DELETE_QUIET;
+		return;
+	}
+	if (retry != NULL && wants_retry(r, err, &again)) {
+		retry[*nretry] = *r;
+		retry[(*nretry)++].op = (uint8_t)again;
+		return;
+	}
+	in->failed[r->counted_as]++;
+	if (in->errors_logged++ < 5)
+		log_warnx("kernel refused an entry: %s", strerror(err));
 }
 
 /* Read the kernel's answers until the batch's final acknowledgement. */
@@ -121,27 +181,16 @@ read_answers(struct inject *in, uint32_t final_seq,
 			    nlh->nlmsg_pid != in->portid)
 				continue;
 			e = mnl_nlmsg_get_payload(nlh);
-			r = find_req(in, nlh->nlmsg_seq);
-			if (e->error != 0 && r != NULL && !r->del) {
-				if (-e->error == EEXIST && !r->retried &&
-				    retry != NULL) {
-					retry[(*nretry)++] = *r;
-				} else {
-					in->failed++;
-					if (in->errors_logged++ < 5)
-						log_warnx("kernel refused "
-						    "an entry: %s",
-						    strerror(-e->error));
-				}
-				r->done_err = 1;
-			}
+			if (e->error != 0 &&
+			    (r = find_req(in, nlh->nlmsg_seq)) != NULL)
+				refused(in, r, -e->error, retry, nretry);
 			if (nlh->nlmsg_seq == final_seq)
 				return;
 		}
 	}
 }
 
-/* Send the batch, collect the errors, retry what already existed. */
+/* Send the batch, collect the errors, retry what the kernel refused. */
 void
 inject_flush(struct inject *in)
 {
@@ -152,7 +201,7 @@ inject_flush(struct inject *in)
 	if (in->nreq == 0)
 		return;
 	if ((retry = malloc(sizeof(*retry) * in->nreq)) == NULL)
-		fatal("commit retries");
+		fatal("injection retries");
 	in->last->nlmsg_flags |= NLM_F_ACK;	/* the end of the answers */
 	final_seq = in->last->nlmsg_seq;
 	for (i = 0; i < in->nreq; i++)
@@ -160,21 +209,24 @@ inject_flush(struct inject *in)
 	if (mnl_socket_sendto(in->nl, in->buf, in->len) < 0) {
 		log_warn("sending a batch to the kernel");
 		for (i = 0; i < in->nreq; i++)
-			if (!in->req[i].del)
-				in->failed++;
+			if (in->req[i].op != INJ_DELETE_QUIET)
+				in->failed[in->req[i].counted_as]++;
 	} else {
 		read_answers(in, final_seq, retry, &nretry);
 		for (i = 0; i < in->nreq; i++)
-			if (!in->req[i].del && !in->req[i].done_err)
-				in->ok++;
+			if (in->req[i].op != INJ_DELETE_QUIET &&
+			    !in->req[i].done_err)
+				in->ok[in->req[i].counted_as]++;
 	}
 	in->nreq = 0;
 	in->len = 0;
-	/* EEXIST: delete the old entry and create the new one, once */
+	/* once more: a delete first where the old entry is in the way */
 	for (i = 0; i < nretry; i++) {
-		add_request(in, &retry[i].obj, 1);
-		add_request(in, &retry[i].obj, 0);
-		in->req[in->nreq - 1].retried = 1;
+		if (retry[i].op == INJ_DELETE_QUIET)
+			add_request(in, &retry[i].obj, INJ_DELETE_QUIET,
+			    retry[i].counted_as, 1);
+		add_request(in, &retry[i].obj, INJ_CREATE,
+		    retry[i].counted_as, 1);
 	}
 	free(retry);
 	if (nretry)
@@ -194,13 +246,14 @@ inject_flush_table(struct inject *in)
 		return -1;
 	}
 	in->nreq = 0;
-	in->failed = 0;
+	in->failed[INJ_CREATE] = 0;
 	{
-		struct inject_req r = { .seq = nlh->nlmsg_seq, .del = 0 };
+		struct inject_req r = { .seq = nlh->nlmsg_seq,
+		    .op = INJ_CREATE, .counted_as = INJ_CREATE, .retried = 1 };
 
 		in->req[in->nreq++] = r;
 		read_answers(in, nlh->nlmsg_seq, NULL, NULL);
 		in->nreq = 0;
 	}
-	return in->failed ? -1 : 0;
+	return in->failed[INJ_CREATE] ? -1 : 0;
 }

@@ -92,6 +92,8 @@ handle(struct nlw *w, const struct msg *m)
 			fatalx("malformed or repeated CFG_DONE");
 		/* subscribe first, then dump: nothing falls in between;
 		 * with PollSecs, no events: a sweeping dump now and then */
+		if (w->cfg.direct_inject)
+			nl_direct_open(w);
 		if (w->cfg.poll_secs == 0)
 			nl_events_open(w);
 		else
@@ -131,16 +133,24 @@ read_channel(struct nlw *w)
 		fatalx("from the supervisor: %s", why);
 }
 
-/* The sync worker sends nothing yet; its channel closing ends us too. */
+/* The sync worker sends states to inject (DisableExternalCache) only;
+ * its channel closing ends us too. */
 static void
 read_peer(struct nlw *w)
 {
 	struct msg m;
 	const char *why;
+	int n;
 
 	if (chan_read(&w->peer) == 0)
 		exit(0);
-	if (chan_get(&w->peer, &m, &why) != 0)
+	while ((n = chan_get(&w->peer, &m, &why)) == 1) {
+		if (!w->configured)
+			fatalx("CT_EVENTS from the sync worker before the "
+			    "configuration");
+		nl_direct_apply(w, &m);
+	}
+	if (n == -1)
 		fatalx("from the sync worker: %s", why);
 }
 
@@ -232,7 +242,7 @@ main(int argc, char **argv)
 		return 1;
 	worker_start(&w->chan, "netlink worker", argc, argv, &w->args, accept,
 	    0);
-	worker_peer_start(&w->peer, "sync worker", 0);
+	worker_peer_start(&w->peer, "sync worker", MSG_BIT(MSG_CT_EVENTS));
 
 	nl_drop_privileges(&w->args);
 	worker_signals(&waitmask);

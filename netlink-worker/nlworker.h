@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "msg.h"
 #include "msgs.h"
+#include "nl_inject.h"
 #include "worker.h"
 
 #define NL_BATCH_MAX	256	/* events per CT_EVENTS message, at most */
@@ -46,6 +47,7 @@ struct nl_counters {
 	uint64_t	 events_received, events_filtered, events_unknown;
 	uint64_t	 catch_failed, dump_unknown, overrun;
 	uint64_t	 flush_kernel, resync_kernel;
+	uint64_t	 inject_invalid, own_events;
 };
 
 /* The netlink worker's one context. */
@@ -66,6 +68,8 @@ struct nlw {
 	int		 resync_pending;	/* a sweeping dump is due */
 	time_t		 overrun_resync_at;	/* after an overrun, or 0 */
 	struct nl_recv	*recv;		/* event datagrams, one call's worth */
+	struct inject	*inj;		/* DisableExternalCache, or NULL */
+	uint32_t	 inject_portid;	/* its socket: events of our changes */
 	struct ct_event	 batch[NL_BATCH_MAX];
 	size_t		 nbatch;
 	struct nl_counters cnt;
@@ -79,6 +83,10 @@ void	nl_sandbox(void);
 void	nl_kernel_open(struct nlw *);
 int	nl_kernel_count(struct nlw *, uint64_t *entries);
 uint32_t nl_kernel_bufsize(struct nlw *);
+
+/* nl_direct.c */
+void	nl_direct_open(struct nlw *);
+void	nl_direct_apply(struct nlw *, const struct msg *);
 
 /* nl_events.c */
 void	nl_events_open(struct nlw *);

@@ -257,9 +257,15 @@ plan(struct sup *s, struct ctl_op *op)
 	};
 	size_t i;
 
-	/* in Stats mode there is no external cache to commit or purge to */
-	if (s->conf->sync.mode == MODE_STATS && (op->req == REQ_ALL_COMMIT ||
-	    op->req == REQ_CT_COMMIT || op->req == REQ_RESET_TIMERS)) {
+	/*
+	 * In Stats mode there is no external cache to commit or purge to;
+	 * with DisableExternalCache the states are in the kernel already.
+	 */
+	if (((s->conf->sync.mode == MODE_STATS ||
+	    s->conf->sync.disable_external_cache) &&
+	    (op->req == REQ_ALL_COMMIT || op->req == REQ_CT_COMMIT)) ||
+	    (s->conf->sync.mode == MODE_STATS &&
+	    op->req == REQ_RESET_TIMERS)) {
 		op->steps[0] = STEP_END;
 		return 1;
 	}

@@ -214,6 +214,9 @@ send_config(struct sup *s)
 	struct chan *nl = &s->w[W_NETLINK].chan, *sy = &s->w[W_SYNC].chan;
 	int i, dir;
 
+	s->conf->nl.direct_inject = c->sync.mode != MODE_STATS &&
+	    c->sync.disable_external_cache;
+	s->conf->nl.window_tracking = c->sync.tcp_window_tracking;
 	msg_send_cfg_netlink(nl, &c->nl);
 	msg_send_cfg_filter(nl, &c->filter);
 	msg_send_cfg_done(nl);

@@ -420,7 +420,9 @@ ftfw_apply_data(struct syncw *w, const struct wire_msg *m)
 		wire_count_payload_error(&w->wire);
 		return;
 	}
-	if (m->type == WIRE_CT_DEL)
+	if (w->cfg.disable_external_cache)
+		direct_inject(w, m->type, &o);
+	else if (m->type == WIRE_CT_DEL)
 		cache_delete(&w->external, &o);
 	else
 		cache_upsert(&w->external, &o, time(NULL));

@@ -450,6 +450,21 @@ cache_ext_block(struct syncw *w, const char *name, const struct cache *c)
 	msg_send_stats_block(&w->chan, &b);
 }
 
+/* DisableExternalCache: what the kernel did with the peers' states. */
+static void
+inject_block(struct syncw *w)
+{
+	struct stats_block b;
+	int i;
+
+	stats_block_init(&b, SB_CACHE_INJECT, NULL);
+	for (i = 0; i < 3; i++) {
+		b.v[2 * i] = w->direct.ok[i];
+		b.v[2 * i + 1] = w->direct.failed[i];
+	}
+	msg_send_stats_block(&w->chan, &b);
+}
+
 static void
 general_stats(struct syncw *w)
 {
@@ -459,7 +474,10 @@ general_stats(struct syncw *w)
 		cache_block(w, "stats", &w->internal);
 	} else {
 		cache_block(w, "internal", &w->internal);
-		cache_block(w, "external", &w->external);
+		if (w->cfg.disable_external_cache)
+			inject_block(w);
+		else
+			cache_block(w, "external", &w->external);
 	}
 	stats_block_init(&b, SB_TRAFFIC, NULL);
 	b.v[0] = w->traffic_bytes;
@@ -548,7 +566,10 @@ links_stats(struct syncw *w, uint32_t req)
 			break;
 		}
 		cache_ext_block(w, "internal", &w->internal);
-		cache_ext_block(w, "external", &w->external);
+		if (w->cfg.disable_external_cache)
+			inject_block(w);
+		else
+			cache_ext_block(w, "external", &w->external);
 		break;
 	case REQ_STATS_LINK:
 		for (i = 0; i < CONF_MAX_LINKS; i++)

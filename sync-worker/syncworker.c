@@ -172,6 +172,7 @@ static void
 handle_peer(struct syncw *w, const struct msg *m)
 {
 	struct ct_events_reader rd;
+	struct inject_result inj;
 	struct ct_event ev;
 	int r, sweep;
 	uint32_t gone;
@@ -184,6 +185,11 @@ handle_peer(struct syncw *w, const struct msg *m)
 			apply_event(w, &ev);
 		if (r == -1)
 			fatalx("malformed CT_EVENTS from the netlink worker");
+		break;
+	case MSG_INJECT_DONE:
+		if (msg_recv_inject_done(m, &inj) == -1)
+			fatalx("malformed INJECT_DONE");
+		direct_done(w, &inj);
 		break;
 	case MSG_CT_BARRIER:
 		if (msg_recv_ct_barrier(m) == -1)
@@ -324,7 +330,7 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		pfd[0].events = POLLIN | (chan_pending(&w->chan) ? POLLOUT : 0);
 		/* kernel events wait until the configuration is complete */
 		pfd[1].fd = w->configured ? w->peer.fd : -1;
-		pfd[1].events = POLLIN;
+		pfd[1].events = POLLIN | (chan_pending(&w->peer) ? POLLOUT : 0);
 		/* a cache streaming to a commit or flush child */
 		pfd[2].fd = w->child_out.fd > 0 ? w->child_out.fd : -1;
 		pfd[2].events = POLLOUT;
@@ -342,6 +348,8 @@ loop(struct syncw *w, const sigset_t *waitmask)
 			fatalx("supervisor gone");
 		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
 			read_channel(w);
+		if (pfd[1].revents & POLLOUT && chan_flush(&w->peer) == -1)
+			fatalx("netlink worker gone");
 		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
 			read_peer(w);
 		if (pfd[2].revents)
@@ -352,6 +360,9 @@ loop(struct syncw *w, const sigset_t *waitmask)
 			ftfw_run(w);
 		}
 		flows_flush(w);
+		direct_flush(w);
+		if (chan_flush(&w->peer) == -1)
+			fatalx("netlink worker gone");
 		sandbox_report_trap();
 		chan_flush(&w->chan);
 	}
@@ -373,7 +384,8 @@ main(int argc, char **argv)
 	    MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START) |
 	    MSG_BIT(MSG_LINK_SOCKET));
 	worker_peer_start(&w->peer, "netlink worker", MSG_BIT(MSG_CT_EVENTS) |
-	    MSG_BIT(MSG_CT_DUMP_DONE) | MSG_BIT(MSG_CT_BARRIER));
+	    MSG_BIT(MSG_CT_DUMP_DONE) | MSG_BIT(MSG_CT_BARRIER) |
+	    MSG_BIT(MSG_INJECT_DONE));
 
 	sync_drop_privileges(&w->args);
 	worker_signals(&waitmask);

@@ -56,6 +56,8 @@ struct errq {
 /* Seconds without a valid message before the active link is given up. */
 #define LINK_SILENCE	3
 
+#define DIRECT_BATCH	256	/* states per batch to inject */
+
 /* The sync worker's one context. */
 struct syncw {
 	struct chan	 chan;		/* to the supervisor */
@@ -81,6 +83,12 @@ struct syncw {
 					   netlink worker's barrier; 0: none */
 	struct ftfw	 ftfw;
 	struct errq	 errq;		/* TCP links */
+	struct {			/* DisableExternalCache, direct.c */
+		struct ct_event batch[DIRECT_BATCH];
+		size_t	 n;
+		uint32_t in_flight;	/* batches not answered yet */
+		uint64_t ok[3], failed[3];	/* created, updated, destroyed */
+	} direct;
 	struct {			/* Mode ALARM, alarm.c */
 		uint32_t next_slice;	/* monotonic ms */
 		time_t	 now;		/* of the slice being walked */
@@ -124,6 +132,11 @@ struct pollfd;
 int	links_pollfds(struct syncw *, struct pollfd *, struct link_role *);
 void	links_events(struct syncw *, const struct pollfd *,
 	    const struct link_role *, int n);
+
+/* direct.c */
+void	direct_inject(struct syncw *, uint8_t wire_type, const struct ctobj *);
+void	direct_flush(struct syncw *);
+void	direct_done(struct syncw *, const struct inject_result *);
 
 /* flows.c */
 void	flows_ended(struct syncw *, const struct ctobj *);

@@ -56,7 +56,7 @@ create(struct mnl_socket *nl, const struct ctobj *o, uint32_t seq)
 	    NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK, seq, o->family);
 	int n;
 
-	if (ctobj_put_create(nlh, o, 0, 0) < 0 ||
+	if (ctobj_put_create(nlh, o, 0, 0, 0) < 0 ||
 	    mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	if ((n = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf))) <= 0)

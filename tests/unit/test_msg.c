@@ -337,6 +337,11 @@ send_one_of_each(struct chan *c, int pipefd)
 		msg_send_child_done(c, &res);
 	}
 	msg_send_self_start(c, SELF_FLUSH, dup(pipefd));
+	{
+		struct inject_result inj = { { 1, 2, 3 }, { 4, 5, 6 } };
+
+		msg_send_inject_done(c, &inj);
+	}
 	msg_send_flow_log(c, "udp      17 src=10.0.0.1\n", 25);
 	msg_send_link_connect(c, 3);
 	msg_send_link_socket(c, 3, dup(pipefd));

@@ -459,7 +459,7 @@ same_create(const struct ctobj *o, uint32_t commit_timeout, int wt)
 	r = nfct_nlmsg_build(la, ct);
 	nfct_destroy(ct);
 	lb = nl_put_request(b, IPCTNL_MSG_CT_NEW, NLM_F_CREATE, 5, o->family);
-	if (ctobj_put_create(lb, o, commit_timeout, wt) < 0)
+	if (ctobj_put_create(lb, o, commit_timeout, wt, 0) < 0)
 		return r < 0;
 	if (r < 0 || la->nlmsg_len != lb->nlmsg_len)
 		return 0;
@@ -518,7 +518,7 @@ test_create_same(void)
 	o.l4proto = 250;
 	o.attrs &= ~CT_BIT(CT_A_PORT);
 	ok(ctobj_put_create((struct nlmsghdr *)nl_put_request(buf,
-	    IPCTNL_MSG_CT_NEW, 0, 1, AF_INET6), &o, 0, 0) == -1,
+	    IPCTNL_MSG_CT_NEW, 0, 1, AF_INET6), &o, 0, 0, 0) == -1,
 	    "a protocol without a kernel tuple is refused");
 }
 
