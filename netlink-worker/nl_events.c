@@ -110,6 +110,9 @@ nl_events_open(struct nlw *w)
 		fatal("cannot subscribe to conntrack events");
 	if (w->cfg.events_reliable)
 		reliable_events(w);
+	/* the few events before it are filtered in user space, as all are */
+	if (w->filter.present && w->filter.from_kernel)
+		nl_bpf_attach(mnl_socket_get_fd(w->events), &w->filter);
 	size_event_buffer(w);
 }
 

@@ -82,10 +82,6 @@ handle(struct nlw *w, const struct msg *m)
 	case MSG_CFG_FILTER:
 		if (w->configured || msg_recv_cfg_filter(m, &w->filter) == -1)
 			fatalx("malformed or late CFG_FILTER");
-		if (w->filter.from_kernel)
-			log_warnx("Filter From Kernelspace: applied in user "
-			    "space (kernel-side filtering is not supported "
-			    "yet)");
 		break;
 	case MSG_CFG_DONE:
 		if (w->configured || msg_recv_cfg_done(m) == -1)

@@ -84,6 +84,9 @@ void	nl_kernel_open(struct nlw *);
 int	nl_kernel_count(struct nlw *, uint64_t *entries);
 uint32_t nl_kernel_bufsize(struct nlw *);
 
+/* nl_bpf.c */
+int	nl_bpf_attach(int fd, const struct conf_filter *);
+
 /* nl_direct.c */
 void	nl_direct_open(struct nlw *);
 void	nl_direct_apply(struct nlw *, const struct msg *);
