@@ -6,6 +6,10 @@
 # (only its paths changed).  Long-lived TCP connections must survive a hard
 # failure of the primary and the failback.  The control run, the same
 # without ctsyncd, must break them: it proves the test can fail.
+# failover-nat.sh runs it again with source NAT and TCPWindowTracking.
+: "${FAILOVER_SNAT:=0}"		# 1: the firewalls SNAT to the server side VIP
+: "${FAILOVER_WT:=0}"		# 1: TCPWindowTracking on (strict windows)
+: "${FAILOVER_CONTROL:=1}"	# 0: no control run
 . "$(dirname "$0")/lib.sh"
 command -v keepalived >/dev/null || skip_all "keepalived is not installed"
 command -v nft >/dev/null || skip_all "nftables is not installed"
@@ -49,6 +53,15 @@ table inet fw {
 	}
 }
 EON
+	# the server then sees only the VIP, which moves with the primary
+	[ "$FAILOVER_SNAT" = 1 ] && ip netns exec "$f" nft -f - <<EON
+table ip nat {
+	chain post {
+		type nat hook postrouting priority srcnat;
+		oifname "eth2" counter snat to 10.2.0.1
+	}
+}
+EON
 done
 ip link add sync0 netns "$F1" type veth peer name sync0 netns "$F2"
 ip -n "$F1" addr add 10.99.0.1/24 dev sync0
@@ -63,6 +76,9 @@ ip -n "$SV" route add default via 10.2.0.1
 for i in 1 2; do
 	D="$T/fw$i"; mkdir -p "$D"; chmod 755 "$D"
 	write_conf "$T/fw$i.conf" "$D" 10.99.0.$i 10.99.0.$((3 - i)) sync0
+	[ "$FAILOVER_WT" = 1 ] && sed -i \
+	    's/^\tMode FTFW { }/\tMode FTFW { }\n\tOptions { TCPWindowTracking on }/' \
+	    "$T/fw$i.conf"
 	sed -e "s|^CONNTRACKD_BIN=.*|CONNTRACKD_BIN=$CTSYNCD|" \
 	    -e "s|^CONNTRACKD_CONFIG=.*|CONNTRACKD_CONFIG=$T/fw$i.conf|" \
 	    -e "s|^CONNTRACKD_LOCK=.*|CONNTRACKD_LOCK=$D/ctsyncd.lock|" \
@@ -179,6 +195,15 @@ check "fw2 committed the replicated states when it became primary" \
 	grep -q "Committed [1-9][0-9]* new entries" "$T/fw2/ctsyncd.log"
 check "fw1 committed them back on failback" \
 	grep -q "Committed [1-9][0-9]* new entries" "$T/fw1/ctsyncd.log"
+if [ "$FAILOVER_SNAT" = 1 ]; then
+	check "the connections were source-NATed by fw1" sh -c \
+		"ip netns exec $F1 nft list chain ip nat post | grep -Eq 'counter packets ([4-9]|[1-9][0-9]+) '"
+fi
+if [ "$FAILOVER_CONTROL" = 0 ]; then
+	sed 's/^/# /' "$T/with.out"
+	done_testing
+	exit 0
+fi
 
 run_scenario 0 >"$T/without.out"
 check "control, without ctsyncd: the connections break" \
