@@ -723,5 +723,11 @@ ctobj_put_create(struct nlmsghdr *nlh, const struct ctobj *o,
 	}
 	if (CT_HAS(o, CT_A_ZONE))
 		mnl_attr_put_u16(nlh, CTA_ZONE, htons(o->zone));
+	/* the kernel's bit array, as read (nl_inject.c: where no one uses
+	 * labels the kernel refuses them, and the entry goes without) */
+	if (CT_HAS(o, CT_A_LABELS) && o->nlabels > 0 &&
+	    o->nlabels <= CT_LABEL_WORDS)
+		mnl_attr_put(nlh, CTA_LABELS, o->nlabels * sizeof(uint32_t),
+		    o->labels);
 	return 0;
 }

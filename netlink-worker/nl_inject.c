@@ -121,7 +121,7 @@ wants_retry(const struct inject_req *r, int err, enum inject_op *again)
 	case INJ_CREATE:
 		*again = INJ_DELETE_QUIET;	/* then create */
 		return err == EEXIST;
-	case INJ_UPDATE:
+	case INJ_UPDATE:		/* the retry creates */
 		*again = err == ENOENT ? INJ_CREATE : INJ_DELETE_QUIET;
 		return 1;
 	default:
@@ -139,6 +139,15 @@ refused(struct inject *in, struct inject_req *r, int err,
 	if (r->op == INJ_DELETE_QUIET || (r->op == INJ_DELETE &&
 	    err == ENOENT)) {
 		r->done_err = r->op == INJ_DELETE_QUIET;
+		return;
+	}
+	/* older kernels keep no labels where nothing uses them: without */
+	if (err == ENOSPC && CT_HAS(&r->obj, CT_A_LABELS) && retry != NULL) {
+		if (in->labels_dropped++ == 0)
+			log_warnx("the kernel keeps no connection labels here "
+			    "(nothing uses them): entries go without");
+		retry[*nretry] = *r;
+		retry[(*nretry)++].obj.attrs &= ~CT_BIT(CT_A_LABELS);
 		return;
 	}
 	if (retry != NULL && wants_retry(r, err, &again)) {
@@ -222,11 +231,14 @@ inject_flush(struct inject *in)
 	in->len = 0;
 	/* once more: a delete first where the old entry is in the way */
 	for (i = 0; i < nretry; i++) {
-		if (retry[i].op == INJ_DELETE_QUIET)
+		if (retry[i].op == INJ_DELETE_QUIET) {
 			add_request(in, &retry[i].obj, INJ_DELETE_QUIET,
 			    retry[i].counted_as, 1);
-		add_request(in, &retry[i].obj, INJ_CREATE,
-		    retry[i].counted_as, 1);
+			add_request(in, &retry[i].obj, INJ_CREATE,
+			    retry[i].counted_as, 1);
+		} else
+			add_request(in, &retry[i].obj, retry[i].op,
+			    retry[i].counted_as, 1);
 	}
 	free(retry);
 	if (nretry)

@@ -46,7 +46,7 @@ struct inject {
 	struct inject_req req[INJECT_BATCH_MAX];
 	size_t		 nreq;
 	uint32_t	 ok[INJ_OPS], failed[INJ_OPS];
-	uint32_t	 errors_logged;
+	uint32_t	 errors_logged, labels_dropped;
 };
 
 void	inject_init(struct inject *, struct mnl_socket *, uint32_t, int);

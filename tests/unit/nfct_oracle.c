@@ -257,6 +257,15 @@ oracle_to_nfct_create(const struct ctobj *o, struct nf_conntrack *ct,
 		nfct_set_attr_u16(ct, ATTR_SNAT_PORT, htons(o->spat));
 	if (CT_HAS(o, CT_A_DPAT_PORT))
 		nfct_set_attr_u16(ct, ATTR_DNAT_PORT, htons(o->dpat));
+	if (CT_HAS(o, CT_A_LABELS) && o->nlabels > 0) {
+		struct nfct_bitmask *b = nfct_bitmask_new(o->nlabels * 32 - 1);
+		unsigned bit;
+
+		for (bit = 0; bit < o->nlabels * 32u; bit++)
+			if (o->labels[bit / 32] & (1u << (bit % 32)))
+				nfct_bitmask_set_bit(b, bit);
+		nfct_set_attr(ct, ATTR_CONNLABELS, b);	/* ct owns it now */
+	}
 	if (o->l4proto == IPPROTO_TCP && CT_HAS(o, CT_A_TCP_STATE)) {
 		if (window_tracking && CT_HAS(o, CT_A_TCP_WSCALE_ORIG)) {
 			nfct_set_attr_u8(ct, ATTR_TCP_WSCALE_ORIG,
