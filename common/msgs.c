@@ -543,7 +543,7 @@ msg_recv_self_start(const struct msg *m, int *what)
 
 	mr_init(&r, m);
 	*what = mr_u8(&r);
-	return mr_done(&r) && *what <= SELF_FLUSH_LISTED && m->fd >= 0 ?
+	return mr_done(&r) && *what <= SELF_FLUSH_FILTERED && m->fd >= 0 ?
 	    0 : -1;
 }
 

@@ -128,8 +128,8 @@ struct child_result {
 enum self_change {
 	SELF_COMMIT = 0,	/* the external cache into the kernel */
 	SELF_FLUSH,		/* the whole kernel table away */
-	SELF_FLUSH_LISTED,	/* only the internal cache's entries away,
-				   which are those the Filter accepts */
+	SELF_FLUSH_FILTERED,	/* only the entries the Filter accepts: the
+				   child dumps the table and picks them */
 };
 
 void	msg_send_self_start(struct chan *, int what, int fd);

@@ -46,7 +46,7 @@ worker_parse_args(int argc, char **argv, struct worker_args *a)
 		    10); break;
 		case 'W': a->window_tracking = 1; break;
 		case 'F': a->flush = 1; break;
-		case 'L': a->flush_listed = 1; break;
+		case 'L': a->flush_filtered = 1; break;
 		case 'u': a->uid = (uid_t)number_arg(optarg, "uid"); break;
 		case 'g': a->gid = (gid_t)number_arg(optarg, "gid"); break;
 		case 'r': a->chroot_dir = optarg; break;

@@ -21,7 +21,7 @@ struct worker_args {
 	uint32_t	 commit_timeout;	/* -T, CommitTimeout */
 	int		 window_tracking;	/* -W, TCPWindowTracking */
 	int		 flush;			/* -F: flush the table instead */
-	int		 flush_listed;		/* -L: delete the entries given */
+	int		 flush_filtered;	/* -L: what the Filter accepts */
 };
 
 void	worker_start(struct chan *, const char *procname, int argc,

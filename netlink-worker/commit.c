@@ -1,10 +1,11 @@
 /*
  * ctsyncd-commit: the one-shot child that writes the external cache into
- * the kernel (or, with -F, flushes the kernel table).  Started by the
- * supervisor for one request; the same privileges and allow-list as the
- * netlink worker (CAP_NET_ADMIN only).  It reads objects from the sync
- * worker on fd 4 until that closes, checks each one, injects them in
- * batches, reports CHILD_DONE on fd 3, exits.
+ * the kernel (or, with -F, flushes the kernel table; with -L, deletes the
+ * entries the Filter accepts).  Started by the supervisor for one
+ * request; the same privileges and allow-list as the netlink worker
+ * (CAP_NET_ADMIN only).  It reads objects from the sync worker on fd 4
+ * until that closes, checks each one, injects them in batches, reports
+ * CHILD_DONE on fd 3, exits.
  */
 #include "config.h"
 
@@ -15,9 +16,13 @@
 #include <time.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink_conntrack.h>
 
+#include "filter.h"
 #include "log.h"
 #include "msgs.h"
+#include "nl_request.h"
+#include "ct_nlattr.h"
 #include "nl_inject.h"
 #include "nlworker.h"
 #include "sandbox.h"
@@ -28,6 +33,7 @@ struct commit {
 	struct worker_args args;
 	struct inject	 inj;
 	uint32_t	 invalid;
+	struct conf_filter filter;	/* -L: from the supervisor */
 };
 
 static void
@@ -48,13 +54,70 @@ take_objects(struct commit *c, const struct msg *m)
 				    why);
 			continue;
 		}
-		if (c->args.flush_listed)
-			inject_delete(&c->inj, &ev.obj);
-		else
-			inject_add(&c->inj, &ev.obj);
+		inject_add(&c->inj, &ev.obj);
 	}
 	if (r == -1)
 		fatalx("malformed CT_EVENTS from the sync worker");
+}
+
+/* -L: the Filter comes first on the supervisor's channel. */
+static void
+read_filter(struct commit *c)
+{
+	struct pollfd pfd = { .fd = c->chan.fd, .events = POLLIN };
+	struct msg m;
+	const char *why = "closed";
+	int n = 0;
+
+	while (n == 0) {
+		if (poll(&pfd, 1, -1) == -1 && errno != EINTR)
+			fatal("poll");
+		if (chan_read(&c->chan) == 0)
+			break;
+		n = chan_get(&c->chan, &m, &why);
+	}
+	if (n != 1 || msg_recv_cfg_filter(&m, &c->filter) == -1)
+		fatalx("no Filter from the supervisor: %s", why);
+}
+
+static int
+dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct commit *c = data;
+	struct ctobj o;
+
+	if (ctobj_from_nlmsg(&o, nlh) == 0 && filter_accepts(&c->filter, &o))
+		inject_delete(&c->inj, &o);
+	return MNL_CB_OK;
+}
+
+/*
+ * Delete every kernel entry the Filter accepts (as conntrackd's -F with
+ * a Filter): a dump on a socket of its own, deletes in batches on the
+ * injection socket meanwhile.  -1 if the dump failed.
+ */
+static int
+flush_filtered(struct commit *c)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER,
+	    SOCK_CLOEXEC);
+	struct nlmsghdr *nlh;
+	int r = MNL_CB_OK;
+	ssize_t n;
+
+	if (nl == NULL || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		fatal("ctnetlink socket");
+	nlh = nl_put_request(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, 1, AF_UNSPEC);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	while (r > MNL_CB_STOP &&
+	    (n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0)
+		r = mnl_cb_run(buf, (size_t)n, 1, mnl_socket_get_portid(nl),
+		    dump_cb, c);
+	inject_flush(&c->inj);
+	mnl_socket_close(nl);
+	return r == MNL_CB_STOP ? 0 : -1;
 }
 
 int
@@ -71,7 +134,8 @@ main(int argc, char **argv)
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return 1;
-	worker_start(&c->chan, "commit", argc, argv, &c->args, 0, 0);
+	worker_start(&c->chan, "commit", argc, argv, &c->args,
+	    MSG_BIT(MSG_CFG_FILTER), 0);
 	worker_peer_start(&c->objs, "sync worker", MSG_BIT(MSG_CT_EVENTS));
 	nl_drop_privileges(&c->args);
 	worker_signals(&waitmask);
@@ -86,6 +150,8 @@ main(int argc, char **argv)
 	    sizeof(rcvbuf));
 	inject_init(&c->inj, nl, c->args.commit_timeout,
 	    c->args.window_tracking);
+	if (c->args.flush_filtered)
+		read_filter(c);
 	/* fd 4 closes when the sync worker is ready (and, for a commit,
 	 * once every object has been sent) */
 	for (;;) {
@@ -108,10 +174,12 @@ main(int argc, char **argv)
 
 		res.ok = (uint32_t)ok;
 		res.failed = (uint32_t)!ok;
-	} else if (c->args.flush_listed) {
-		inject_flush(&c->inj);
-		res.ok = 1;
-		res.failed = 0;
+	} else if (c->args.flush_filtered) {
+		int ok = flush_filtered(c) == 0 &&
+		    c->inj.failed[INJ_DELETE] == 0;
+
+		res.ok = (uint32_t)ok;
+		res.failed = (uint32_t)!ok;
 	} else {
 		inject_flush(&c->inj);
 		res.ok = c->inj.ok[INJ_CREATE];

@@ -39,12 +39,12 @@ child_start(struct sup *s, struct child *c, struct ctl_op *op)
 		close(ch[1]);
 		return -1;
 	}
-	/* with a Filter, only the entries it accepts: the internal cache's */
+	/* with a Filter, only the entries it accepts */
 	what = c->what == SELF_FLUSH && s->conf->filter.present ?
-	    SELF_FLUSH_LISTED : c->what;
+	    SELF_FLUSH_FILTERED : c->what;
 	if (what == SELF_FLUSH)
 		extra[n++] = "-F";
-	else if (what == SELF_FLUSH_LISTED)
+	else if (what == SELF_FLUSH_FILTERED)
 		extra[n++] = "-L";
 	if (s->conf->sync.commit_timeout) {
 		snprintf(timeout, sizeof(timeout), "%u",
@@ -60,6 +60,11 @@ child_start(struct sup *s, struct child *c, struct ctl_op *op)
 	fcntl(ch[0], F_SETFL, O_NONBLOCK);
 	chan_init(&c->chan, ch[0], c->name, CHAN_MSG_MAX,
 	    MSG_BIT(MSG_LOG) | MSG_BIT(MSG_CHILD_DONE), 0);
+	if (what == SELF_FLUSH_FILTERED) {
+		/* a few KiB into a fresh socket: written at once */
+		msg_send_cfg_filter(&c->chan, &s->conf->filter);
+		chan_flush_all(&c->chan);
+	}
 	c->op = op;
 	c->started = time(NULL);
 	c->reported = 0;

@@ -124,7 +124,7 @@ apply_event(struct syncw *w, struct ct_event *ev)
 		return;
 	}
 	if (ev->kind == CTE_DESTROY && (w->self_change == SELF_FLUSH + 1 ||
-	    w->self_change == SELF_FLUSH_LISTED + 1)) {
+	    w->self_change == SELF_FLUSH_FILTERED + 1)) {
 		/* our own flush: gone here too, nothing to tell the peers */
 		cache_delete(&w->internal, &ev->obj);
 		return;
@@ -257,8 +257,6 @@ handle(struct syncw *w, const struct msg *m)
 		w->self_change = what + 1;
 		if (what == SELF_COMMIT)
 			sync_stream_cache(w, &w->external, CTE_NEW, m->fd);
-		else if (what == SELF_FLUSH_LISTED)
-			sync_stream_cache(w, &w->internal, CTE_DESTROY, m->fd);
 		else
 			close(m->fd);	/* the flush child may start */
 		break;
