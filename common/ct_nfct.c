@@ -53,20 +53,33 @@ put_counter_nest(uint8_t *p, uint16_t type, uint64_t packets, uint64_t bytes)
 }
 
 /*
- * The library keeps counters only from what it parses (it has no setter
- * for them): they go in as the kernel's two CTA_COUNTERS nests.
+ * The library keeps counters and the reference count only from what it
+ * parses (it has no setter for them): they go in as the kernel's
+ * attributes.
  */
 static void
-set_counters(struct nf_conntrack *ct, const struct ctobj *o)
+set_read_only(struct nf_conntrack *ct, const struct ctobj *o)
 {
-	uint8_t buf[56] __attribute__((aligned(4)));
-	size_t n;
+	uint8_t buf[64] __attribute__((aligned(4)));
+	size_t n = 0;
+	uint32_t use = htonl(o->use);
 
-	n = put_counter_nest(buf, CTA_COUNTERS_ORIG, o->packets[0],
-	    o->bytes[0]);
-	n += put_counter_nest(buf + n, CTA_COUNTERS_REPLY, o->packets[1],
-	    o->bytes[1]);
-	nfct_payload_parse(buf, n, o->family, ct);
+	if (CT_HAS(o, CT_A_COUNTERS)) {
+		n = put_counter_nest(buf, CTA_COUNTERS_ORIG, o->packets[0],
+		    o->bytes[0]);
+		n += put_counter_nest(buf + n, CTA_COUNTERS_REPLY,
+		    o->packets[1], o->bytes[1]);
+	}
+	if (CT_HAS(o, CT_A_USE)) {
+		struct nlattr *a = (struct nlattr *)(buf + n);
+
+		a->nla_type = CTA_USE;
+		a->nla_len = 8;
+		memcpy(buf + n + 4, &use, 4);
+		n += 8;
+	}
+	if (n > 0)
+		nfct_payload_parse(buf, n, o->family, ct);
 }
 
 /*
@@ -118,8 +131,7 @@ ctobj_to_nfct(const struct ctobj *o, struct nf_conntrack *ct)
 		nfct_set_attr_u32(ct, ATTR_ID, o->id);
 	if (CT_HAS(o, CT_A_ZONE))
 		nfct_set_attr_u16(ct, ATTR_ZONE, o->zone);
-	if (CT_HAS(o, CT_A_COUNTERS))
-		set_counters(ct, o);
+	set_read_only(ct, o);
 	if (CT_HAS(o, CT_A_HELPER_NAME))
 		nfct_set_attr(ct, ATTR_HELPER_NAME, o->helper);
 }

@@ -118,6 +118,7 @@ ctobj_put(struct mbuild *mb, const struct ctobj *o)
 	if (HAS(CT_A_MARK)) mb_u32(mb, o->mark);
 	if (HAS(CT_A_SECMARK)) mb_u32(mb, o->secmark);
 	if (HAS(CT_A_ID)) mb_u32(mb, o->id);
+	if (HAS(CT_A_USE)) mb_u32(mb, o->use);
 	if (HAS(CT_A_COUNTERS))
 		for (i = 0; i < 2; i++) {
 			mb_u64(mb, o->packets[i]);
@@ -176,6 +177,7 @@ ctobj_get(struct mread *r, struct ctobj *o)
 	if (HAS(CT_A_MARK)) o->mark = mr_u32(r);
 	if (HAS(CT_A_SECMARK)) o->secmark = mr_u32(r);
 	if (HAS(CT_A_ID)) o->id = mr_u32(r);
+	if (HAS(CT_A_USE)) o->use = mr_u32(r);
 	if (HAS(CT_A_COUNTERS))
 		for (i = 0; i < 2; i++) {
 			o->packets[i] = mr_u64(r);

@@ -28,6 +28,7 @@ enum ct_attr {
 	CT_A_SECMARK,
 	CT_A_ID,			/* kernel conntrack id */
 	CT_A_COUNTERS,			/* packets and bytes, with accounting */
+	CT_A_USE,			/* kernel reference count (dumps) */
 	CT_A_MAX
 };
 
@@ -57,7 +58,7 @@ struct ctobj {
 	struct ct_tuple	 reply;		/* CT_A_REPLY */
 	uint8_t		 master_family, master_l4proto;
 	struct ct_tuple	 master;
-	uint32_t	 status, timeout, mark, secmark, id;
+	uint32_t	 status, timeout, mark, secmark, id, use;
 	uint8_t		 state;		/* TCP, SCTP or DCCP state */
 	uint8_t		 dccp_role;
 	uint8_t		 wscale_orig, wscale_repl;

@@ -25,7 +25,8 @@
 	X(MSG_TEST_SECCOMP,	"TEST_SECCOMP")	/* --enable-test-hooks */ \
 	/* conntrack objects, many per message */			\
 	X(MSG_CT_EVENTS,	"CT_EVENTS")				\
-	X(MSG_CT_DUMP_DONE,	"CT_DUMP_DONE")	/* u8 sweep */		\
+	X(MSG_CT_DUMP_DONE,	"CT_DUMP_DONE")	/* u8 sweep, u32 token */ \
+	X(MSG_DUMP_REQ,		"DUMP_REQ")	/* sync -> netlink: u32 token */ \
 	/* a one-shot child changes the kernel (commit, flush) */	\
 	X(MSG_SELF_START,	"SELF_START")	/* u8 what; the child's socket */ \
 	X(MSG_CT_BARRIER,	"CT_BARRIER")	/* events before it are in */ \

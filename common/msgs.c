@@ -502,23 +502,39 @@ msg_recv_ct_event_next(struct ct_events_reader *rd, struct ct_event *ev)
  * entries the dump did not mention are gone from the kernel.
  */
 void
-msg_send_ct_dump_done(struct chan *c, int sweep)
+msg_send_ct_dump_done(struct chan *c, int sweep, uint32_t token)
 {
 	struct mbuild mb;
 
 	msg_begin(&mb, c, MSG_CT_DUMP_DONE);
 	mb_u8(&mb, (uint8_t)(sweep != 0));
+	mb_u32(&mb, token);
 	msg_end(&mb);
 }
 
 int
-msg_recv_ct_dump_done(const struct msg *m, int *sweep)
+msg_recv_ct_dump_done(const struct msg *m, int *sweep, uint32_t *token)
 {
 	struct mread r;
 
 	mr_init(&r, m);
 	*sweep = mr_u8(&r);
+	*token = mr_u32(&r);
 	return mr_done(&r) && *sweep <= 1 ? 0 : -1;
+}
+
+/* The sync worker asks for a dump (DisableInternalCache); its
+ * CT_DUMP_DONE carries the same token. */
+void
+msg_send_dump_req(struct chan *c, uint32_t token)
+{
+	send_u32(c, MSG_DUMP_REQ, token);
+}
+
+int
+msg_recv_dump_req(const struct msg *m, uint32_t *token)
+{
+	return recv_u32(m, token) == 0 && *token != 0 ? 0 : -1;
 }
 
 /*

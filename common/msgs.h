@@ -116,8 +116,11 @@ int	msg_recv_test_seccomp(const struct msg *);
 void	msg_send_ct_events(struct chan *, const struct ct_event *, size_t n);
 int	msg_recv_ct_events(const struct msg *, struct ct_events_reader *);
 int	msg_recv_ct_event_next(struct ct_events_reader *, struct ct_event *);
-void	msg_send_ct_dump_done(struct chan *, int sweep);
-int	msg_recv_ct_dump_done(const struct msg *, int *sweep);
+void	msg_send_ct_dump_done(struct chan *, int sweep, uint32_t token);
+int	msg_recv_ct_dump_done(const struct msg *, int *sweep,
+	    uint32_t *token);
+void	msg_send_dump_req(struct chan *, uint32_t token);
+int	msg_recv_dump_req(const struct msg *, uint32_t *token);
 /* What a one-shot child did. */
 struct child_result {
 	uint32_t	 ok, failed;

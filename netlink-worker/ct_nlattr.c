@@ -423,10 +423,10 @@ parse_numbers(struct ctobj *o, const struct nlattr **tb)
 	static const struct { uint16_t cta; uint8_t bit; } u32s[] = {
 		{ CTA_STATUS, CT_A_STATUS }, { CTA_TIMEOUT, CT_A_TIMEOUT },
 		{ CTA_MARK, CT_A_MARK }, { CTA_SECMARK, CT_A_SECMARK },
-		{ CTA_ID, CT_A_ID },
+		{ CTA_ID, CT_A_ID }, { CTA_USE, CT_A_USE },
 	};
 	uint32_t *dst[] = { &o->status, &o->timeout, &o->mark, &o->secmark,
-	    &o->id };
+	    &o->id, &o->use };
 	size_t i;
 	int r;
 

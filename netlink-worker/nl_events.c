@@ -334,7 +334,8 @@ nl_dump(struct nlw *w, int sweep)
 		return -1;
 	}
 	w->cnt.resync_kernel++;
-	msg_send_ct_dump_done(&w->peer, sweep);
+	msg_send_ct_dump_done(&w->peer, sweep, w->dump_token);
+	w->dump_token = 0;
 	return 0;
 }
 

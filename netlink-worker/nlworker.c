@@ -129,8 +129,8 @@ read_channel(struct nlw *w)
 		fatalx("from the supervisor: %s", why);
 }
 
-/* The sync worker sends states to inject (DisableExternalCache) only;
- * its channel closing ends us too. */
+/* The sync worker sends states to inject (DisableExternalCache) and
+ * asks for dumps (DisableInternalCache); its channel closing ends us. */
 static void
 read_peer(struct nlw *w)
 {
@@ -142,9 +142,20 @@ read_peer(struct nlw *w)
 		exit(0);
 	while ((n = chan_get(&w->peer, &m, &why)) == 1) {
 		if (!w->configured)
-			fatalx("CT_EVENTS from the sync worker before the "
-			    "configuration");
-		nl_direct_apply(w, &m);
+			fatalx("%s from the sync worker before the "
+			    "configuration", msg_type_name(m.type));
+		if (m.type == MSG_CT_EVENTS) {
+			nl_direct_apply(w, &m);
+			continue;
+		}
+		/* DUMP_REQ: the table for -i, -B or a RESYNC without an
+		 * internal cache; a failed dump is answered all the same */
+		if (msg_recv_dump_req(&m, &w->dump_token) == -1)
+			fatalx("malformed DUMP_REQ");
+		if (nl_dump(w, 0) == -1) {
+			msg_send_ct_dump_done(&w->peer, 0, w->dump_token);
+			w->dump_token = 0;
+		}
 	}
 	if (n == -1)
 		fatalx("from the sync worker: %s", why);
@@ -238,7 +249,8 @@ main(int argc, char **argv)
 		return 1;
 	worker_start(&w->chan, "netlink worker", argc, argv, &w->args, accept,
 	    0);
-	worker_peer_start(&w->peer, "sync worker", MSG_BIT(MSG_CT_EVENTS));
+	worker_peer_start(&w->peer, "sync worker", MSG_BIT(MSG_CT_EVENTS) |
+	    MSG_BIT(MSG_DUMP_REQ));
 
 	nl_drop_privileges(&w->args);
 	worker_signals(&waitmask);

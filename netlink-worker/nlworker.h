@@ -67,6 +67,7 @@ struct nlw {
 	int		 overrun_logged;
 	int		 resync_pending;	/* a sweeping dump is due */
 	time_t		 overrun_resync_at;	/* after an overrun, or 0 */
+	uint32_t	 dump_token;	/* the sync worker's DUMP_REQ, or 0 */
 	struct nl_recv	*recv;		/* event datagrams, one call's worth */
 	struct inject	*inj;		/* DisableExternalCache, or NULL */
 	uint32_t	 inject_portid;	/* its socket: events of our changes */

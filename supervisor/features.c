@@ -13,7 +13,6 @@
 
 /* Clauses accepted but without effect in this version. */
 static const int unsupported[] = {
-	KW_DISABLEINTERNALCACHE,
 	KW_EXPECTATIONSYNC, KW_HELPER,
 };
 

@@ -21,6 +21,8 @@
 #include "cache_pack.h"
 
 #define INVERSE_REPLY	39		/* a free bit above CT_A_MAX */
+_Static_assert(CT_A_MAX <= INVERSE_REPLY,
+    "ctobj attributes reach the cache's own flag bit");
 #define STATE_BITS	(CT_BIT(CT_A_TCP_STATE) | CT_BIT(CT_A_SCTP_STATE) | \
 			 CT_BIT(CT_A_DCCP_STATE))
 #define MASTER_BITS	(CT_BIT(CT_A_MASTER_IPV4) | CT_BIT(CT_A_MASTER_IPV6) | \

@@ -280,6 +280,13 @@ send_object(struct syncw *w, const struct ctobj *o, uint8_t type)
 	transmit(w, msg, n, 1, 0, seq);
 }
 
+/* One object now, as it is (DisableInternalCache: no cache to queue in). */
+void
+ftfw_send_object(struct syncw *w, const struct ctobj *o, uint8_t type)
+{
+	send_object(w, o, type);
+}
+
 /* NACKed messages: control ones as they were, data from current state. */
 static void
 send_resends(struct syncw *w)
@@ -398,7 +405,10 @@ bulk_one(struct cache_obj *co, void *arg)
 void
 ftfw_bulk(struct syncw *w)
 {
-	cache_walk(&w->internal, bulk_one, w);
+	if (bypass_on(w))
+		bypass_bulk(w);		/* no cache: the kernel's table */
+	else
+		cache_walk(&w->internal, bulk_one, w);
 }
 
 void

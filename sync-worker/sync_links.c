@@ -450,6 +450,19 @@ cache_ext_block(struct syncw *w, const char *name, const struct cache *c)
 	msg_send_stats_block(&w->chan, &b);
 }
 
+/* DisableInternalCache: what went by. */
+static void
+bypass_block(struct syncw *w)
+{
+	struct stats_block b;
+
+	stats_block_init(&b, SB_CACHE_BYPASS, NULL);
+	b.v[0] = w->bypass.created;
+	b.v[1] = w->bypass.updated;
+	b.v[2] = w->bypass.destroyed;
+	msg_send_stats_block(&w->chan, &b);
+}
+
 /* DisableExternalCache: what the kernel did with the peers' states. */
 static void
 inject_block(struct syncw *w)
@@ -473,7 +486,10 @@ general_stats(struct syncw *w)
 	if (w->cfg.mode == MODE_STATS) {
 		cache_block(w, "stats", &w->internal);
 	} else {
-		cache_block(w, "internal", &w->internal);
+		if (bypass_on(w))
+			bypass_block(w);
+		else
+			cache_block(w, "internal", &w->internal);
 		if (w->cfg.disable_external_cache)
 			inject_block(w);
 		else
@@ -565,7 +581,10 @@ links_stats(struct syncw *w, uint32_t req)
 			cache_ext_block(w, "stats", &w->internal);
 			break;
 		}
-		cache_ext_block(w, "internal", &w->internal);
+		if (bypass_on(w))
+			bypass_block(w);
+		else
+			cache_ext_block(w, "internal", &w->internal);
 		if (w->cfg.disable_external_cache)
 			inject_block(w);
 		else

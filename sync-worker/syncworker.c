@@ -19,7 +19,7 @@
 #include "syncworker.h"
 
 /* A sync mode over a working link: states go to and come from peers. */
-static int
+int
 sync_on(const struct syncw *w)
 {
 	return w->cfg.mode != MODE_STATS && w->active_link >= 0;
@@ -88,6 +88,14 @@ answer(struct syncw *w, uint32_t req)
 	}
 }
 
+/* A request from the supervisor answered: blocks or text, then END. */
+void
+sync_answer(struct syncw *w, uint32_t id, uint32_t req)
+{
+	answer(w, req);
+	msg_send_stats_end(&w->chan, id);
+}
+
 /* Whether a dumped entry differs from the cached one (timeouts aside). */
 static int
 dump_changes(struct syncw *w, const struct ctobj *o)
@@ -111,9 +119,15 @@ apply_event(struct syncw *w, struct ct_event *ev)
 			    "refused: %s", why);
 		return;
 	}
-	/* counters are the collector's; peers and caches compare without */
+	/* counters are the collector's; peers and caches compare without;
+	 * the reference count only a kernel dump (-i, bypass) prints */
 	if (w->cfg.mode != MODE_STATS)
 		ev->obj.attrs &= ~CT_BIT(CT_A_COUNTERS);
+	if (bypass_on(w)) {
+		bypass_event(w, ev);
+		return;
+	}
+	ev->obj.attrs &= ~CT_BIT(CT_A_USE);
 	if (!sync_on(w)) {
 		if (ev->kind == CTE_DESTROY && w->cfg.mode == MODE_STATS)
 			flows_ended(w, &ev->obj);
@@ -175,7 +189,7 @@ handle_peer(struct syncw *w, const struct msg *m)
 	struct inject_result inj;
 	struct ct_event ev;
 	int r, sweep;
-	uint32_t gone;
+	uint32_t gone, token;
 
 	switch (m->type) {
 	case MSG_CT_EVENTS:
@@ -197,8 +211,10 @@ handle_peer(struct syncw *w, const struct msg *m)
 		w->self_change = 0;	/* our changes' events are all in */
 		break;
 	case MSG_CT_DUMP_DONE:
-		if (!w->configured || msg_recv_ct_dump_done(m, &sweep) == -1)
+		if (!w->configured ||
+		    msg_recv_ct_dump_done(m, &sweep, &token) == -1)
 			fatalx("malformed or early CT_DUMP_DONE");
+		bypass_dump_done(w, token);
 		gone = cache_next_generation(&w->internal, sweep,
 		    sync_on(w) ? announce_gone : NULL, w);
 		w->initial_dump_done = 1;
@@ -268,8 +284,10 @@ handle(struct syncw *w, const struct msg *m)
 	case MSG_STATS_REQ:
 		if (!w->configured || msg_recv_stats_req(m, &id, &req) == -1)
 			fatalx("malformed or early STATS_REQ");
-		answer(w, req);
-		msg_send_stats_end(&w->chan, id);
+		if (bypass_on(w))
+			bypass_request(w, id, req);	/* -i waits for a dump */
+		else
+			sync_answer(w, id, req);
 		break;
 	case MSG_TEST_SECCOMP:		/* accepted in test builds only */
 		worker_test_seccomp(m);

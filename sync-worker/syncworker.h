@@ -57,6 +57,21 @@ struct errq {
 #define LINK_SILENCE	3
 
 #define DIRECT_BATCH	256	/* states per batch to inject */
+#define BYPASS_MAX_WAITING 32	/* requests behind a -i (supervisor: 16) */
+#define BYPASS_TEXT_CHUNK 8192
+enum { BYPASS_SEND = 1, BYPASS_PRINT = 2 };
+
+/* DisableInternalCache, bypass.c */
+struct bypass {
+	uint64_t	 created, updated, destroyed;	/* -s */
+	uint32_t	 token, next_token;	/* the dump asked for, or 0 */
+	int		 running, wanted;	/* BYPASS_* of this, the next */
+	struct { uint32_t id, req; uint8_t asked, done; }
+			 q[BYPASS_MAX_WAITING];	/* requests, in order */
+	int		 nq;
+	char		 text[BYPASS_TEXT_CHUNK + 1024 + 1];
+	size_t		 textlen;
+};
 
 /* The sync worker's one context. */
 struct syncw {
@@ -89,6 +104,7 @@ struct syncw {
 		uint32_t in_flight;	/* batches not answered yet */
 		uint64_t ok[3], failed[3];	/* created, updated, destroyed */
 	} direct;
+	struct bypass	 bypass;
 	struct {			/* Mode ALARM, alarm.c */
 		uint32_t next_slice;	/* monotonic ms */
 		time_t	 now;		/* of the slice being walked */
@@ -132,6 +148,17 @@ struct pollfd;
 int	links_pollfds(struct syncw *, struct pollfd *, struct link_role *);
 void	links_events(struct syncw *, const struct pollfd *,
 	    const struct link_role *, int n);
+
+/* bypass.c */
+int	bypass_on(const struct syncw *);
+void	bypass_event(struct syncw *, struct ct_event *);
+void	bypass_bulk(struct syncw *);
+void	bypass_request(struct syncw *, uint32_t id, uint32_t req);
+void	bypass_dump_done(struct syncw *, uint32_t token);
+
+/* syncworker.c */
+int	sync_on(const struct syncw *);
+void	sync_answer(struct syncw *, uint32_t id, uint32_t req);
 
 /* direct.c */
 void	direct_inject(struct syncw *, uint8_t wire_type, const struct ctobj *);

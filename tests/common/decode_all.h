@@ -44,7 +44,8 @@ decode_any(const struct msg *m)
 	case MSG_CTL_TEXT: return msg_recv_ctl_text(m, text, sizeof(text));
 	case MSG_CTL_DONE: return msg_recv_ctl_done(m, &a, text,
 	    sizeof(text));
-	case MSG_CT_DUMP_DONE: return msg_recv_ct_dump_done(m, &level);
+	case MSG_CT_DUMP_DONE: return msg_recv_ct_dump_done(m, &level, &a);
+	case MSG_DUMP_REQ: return msg_recv_dump_req(m, &a);
 	case MSG_CT_BARRIER: return msg_recv_ct_barrier(m);
 	case MSG_SELF_START: return msg_recv_self_start(m, &level);
 	case MSG_CHILD_DONE: return msg_recv_child_done(m, &res);

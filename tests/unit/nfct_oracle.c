@@ -166,10 +166,10 @@ oracle_from_nfct(struct ctobj *o, const struct nf_conntrack *ct)
 	static const struct { int attr, bit; } u32s[] = {
 		{ ATTR_STATUS, CT_A_STATUS }, { ATTR_TIMEOUT, CT_A_TIMEOUT },
 		{ ATTR_MARK, CT_A_MARK }, { ATTR_SECMARK, CT_A_SECMARK },
-		{ ATTR_ID, CT_A_ID },
+		{ ATTR_ID, CT_A_ID }, { ATTR_USE, CT_A_USE },
 	};
 	uint32_t *dst[] = { &o->status, &o->timeout, &o->mark, &o->secmark,
-	    &o->id };
+	    &o->id, &o->use };
 	size_t i;
 
 	memset(o, 0, sizeof(*o));

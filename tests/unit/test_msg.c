@@ -329,7 +329,8 @@ send_one_of_each(struct chan *c, int pipefd)
 		strcpy(ev.obj.helper, "ftp");
 		msg_send_ct_events(c, &ev, 1);
 	}
-	msg_send_ct_dump_done(c, 1);
+	msg_send_ct_dump_done(c, 1, 7);
+	msg_send_dump_req(c, 7);
 	msg_send_ct_barrier(c);
 	{
 		struct child_result res = { 3, 1, 1234 };
