@@ -3,6 +3,9 @@
 # interface going down moves both nodes to the other, its return brings
 # them back; a link that silently stops carrying one way is given up
 # after LINK_SILENCE (3 s) without a message; -s link shows each link.
+# links-tcp.sh runs it with two TCP links.
+: "${LINK_KIND:=UDP}"
+proto=$(echo "$LINK_KIND" | tr A-Z a-z)
 . "$(dirname "$0")/lib.sh"
 command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 command -v nft >/dev/null || skip_all "nft is not installed"
@@ -24,13 +27,13 @@ General {
 }
 Sync {
 	Mode FTFW { }
-	UDP Default {
+	$LINK_KIND Default {
 		IPv4_address $3
 		IPv4_Destination_Address $4
 		Port 3780
 		Interface veth0
 	}
-	UDP {
+	$LINK_KIND {
 		IPv4_address $5
 		IPv4_Destination_Address $6
 		Port 3780
@@ -52,8 +55,8 @@ check "B starts with two links" $NB "$CTSYNCD" -C "$T/b.conf" -d
 check "no 'not supported' warning for Default" sh -c \
 	"! grep -q 'not supported yet' '$DA/ctsyncd.log'"
 check "-s link: the Default link active, the other backup" sh -c \
-	"$NA '$CTSYNCD' -C '$T/a.conf' -s link | grep -q 'UDP traffic device=veth0 status=RUNNING role=ACTIVE:' &&
-	 $NA '$CTSYNCD' -C '$T/a.conf' -s link | grep -q 'UDP traffic device=veth1 status=RUNNING role=BACKUP:'"
+	"$NA '$CTSYNCD' -C '$T/a.conf' -s link | grep -q '$LINK_KIND traffic device=veth0 status=RUNNING role=ACTIVE:' &&
+	 $NA '$CTSYNCD' -C '$T/a.conf' -s link | grep -q '$LINK_KIND traffic device=veth1 status=RUNNING role=BACKUP:'"
 ct 192.168.1.1
 check "a state goes over the Default link" on_b 192.168.1.1
 
@@ -76,7 +79,7 @@ check "states reach B over it again" on_b 192.168.1.3
 # B stops hearing A on veth0; A still hears B there
 $NB nft -f - <<EON
 table inet linktest {
-	chain in { type filter hook input priority 0; iifname "veth0" udp dport 3780 drop; }
+	chain in { type filter hook input priority 0; iifname "veth0" $proto dport 3780 drop; }
 }
 EON
 check "a link silent one way: B gives it up after 3 s" wait_until 7 \
