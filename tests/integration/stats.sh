@@ -130,4 +130,40 @@ else
 	echo "# conntrackd is not installed: no comparison"
 fi
 check "-k stops it" $NA "$CTSYNCD" -C "$T/a.conf" -k
+
+# Syslog: each destroyed flow goes to syslog too.  A private /dev whose
+# /dev/log is a listening socket stands in for the system logger.
+if command -v unshare >/dev/null; then
+	sed 's|Stats { LogFile .* }|Stats { Syslog on }|' "$T/a.conf" >"$T/sl.conf"
+	unshare -m sh -c "
+	    mount -t tmpfs none /dev && mknod -m 666 /dev/null c 1 3 || exit 1
+	    python3 -c '
+import socket, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(\"/dev/log\")
+s.settimeout(0.2)
+end = time.time() + 8
+with open(\"$T/syslog.out\", \"wb\") as out:
+    while time.time() < end:
+        try:
+            out.write(s.recv(4096) + b\"\\n\")
+            out.flush()
+        except socket.timeout:
+            pass
+' &
+	    sleep 0.5
+	    $NA '$CTSYNCD' -C '$T/sl.conf' -d
+	    $NA conntrack -I -p udp -s 10.8.8.1 -d 10.8.8.2 --sport 5 \
+	        --dport 6 -t 60 >/dev/null 2>&1
+	    sleep 0.5
+	    $NA conntrack -D -p udp -s 10.8.8.1 >/dev/null 2>&1
+	    sleep 1
+	    $NA '$CTSYNCD' -C '$T/sl.conf' -k
+	    wait"
+	check "with Syslog on, a destroyed flow goes to syslog at LOG_INFO" \
+		grep -aq '^<30>.*udp      17 src=10.8.8.1 dst=10.8.8.2 sport=5 dport=6' \
+		"$T/syslog.out"
+else
+	echo "# unshare is not installed: syslog is not tried"
+fi
 done_testing
