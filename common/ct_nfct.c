@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <endian.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <linux/netlink.h>
@@ -134,4 +135,29 @@ ctobj_to_nfct(const struct ctobj *o, struct nf_conntrack *ct)
 	set_read_only(ct, o);
 	if (CT_HAS(o, CT_A_HELPER_NAME))
 		nfct_set_attr(ct, ATTR_HELPER_NAME, o->helper);
+}
+
+/*
+ * One line for `o' as conntrackd prints it (plain, or XML), the kernel's
+ * timeout too if `with_timeout', into `buf' of `cap' bytes, cut to fit.
+ * Returns the length written (a NUL follows), 0 if nothing was printed.
+ */
+size_t
+ctobj_print(const struct ctobj *o, int xml, int with_timeout, char *buf,
+    size_t cap)
+{
+	struct nf_conntrack *ct = nfct_new();
+	int n;
+
+	if (ct == NULL || cap == 0)
+		abort();	/* out of memory for a few hundred bytes */
+	ctobj_to_nfct(o, ct);
+	if (with_timeout && CT_HAS(o, CT_A_TIMEOUT))
+		nfct_set_attr_u32(ct, ATTR_TIMEOUT, o->timeout);
+	n = nfct_snprintf(buf, (unsigned int)cap, ct, NFCT_T_UNKNOWN,
+	    xml ? NFCT_O_XML : NFCT_O_DEFAULT, 0);
+	nfct_destroy(ct);
+	if (n <= 0)
+		return 0;
+	return (size_t)n >= cap ? cap - 1 : (size_t)n;
 }

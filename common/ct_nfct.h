@@ -10,5 +10,7 @@
 #include "ctobj.h"
 
 void	 ctobj_to_nfct(const struct ctobj *, struct nf_conntrack *);
+size_t	 ctobj_print(const struct ctobj *, int xml, int with_timeout,
+	    char *buf, size_t cap);
 
 #endif

@@ -208,6 +208,16 @@ verdict(struct bpf_prog_builder *b, int listed, uint8_t policy, int done)
 	jump(b, pass ? done : L_DROP);
 }
 
+/* The end of a check whose matches jumped to `listed': both verdicts. */
+static void
+decide(struct bpf_prog_builder *b, uint8_t policy, int listed, int done)
+{
+	verdict(b, 0, policy, done);
+	place(b, listed);
+	verdict(b, 1, policy, done);
+	place(b, done);
+}
+
 static void
 build_proto(struct bpf_prog_builder *b, const struct conf_filter *f)
 {
@@ -226,10 +236,7 @@ build_proto(struct bpf_prog_builder *b, const struct conf_filter *f)
 	for (p = 0; p < 256; p++)
 		if (f->protos[p])
 			jump_if_eq(b, (uint32_t)p, L_PROTO_LISTED);
-	verdict(b, 0, f->proto_policy, L_PROTO_DONE);
-	place(b, L_PROTO_LISTED);
-	verdict(b, 1, f->proto_policy, L_PROTO_DONE);
-	place(b, L_PROTO_DONE);
+	decide(b, f->proto_policy, L_PROTO_LISTED, L_PROTO_DONE);
 }
 
 static void
@@ -265,10 +272,7 @@ build_state(struct bpf_prog_builder *b, const struct conf_filter *f)
 	for (s = 0; s < 16; s++)
 		if ((f->tcp_states >> s) & 1)
 			jump_if_eq(b, (uint32_t)s, L_STATE_LISTED);
-	verdict(b, 0, f->state_policy, L_STATE_DONE);
-	place(b, L_STATE_LISTED);
-	verdict(b, 1, f->state_policy, L_STATE_DONE);
-	place(b, L_STATE_DONE);
+	decide(b, f->state_policy, L_STATE_LISTED, L_STATE_DONE);
 }
 
 /* Resolve the jumps; 0 if the program fits. */

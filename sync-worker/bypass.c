@@ -43,22 +43,11 @@ static void
 print_entry(struct syncw *w, const struct ctobj *o)
 {
 	struct bypass *b = &w->bypass;
-	struct nf_conntrack *ct = nfct_new();
-	int n;
+	size_t n = ctobj_print(o, 0, 1, b->text + b->textlen, LINE_MAX_LEN);
 
-	if (ct == NULL)
-		fatal("nfct_new");
-	ctobj_to_nfct(o, ct);	/* the reference count too */
-	if (CT_HAS(o, CT_A_TIMEOUT))
-		nfct_set_attr_u32(ct, ATTR_TIMEOUT, o->timeout);
-	n = nfct_snprintf(b->text + b->textlen, LINE_MAX_LEN, ct,
-	    NFCT_T_UNKNOWN, NFCT_O_DEFAULT, 0);
-	nfct_destroy(ct);
-	if (n <= 0)
+	if (n == 0)
 		return;
-	if (n >= LINE_MAX_LEN)
-		n = LINE_MAX_LEN - 1;
-	b->textlen += (size_t)n;
+	b->textlen += n;
 	b->text[b->textlen++] = '\n';
 	if (b->textlen >= BYPASS_TEXT_CHUNK)
 		text_flush(w);

@@ -20,8 +20,7 @@
 void
 flows_ended(struct syncw *w, const struct ctobj *o)
 {
-	struct nf_conntrack *ct;
-	int n;
+	size_t n;
 
 	if (CT_HAS(o, CT_A_COUNTERS)) {
 		w->traffic_packets += o->packets[0] + o->packets[1];
@@ -31,17 +30,10 @@ flows_ended(struct syncw *w, const struct ctobj *o)
 		return;
 	if (w->flowlen + FLOW_LINE_MAX + 1 > sizeof(w->flowbuf))
 		flows_flush(w);
-	if ((ct = nfct_new()) == NULL)
-		fatal("nfct_new");
-	ctobj_to_nfct(o, ct);
-	n = nfct_snprintf(w->flowbuf + w->flowlen, FLOW_LINE_MAX, ct,
-	    NFCT_T_UNKNOWN, NFCT_O_DEFAULT, 0);
-	nfct_destroy(ct);
-	if (n <= 0)
+	n = ctobj_print(o, 0, 0, w->flowbuf + w->flowlen, FLOW_LINE_MAX);
+	if (n == 0)
 		return;
-	if (n >= FLOW_LINE_MAX)
-		n = FLOW_LINE_MAX - 1;
-	w->flowlen += (size_t)n;
+	w->flowlen += n;
 	w->flowbuf[w->flowlen++] = '\n';
 }
 

@@ -41,37 +41,26 @@ static int
 dump_one(struct cache_obj *co, void *arg)
 {
 	struct dump_ctx *d = arg;
-	struct nf_conntrack *ct = nfct_new();
 	char *line = d->buf + d->len;
 	struct ctobj o;
-	int n;
+	size_t n;
 
-	if (ct == NULL)
-		fatal("nfct_new");
-	if (co->dead) {		/* destroyed, its DEL not yet sent */
-		nfct_destroy(ct);
+	if (co->dead)		/* destroyed, its DEL not yet sent */
 		return 0;
-	}
 	cache_obj_get(co, &o);
-	ctobj_to_nfct(&o, ct);
-	n = nfct_snprintf(line, DUMP_LINE_MAX, ct, NFCT_T_UNKNOWN,
-	    d->xml ? NFCT_O_XML : NFCT_O_DEFAULT, 0);
-	nfct_destroy(ct);
-	if (n < 0)
+	if ((n = ctobj_print(&o, d->xml, 0, line, DUMP_LINE_MAX)) == 0)
 		return 0;
-	if (n >= DUMP_LINE_MAX)
-		n = DUMP_LINE_MAX - 1;
 	if (!d->xml && d->expires_after) {
 		long left = (long)co->touched + d->expires_after - d->now;
 
-		n += snprintf(line + n, 32, " [expires in %lds]",
+		n += (size_t)snprintf(line + n, 32, " [expires in %lds]",
 		    left > 0 ? left : 0);
 	}
 	if (!d->xml)
-		n += snprintf(line + n, 32, " [active since %lds]",
+		n += (size_t)snprintf(line + n, 32, " [active since %lds]",
 		    (long)(d->now - co->since));
 	line[n++] = '\n';
-	d->len += (size_t)n;
+	d->len += n;
 	if (d->len >= DUMP_CHUNK)
 		dump_flush(d);
 	return 0;
@@ -96,8 +85,8 @@ sync_dump_cache(struct syncw *w, struct cache *c, int xml)
  * A cache to a one-shot child, as CT_EVENTS of `kind' on `fd'.  For a
  * commit (the external cache) each timeout is aged by the time since the
  * entry was last updated (60 s if that is negative, as conntrackd does);
- * for a listed flush (the internal cache) destroyed entries not yet
- * announced are left out.  Everything is queued at once; the main loop
+ * destroyed entries not yet announced are left out.  Everything is
+ * queued at once; the main loop
  * writes it as the child reads (sync_stream_flush), then closes the
  * socket, which tells the child that all has come.  Meanwhile events and
  * the sync protocol go on.
