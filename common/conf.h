@@ -52,6 +52,8 @@ struct conf_netlink {
 	uint32_t	 event_iter_limit;
 	uint8_t		 events_reliable;
 	uint8_t		 expect_sync;		/* enum conf_expect */
+	char		 expect_helpers[CONF_MAX_EXPECT_HELPERS][CONF_NAME_MAX];
+	int		 nexpect_helpers;	/* EXPECT_LIST */
 	/* from Sync, for the netlink worker */
 	uint8_t		 direct_inject;		/* DisableExternalCache */
 	uint8_t		 window_tracking;	/* TCPWindowTracking */
@@ -73,6 +75,7 @@ struct conf_sync {
 	uint8_t		 startup_resync;
 	uint8_t		 tcp_window_tracking;
 	uint8_t		 flow_log;	/* Stats: LogFile or Syslog set */
+	uint8_t		 expect_sync;	/* ExpectationSync not off */
 };
 
 struct conf_link {
@@ -134,8 +137,6 @@ struct conf {
 	struct conf_sync sync;
 	struct conf_link links[CONF_MAX_LINKS];
 	int		 nlinks;
-	char		 expect_helpers[CONF_MAX_EXPECT_HELPERS][CONF_NAME_MAX];
-	int		 nexpect_helpers;
 	char		 stats_logfile[257];
 	int		 stats_syslog_facility;
 

@@ -249,8 +249,8 @@ print_sync(FILE *fp, const struct conf *c)
 	fprintf(fp, "\t\tTCPWindowTracking %s\n", onoff(s->tcp_window_tracking));
 	if (c->nl.expect_sync == EXPECT_LIST) {
 		fprintf(fp, "\t\tExpectationSync {");
-		for (i = 0; i < c->nexpect_helpers; i++)
-			fprintf(fp, " %s", c->expect_helpers[i]);
+		for (i = 0; i < c->nl.nexpect_helpers; i++)
+			fprintf(fp, " %s", c->nl.expect_helpers[i]);
 		fprintf(fp, " }\n");
 	} else
 		fprintf(fp, "\t\tExpectationSync %s\n",

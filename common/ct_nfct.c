@@ -161,3 +161,61 @@ ctobj_print(const struct ctobj *o, int xml, int with_timeout, char *buf,
 		return 0;
 	return (size_t)n >= cap ? cap - 1 : (size_t)n;
 }
+
+/* One tuple of an expectation as a library conntrack object. */
+static struct nf_conntrack *
+exp_tuple_ct(const struct ctexp *x, const struct ct_tuple *t, uint8_t proto)
+{
+	struct nf_conntrack *ct = nfct_new();
+
+	if (ct == NULL)
+		abort();
+	nfct_set_attr_u8(ct, ATTR_L3PROTO, x->family);
+	nfct_set_attr_u8(ct, ATTR_L4PROTO, proto);
+	set_addrs(ct, x->family, ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV6_SRC,
+	    &t->src, &t->dst);
+	if (ctobj_has_ports(x->master_l4proto)) {
+		nfct_set_attr_u16(ct, ATTR_ORIG_PORT_SRC, htons(t->sport));
+		nfct_set_attr_u16(ct, ATTR_ORIG_PORT_DST, htons(t->dport));
+	}
+	return ct;
+}
+
+/*
+ * An expectation's line as conntrackd prints its caches (cli.md 7.3):
+ * without its timeout.  The length written, 0 if nothing was printed.
+ */
+size_t
+ctexp_print(const struct ctexp *x, int xml, char *buf, size_t cap)
+{
+	struct nf_expect *exp = nfexp_new();
+	struct nf_conntrack *t[3];
+	int i, n;
+
+	if (exp == NULL || cap == 0)
+		abort();
+	t[0] = exp_tuple_ct(x, &x->master, x->master_l4proto);
+	t[1] = exp_tuple_ct(x, &x->tuple, x->l4proto);
+	t[2] = exp_tuple_ct(x, &x->mask, x->mask_l4proto);
+	nfexp_set_attr(exp, ATTR_EXP_MASTER, t[0]);	/* copied */
+	nfexp_set_attr(exp, ATTR_EXP_EXPECTED, t[1]);
+	nfexp_set_attr(exp, ATTR_EXP_MASK, t[2]);
+	if (CTX_HAS(x, CTX_A_ZONE))
+		nfexp_set_attr_u16(exp, ATTR_EXP_ZONE, x->zone);
+	if (CTX_HAS(x, CTX_A_FLAGS))
+		nfexp_set_attr_u32(exp, ATTR_EXP_FLAGS, x->flags);
+	if (CTX_HAS(x, CTX_A_CLASS))
+		nfexp_set_attr_u32(exp, ATTR_EXP_CLASS, x->class);
+	if (CTX_HAS(x, CTX_A_HELPER))
+		nfexp_set_attr(exp, ATTR_EXP_HELPER_NAME, x->helper);
+	if (CTX_HAS(x, CTX_A_FN))
+		nfexp_set_attr(exp, ATTR_EXP_FN, x->fn);
+	n = nfexp_snprintf(buf, (unsigned int)cap, exp, NFCT_T_UNKNOWN,
+	    xml ? NFCT_O_XML : NFCT_O_DEFAULT, 0);
+	for (i = 0; i < 3; i++)
+		nfct_destroy(t[i]);
+	nfexp_destroy(exp);
+	if (n <= 0)
+		return 0;
+	return (size_t)n >= cap ? cap - 1 : (size_t)n;
+}

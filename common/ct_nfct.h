@@ -7,10 +7,12 @@
 
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 
+#include "ctexp.h"
 #include "ctobj.h"
 
 void	 ctobj_to_nfct(const struct ctobj *, struct nf_conntrack *);
 size_t	 ctobj_print(const struct ctobj *, int xml, int with_timeout,
 	    char *buf, size_t cap);
+size_t	 ctexp_print(const struct ctexp *, int xml, char *buf, size_t cap);
 
 #endif

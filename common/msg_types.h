@@ -26,6 +26,7 @@
 	/* conntrack objects, many per message */			\
 	X(MSG_CT_EVENTS,	"CT_EVENTS")				\
 	X(MSG_CT_DUMP_DONE,	"CT_DUMP_DONE")	/* u8 sweep, u32 token */ \
+	X(MSG_EXP_EVENT,	"EXP_EVENT")	/* one expectation */	\
 	X(MSG_DUMP_REQ,		"DUMP_REQ")	/* sync -> netlink: u32 token */ \
 	/* a one-shot child changes the kernel (commit, flush) */	\
 	X(MSG_SELF_START,	"SELF_START")	/* u8 what; the child's socket */ \

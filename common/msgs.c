@@ -76,6 +76,7 @@ void
 msg_send_cfg_netlink(struct chan *c, const struct conf_netlink *nl)
 {
 	struct mbuild mb;
+	int i;
 
 	msg_begin(&mb, c, MSG_CFG_NETLINK);
 	mb_u32(&mb, nl->bufsize);
@@ -87,6 +88,9 @@ msg_send_cfg_netlink(struct chan *c, const struct conf_netlink *nl)
 	mb_u8(&mb, nl->expect_sync);
 	mb_u8(&mb, nl->direct_inject);
 	mb_u8(&mb, nl->window_tracking);
+	mb_u8(&mb, (uint8_t)nl->nexpect_helpers);
+	for (i = 0; i < nl->nexpect_helpers; i++)
+		mb_str(&mb, nl->expect_helpers[i]);
 	msg_end(&mb);
 }
 
@@ -94,6 +98,7 @@ int
 msg_recv_cfg_netlink(const struct msg *m, struct conf_netlink *nl)
 {
 	struct mread r;
+	int i;
 
 	mr_init(&r, m);
 	memset(nl, 0, sizeof(*nl));
@@ -106,6 +111,11 @@ msg_recv_cfg_netlink(const struct msg *m, struct conf_netlink *nl)
 	nl->expect_sync = mr_u8(&r);
 	nl->direct_inject = mr_u8(&r);
 	nl->window_tracking = mr_u8(&r);
+	nl->nexpect_helpers = mr_u8(&r);
+	if (nl->nexpect_helpers > CONF_MAX_EXPECT_HELPERS)
+		return -1;
+	for (i = 0; i < nl->nexpect_helpers; i++)
+		mr_str(&r, nl->expect_helpers[i], CONF_NAME_MAX);
 	if (!mr_done(&r) || !bool_ok(nl->events_reliable) ||
 	    !bool_ok(nl->direct_inject) || !bool_ok(nl->window_tracking) ||
 	    nl->expect_sync > EXPECT_LIST || nl->event_iter_limit == 0)
@@ -132,6 +142,7 @@ msg_send_cfg_sync(struct chan *c, const struct conf_sync *s)
 	mb_u8(&mb, s->disable_external_cache);
 	mb_u8(&mb, s->startup_resync);
 	mb_u8(&mb, s->tcp_window_tracking);
+	mb_u8(&mb, s->expect_sync);
 	mb_u8(&mb, s->flow_log);
 	msg_end(&mb);
 }
@@ -156,11 +167,13 @@ msg_recv_cfg_sync(const struct msg *m, struct conf_sync *s)
 	s->disable_external_cache = mr_u8(&r);
 	s->startup_resync = mr_u8(&r);
 	s->tcp_window_tracking = mr_u8(&r);
+	s->expect_sync = mr_u8(&r);
 	s->flow_log = mr_u8(&r);
 	if (!mr_done(&r) || s->mode > MODE_NOTRACK || s->hashsize == 0 ||
 	    s->hashlimit == 0 || !bool_ok(s->disable_internal_cache) ||
 	    !bool_ok(s->disable_external_cache) ||
 	    !bool_ok(s->startup_resync) || !bool_ok(s->tcp_window_tracking) ||
+	    !bool_ok(s->expect_sync) ||
 	    !bool_ok(s->flow_log))
 		return -1;
 	return 0;
@@ -471,6 +484,30 @@ msg_send_ct_events(struct chan *c, const struct ct_event *ev, size_t n)
 	}
 }
 
+void
+msg_send_exp_event(struct chan *c, const struct exp_event *ev)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_EXP_EVENT);
+	mb_u8(&mb, ev->kind);
+	ctexp_put(&mb, &ev->x);
+	msg_end(&mb);
+}
+
+/* -1 if malformed; whether it makes sense is ctexp_valid()'s to say. */
+int
+msg_recv_exp_event(const struct msg *m, struct exp_event *ev)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	ev->kind = mr_u8(&r);
+	if (ev->kind >= CTE_KIND_MAX || ctexp_get(&r, &ev->x) == -1)
+		return -1;
+	return mr_done(&r) ? 0 : -1;
+}
+
 /* Start reading a CT_EVENTS message; returns -1 if it holds no event. */
 int
 msg_recv_ct_events(const struct msg *m, struct ct_events_reader *rd)
@@ -559,7 +596,7 @@ msg_recv_self_start(const struct msg *m, int *what)
 
 	mr_init(&r, m);
 	*what = mr_u8(&r);
-	return mr_done(&r) && *what <= SELF_FLUSH_FILTERED && m->fd >= 0 ?
+	return mr_done(&r) && *what <= SELF_COMMIT_EXP && m->fd >= 0 ?
 	    0 : -1;
 }
 
@@ -574,6 +611,8 @@ msg_send_child_done(struct chan *c, const struct child_result *r)
 	msg_begin(&mb, c, MSG_CHILD_DONE);
 	mb_u32(&mb, r->ok);
 	mb_u32(&mb, r->failed);
+	mb_u32(&mb, r->exp_ok);
+	mb_u32(&mb, r->exp_failed);
 	mb_u64(&mb, r->usec);
 	msg_end(&mb);
 }
@@ -586,6 +625,8 @@ msg_recv_child_done(const struct msg *m, struct child_result *r)
 	mr_init(&rd, m);
 	r->ok = mr_u32(&rd);
 	r->failed = mr_u32(&rd);
+	r->exp_ok = mr_u32(&rd);
+	r->exp_failed = mr_u32(&rd);
 	r->usec = mr_u64(&rd);
 	return mr_done(&rd) ? 0 : -1;
 }

@@ -10,6 +10,7 @@
 #define CTSYNCD_MSGS_H
 
 #include "conf.h"
+#include "ctexp.h"
 #include "ctobj.h"
 #include "msg.h"
 #include "stats.h"
@@ -71,6 +72,13 @@ struct ct_event {
 	struct ctobj	 obj;
 };
 
+/* What happened to an expectation (EXP_EVENT): CTE_NEW, CTE_DESTROY
+ * or CTE_DUMP; the kernel reports no updates of expectations. */
+struct exp_event {
+	uint8_t		 kind;
+	struct ctexp	 x;
+};
+
 /* Reading the events of one CT_EVENTS message, one at a time. */
 struct ct_events_reader {
 	struct mread	 r;
@@ -116,6 +124,8 @@ int	msg_recv_test_seccomp(const struct msg *);
 void	msg_send_ct_events(struct chan *, const struct ct_event *, size_t n);
 int	msg_recv_ct_events(const struct msg *, struct ct_events_reader *);
 int	msg_recv_ct_event_next(struct ct_events_reader *, struct ct_event *);
+void	msg_send_exp_event(struct chan *, const struct exp_event *);
+int	msg_recv_exp_event(const struct msg *, struct exp_event *);
 void	msg_send_ct_dump_done(struct chan *, int sweep, uint32_t token);
 int	msg_recv_ct_dump_done(const struct msg *, int *sweep,
 	    uint32_t *token);
@@ -124,6 +134,7 @@ int	msg_recv_dump_req(const struct msg *, uint32_t *token);
 /* What a one-shot child did. */
 struct child_result {
 	uint32_t	 ok, failed;
+	uint32_t	 exp_ok, exp_failed;	/* expectations */
 	uint64_t	 usec;
 };
 
@@ -133,6 +144,9 @@ enum self_change {
 	SELF_FLUSH,		/* the whole kernel table away */
 	SELF_FLUSH_FILTERED,	/* only the entries the Filter accepts: the
 				   child dumps the table and picks them */
+	SELF_COMMIT_ALL,	/* the external caches: entries, then
+				   expectations (ExpectationSync) */
+	SELF_COMMIT_EXP,	/* the external expectation cache only */
 };
 
 void	msg_send_self_start(struct chan *, int what, int fd);

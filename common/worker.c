@@ -32,7 +32,9 @@ number_arg(const char *s, const char *what)
 
 /*
  * -u uid -g gid -r chroot-dir [-v], from the supervisor only; the commit
- * child also takes -T CommitTimeout and -W (TCPWindowTracking on).
+ * child also takes -T CommitTimeout and -W (TCPWindowTracking on), and
+ * for a flush -F (the whole table) or -L (what the Filter accepts), -E
+ * (the expectations too), -N (no conntrack entries: expectations only).
  */
 static void
 worker_parse_args(int argc, char **argv, struct worker_args *a)
@@ -40,13 +42,15 @@ worker_parse_args(int argc, char **argv, struct worker_args *a)
 	int ch;
 
 	memset(a, 0, sizeof(*a));
-	while ((ch = getopt(argc, argv, "u:g:r:vT:WFL")) != -1) {
+	while ((ch = getopt(argc, argv, "u:g:r:vT:WFLEN")) != -1) {
 		switch (ch) {
 		case 'T': a->commit_timeout = (uint32_t)strtoul(optarg, NULL,
 		    10); break;
 		case 'W': a->window_tracking = 1; break;
 		case 'F': a->flush = 1; break;
 		case 'L': a->flush_filtered = 1; break;
+		case 'E': a->flush_exp = 1; break;
+		case 'N': a->flush_no_ct = 1; break;
 		case 'u': a->uid = (uid_t)number_arg(optarg, "uid"); break;
 		case 'g': a->gid = (gid_t)number_arg(optarg, "gid"); break;
 		case 'r': a->chroot_dir = optarg; break;

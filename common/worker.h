@@ -22,6 +22,8 @@ struct worker_args {
 	int		 window_tracking;	/* -W, TCPWindowTracking */
 	int		 flush;			/* -F: flush the table instead */
 	int		 flush_filtered;	/* -L: what the Filter accepts */
+	int		 flush_exp;		/* -E: the expectations too */
+	int		 flush_no_ct;		/* -N: expectations only */
 };
 
 void	worker_start(struct chan *, const char *procname, int argc,

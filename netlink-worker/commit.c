@@ -34,7 +34,94 @@ struct commit {
 	struct inject	 inj;
 	uint32_t	 invalid;
 	struct conf_filter filter;	/* -L: from the supervisor */
+	struct ctexp	*exps;		/* committed after every entry */
+	size_t		 nexps, capexps;
+	uint32_t	 exp_ok, exp_failed;
 };
+
+/* An expectation to commit once the entries (its master) are in. */
+static void
+take_expectation(struct commit *c, const struct msg *m)
+{
+	struct exp_event ev;
+	const char *why;
+
+	if (msg_recv_exp_event(m, &ev) == -1)
+		fatalx("malformed EXP_EVENT from the sync worker");
+	if (ctexp_valid(&ev.x, &why) == -1) {
+		if (c->exp_failed++ == 0)
+			log_warnx("invalid expectation refused: %s", why);
+		return;
+	}
+	if (c->nexps == c->capexps) {
+		c->capexps = c->capexps ? 2 * c->capexps : 64;
+		if ((c->exps = reallocarray(c->exps, c->capexps,
+		    sizeof(*c->exps))) == NULL)
+			fatal("expectations");
+	}
+	c->exps[c->nexps++] = ev.x;
+}
+
+/* One request to the kernel, its answer awaited: 0 or an errno. */
+static int
+ask_kernel(struct commit *c, struct nlmsghdr *nlh)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct pollfd pfd = { .fd = mnl_socket_get_fd(c->inj.nl),
+	    .events = POLLIN };
+	ssize_t n;
+
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	if (mnl_socket_sendto(c->inj.nl, nlh, nlh->nlmsg_len) < 0)
+		return errno;
+	for (;;) {
+		if ((n = mnl_socket_recvfrom(c->inj.nl, buf, sizeof(buf))) > 0)
+			break;
+		if (errno != EAGAIN || poll(&pfd, 1, 5000) <= 0)
+			return ETIMEDOUT;
+	}
+	if (mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq,
+	    mnl_socket_get_portid(c->inj.nl), NULL, NULL) < 0)
+		return errno;
+	return 0;
+}
+
+/* The expectations, after the entries: each needs its master there. */
+static void
+commit_expectations(struct commit *c)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	size_t i;
+
+	for (i = 0; i < c->nexps; i++) {
+		struct nlmsghdr *nlh = nl_put_exp_request(buf,
+		    IPCTNL_MSG_EXP_NEW, NLM_F_CREATE | NLM_F_EXCL,
+		    c->inj.seq++, c->exps[i].family);
+		int err;
+
+		if (ctexp_put_create(nlh, &c->exps[i],
+		    c->args.commit_timeout) < 0)
+			err = EPROTONOSUPPORT;
+		else
+			err = ask_kernel(c, nlh);
+		if (err == 0 || err == EEXIST)
+			c->exp_ok++;
+		else if (c->exp_failed++ < 5)
+			log_warnx("kernel refused an expectation: %s",
+			    strerror(err));
+	}
+}
+
+/* -F expect: the kernel's expectation table, all of it. */
+static int
+flush_expectations(struct commit *c)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_put_exp_request(buf, IPCTNL_MSG_EXP_DELETE,
+	    0, c->inj.seq++, AF_UNSPEC);
+
+	return ask_kernel(c, nlh) == 0 ? 0 : -1;
+}
 
 static void
 take_objects(struct commit *c, const struct msg *m)
@@ -136,7 +223,8 @@ main(int argc, char **argv)
 		return 1;
 	worker_start(&c->chan, "commit", argc, argv, &c->args,
 	    MSG_BIT(MSG_CFG_FILTER), 0);
-	worker_peer_start(&c->objs, "sync worker", MSG_BIT(MSG_CT_EVENTS));
+	worker_peer_start(&c->objs, "sync worker", MSG_BIT(MSG_CT_EVENTS) |
+	    MSG_BIT(MSG_EXP_EVENT));
 	nl_drop_privileges(&c->args);
 	worker_signals(&waitmask);
 	nl_sandbox();
@@ -164,26 +252,37 @@ main(int argc, char **argv)
 		}
 		if ((n = chan_read(&c->objs)) == 0)
 			break;		/* the sync worker sent everything */
-		while ((n = chan_get(&c->objs, &m, &why)) == 1)
-			take_objects(c, &m);
+		while ((n = chan_get(&c->objs, &m, &why)) == 1) {
+			if (m.type == MSG_EXP_EVENT)
+				take_expectation(c, &m);
+			else
+				take_objects(c, &m);
+		}
 		if (n == -1)
 			fatalx("from the sync worker: %s", why);
 	}
-	if (c->args.flush) {
-		int ok = inject_flush_table(&c->inj) == 0;
+	memset(&res, 0, sizeof(res));
+	if (c->args.flush || c->args.flush_filtered) {
+		int ok = 1;
 
-		res.ok = (uint32_t)ok;
-		res.failed = (uint32_t)!ok;
-	} else if (c->args.flush_filtered) {
-		int ok = flush_filtered(c) == 0 &&
-		    c->inj.failed[INJ_DELETE] == 0;
-
+		if (c->args.flush_no_ct)
+			;	/* -F expect: the expectations only */
+		else if (c->args.flush)
+			ok = inject_flush_table(&c->inj) == 0;
+		else
+			ok = flush_filtered(c) == 0 &&
+			    c->inj.failed[INJ_DELETE] == 0;
+		if (c->args.flush_exp && flush_expectations(c) == -1)
+			ok = 0;
 		res.ok = (uint32_t)ok;
 		res.failed = (uint32_t)!ok;
 	} else {
 		inject_flush(&c->inj);
 		res.ok = c->inj.ok[INJ_CREATE];
 		res.failed = c->inj.failed[INJ_CREATE] + c->invalid;
+		commit_expectations(c);
+		res.exp_ok = c->exp_ok;
+		res.exp_failed = c->exp_failed;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res.usec = (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000 +

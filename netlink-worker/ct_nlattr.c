@@ -441,6 +441,31 @@ parse_numbers(struct ctobj *o, const struct nlattr **tb)
 	return 0;
 }
 
+int
+ct_parse_tuple(const struct nlattr *nest, struct ctobj *o)
+{
+	struct tuple_seen s;
+
+	memset(o, 0, sizeof(*o));
+	BAD_IF(parse_tuple(nest, &o->orig, &s));
+	o->l4proto = s.l4proto;
+	return 0;
+}
+
+int
+ct_index_msg(const struct nlmsghdr *nlh, const struct nlattr **tb,
+    uint16_t max)
+{
+	return index_attrs(nlh, NULL, tb, max);
+}
+
+int
+ct_index_nest(const struct nlattr *nest, const struct nlattr **tb,
+    uint16_t max)
+{
+	return index_attrs(NULL, nest, tb, max);
+}
+
 /* The identity: family, protocol, original tuple; the reply tuple. */
 static int
 parse_tuples(struct ctobj *o, const struct nlattr **tb, uint8_t family)
@@ -544,8 +569,8 @@ icmp_reply_type(int v6, uint8_t type)
 	return 255;
 }
 
-static int
-put_tuple(struct nlmsghdr *nlh, uint16_t type, const struct ctobj *o,
+int
+ct_put_tuple(struct nlmsghdr *nlh, uint16_t type, const struct ctobj *o,
     const union ct_addr *src, const union ct_addr *dst, uint16_t sport,
     uint16_t dport, int orig)
 {
@@ -696,9 +721,9 @@ ctobj_put_create(struct nlmsghdr *nlh, const struct ctobj *o,
 	uint32_t timeout = commit_timeout ? commit_timeout :
 	    (CT_HAS(o, CT_A_TIMEOUT) && o->timeout ? o->timeout : 60);
 
-	if (put_tuple(nlh, CTA_TUPLE_ORIG, o, &o->orig.src, &o->orig.dst,
+	if (ct_put_tuple(nlh, CTA_TUPLE_ORIG, o, &o->orig.src, &o->orig.dst,
 	    sport, dport, 1) < 0 ||
-	    put_tuple(nlh, CTA_TUPLE_REPLY, o, &o->orig.dst, &o->orig.src,
+	    ct_put_tuple(nlh, CTA_TUPLE_REPLY, o, &o->orig.dst, &o->orig.src,
 	    dport, sport, 0) < 0)
 		return -1;
 	mnl_attr_put_u32(nlh, CTA_STATUS, htonl(status | IPS_CONFIRMED));

@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -102,6 +103,10 @@ nl_events_open(struct nlw *w)
 	unsigned int groups = NF_NETLINK_CONNTRACK_NEW |
 	    NF_NETLINK_CONNTRACK_UPDATE | NF_NETLINK_CONNTRACK_DESTROY;
 
+	if (w->cfg.expect_sync != EXPECT_OFF)
+		groups |= NF_NETLINK_CONNTRACK_EXP_NEW |
+		    NF_NETLINK_CONNTRACK_EXP_DESTROY;
+
 	w->events = mnl_socket_open2(NETLINK_NETFILTER,
 	    SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (w->events == NULL)
@@ -163,6 +168,59 @@ batch_add(struct nlw *w, uint8_t kind, const struct nlmsghdr *nlh)
 	return 0;
 }
 
+/* ExpectationSync: on, or a helper whose name starts with a listed one
+ * (case-insensitive, so that `sip' takes `sip-5060'). */
+static int
+helper_wanted(const struct nlw *w, const char *helper)
+{
+	int i;
+
+	if (w->cfg.expect_sync == EXPECT_ALL)
+		return 1;
+	for (i = 0; i < w->cfg.nexpect_helpers; i++)
+		if (strncasecmp(helper, w->cfg.expect_helpers[i],
+		    strlen(w->cfg.expect_helpers[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * An expectation event or dumped expectation: after the conntrack
+ * events before it (its master among them), on its own.
+ */
+static void
+exp_add(struct nlw *w, uint8_t kind, const struct nlmsghdr *nlh)
+{
+	struct exp_event ev;
+
+	if (ctexp_from_nlmsg(&ev.x, nlh) != 0) {
+		w->cnt.catch_failed++;
+		return;
+	}
+	if (!helper_wanted(w, ev.x.helper)) {
+		w->cnt.events_filtered++;
+		return;
+	}
+	batch_flush(w);
+	ev.kind = kind;
+	msg_send_exp_event(&w->peer, &ev);
+}
+
+static void
+exp_event(struct nlw *w, const struct nlmsghdr *nlh)
+{
+	switch (nlh->nlmsg_type & 0xff) {
+	case IPCTNL_MSG_EXP_NEW:
+		exp_add(w, CTE_NEW, nlh);
+		break;
+	case IPCTNL_MSG_EXP_DELETE:
+		exp_add(w, CTE_DESTROY, nlh);
+		break;
+	default:
+		w->cnt.events_unknown++;
+	}
+}
+
 static int
 event_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -172,6 +230,10 @@ event_cb(const struct nlmsghdr *nlh, void *data)
 	/* a change of our own injection (DisableExternalCache): ignored */
 	if (w->inj != NULL && nlh->nlmsg_pid == w->inject_portid) {
 		w->cnt.own_events++;
+		return MNL_CB_OK;
+	}
+	if ((nlh->nlmsg_type >> 8) == NFNL_SUBSYS_CTNETLINK_EXP) {
+		exp_event(w, nlh);
 		return MNL_CB_OK;
 	}
 	switch (nlh->nlmsg_type & 0xff) {
@@ -290,32 +352,36 @@ dump_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void
-dump_request(struct nlw *w, int family, uint32_t seq)
+static int
+exp_dump_cb(const struct nlmsghdr *nlh, void *data)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_put_request(buf, IPCTNL_MSG_CT_GET,
-	    NLM_F_DUMP, seq, (uint8_t)family);
+	struct nlw *w = data;
 
-	if (mnl_socket_sendto(w->query, nlh, nlh->nlmsg_len) < 0)
-		fatal("cannot ask the kernel for its conntrack table");
+	if ((nlh->nlmsg_type & 0xff) == IPCTNL_MSG_EXP_NEW)
+		exp_add(w, CTE_DUMP, nlh);
+	else
+		w->cnt.dump_unknown++;
+	return MNL_CB_OK;
 }
 
-/*
- * Dump the whole kernel table to the sync worker, then CT_DUMP_DONE.
- * Returns 0, or -1 if the dump failed (logged; the caller may retry).
- */
-int
-nl_dump(struct nlw *w, int sweep)
+/* One dump (conntrack or expectations) through `cb'; MNL_CB_STOP if it
+ * ended well. */
+static int
+run_dump(struct nlw *w, int exp, mnl_cb_t cb)
 {
 	char buf[NL_DUMP_BUFSIZE];
 	struct pollfd pfd = { .fd = mnl_socket_get_fd(w->query),
 	    .events = POLLIN };
 	unsigned int portid = mnl_socket_get_portid(w->query);
 	uint32_t seq = ++w->seq;
+	struct nlmsghdr *nlh = exp ?
+	    nl_put_exp_request(buf, IPCTNL_MSG_EXP_GET, NLM_F_DUMP, seq,
+	    AF_UNSPEC) :
+	    nl_put_request(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, seq, AF_UNSPEC);
 	int rc = MNL_CB_OK;
 
-	dump_request(w, AF_UNSPEC, seq);
+	if (mnl_socket_sendto(w->query, nlh, nlh->nlmsg_len) < 0)
+		fatal("cannot ask the kernel for its conntrack table");
 	while (rc > MNL_CB_STOP) {
 		ssize_t n = mnl_socket_recvfrom(w->query, buf, sizeof(buf));
 
@@ -326,10 +392,23 @@ nl_dump(struct nlw *w, int sweep)
 		}
 		if (n <= 0)
 			break;
-		rc = mnl_cb_run(buf, (size_t)n, seq, portid, dump_cb, w);
+		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, w);
 	}
 	batch_flush(w);
-	if (rc != MNL_CB_STOP) {
+	return rc;
+}
+
+/*
+ * Dump the whole kernel table to the sync worker (and, with
+ * ExpectationSync, the expectations after it), then CT_DUMP_DONE.
+ * Returns 0, or -1 if the dump failed (logged; the caller may retry).
+ */
+int
+nl_dump(struct nlw *w, int sweep)
+{
+	if (run_dump(w, 0, dump_cb) != MNL_CB_STOP ||
+	    (w->cfg.expect_sync != EXPECT_OFF &&
+	    run_dump(w, 1, exp_dump_cb) != MNL_CB_STOP)) {
 		log_warn("dumping the kernel conntrack table failed");
 		return -1;
 	}

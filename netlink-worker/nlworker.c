@@ -35,12 +35,14 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		msg_send_stats_block(&w->chan, &b);
 		break;
 	case REQ_ALL_RESYNC_MASTER: case REQ_CT_RESYNC_MASTER:
+	case REQ_EXP_RESYNC_MASTER:
 		/* -R: the kernel table into the internal cache, no removal */
 		log_info("resync with master conntrack table");
 		nl_dump(w, 0);
 		break;
-	case REQ_ALL_COMMIT: case REQ_CT_COMMIT:
+	case REQ_ALL_COMMIT: case REQ_CT_COMMIT: case REQ_EXP_COMMIT:
 	case REQ_ALL_FLUSH_MASTER: case REQ_CT_FLUSH_MASTER:
+	case REQ_EXP_FLUSH_MASTER:
 	case REQ_CHILD_END:
 		/*
 		 * After a commit or flush (or its child's death): the events

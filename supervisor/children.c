@@ -23,11 +23,29 @@
 #include "msgs.h"
 #include "supervisor.h"
 
+/*
+ * What the child does, told the sync worker in SELF_START: a flush with
+ * a Filter deletes only what it accepts; a commit takes the entries, the
+ * expectations (ExpectationSync), or both, as the request says.
+ */
+static int
+child_what(struct sup *s, struct child *c, struct ctl_op *op)
+{
+	int req = op ? (int)op->req : -1;
+
+	if (c->what == SELF_FLUSH)
+		return s->conf->filter.present ? SELF_FLUSH_FILTERED :
+		    SELF_FLUSH;
+	if (!s->conf->sync.expect_sync || req == REQ_CT_COMMIT)
+		return SELF_COMMIT;
+	return req == REQ_EXP_COMMIT ? SELF_COMMIT_EXP : SELF_COMMIT_ALL;
+}
+
 int
 child_start(struct sup *s, struct child *c, struct ctl_op *op)
 {
 	char timeout[16];
-	const char *extra[5] = { NULL };
+	const char *extra[8] = { NULL };
 	int ch[2], objs[2], n = 0, what;
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ch) == -1)
@@ -39,13 +57,18 @@ child_start(struct sup *s, struct child *c, struct ctl_op *op)
 		close(ch[1]);
 		return -1;
 	}
-	/* with a Filter, only the entries it accepts */
-	what = c->what == SELF_FLUSH && s->conf->filter.present ?
-	    SELF_FLUSH_FILTERED : c->what;
+	what = child_what(s, c, op);
 	if (what == SELF_FLUSH)
 		extra[n++] = "-F";
 	else if (what == SELF_FLUSH_FILTERED)
 		extra[n++] = "-L";
+	/* expectations: -F expect alone, or -F with ExpectationSync */
+	if (c->what == SELF_FLUSH && s->conf->sync.expect_sync && op &&
+	    (op->req == REQ_EXP_FLUSH_MASTER ||
+	    op->req == REQ_ALL_FLUSH_MASTER))
+		extra[n++] = "-E";
+	if (c->what == SELF_FLUSH && op && op->req == REQ_EXP_FLUSH_MASTER)
+		extra[n++] = "-N";
 	if (s->conf->sync.commit_timeout) {
 		snprintf(timeout, sizeof(timeout), "%u",
 		    s->conf->sync.commit_timeout);
@@ -81,6 +104,11 @@ report(struct sup *s, struct child *c, const struct child_result *r)
 		log_info("Committed %u new entries", r->ok);
 		if (r->failed)
 			log_warnx("%u entries can't be committed", r->failed);
+		if (r->exp_ok || r->exp_failed)
+			log_info("Committed %u new expectations", r->exp_ok);
+		if (r->exp_failed)
+			log_warnx("%u expectations can't be committed",
+			    r->exp_failed);
 		log_info("commit has taken %llu.%06llu seconds",
 		    (unsigned long long)(r->usec / 1000000),
 		    (unsigned long long)(r->usec % 1000000));

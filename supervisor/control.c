@@ -231,8 +231,14 @@ plan(struct sup *s, struct ctl_op *op)
 		{ REQ_STATS_PROCESS, { STEP_PROCESSES } },
 		{ REQ_HEALTH, { STEP_SELF_HEALTH, STEP_ASK_NETLINK,
 		    STEP_ASK_SYNC } },
-		/* no expectation is replicated yet: nothing, as with it off */
-		{ REQ_EXP_STATS, { STEP_END } },
+		{ REQ_EXP_STATS, { STEP_ASK_SYNC } },
+		{ REQ_EXP_DUMP_INTERNAL, { STEP_ASK_SYNC } },
+		{ REQ_EXP_DUMP_INT_XML, { STEP_ASK_SYNC } },
+		{ REQ_EXP_DUMP_EXTERNAL, { STEP_ASK_SYNC } },
+		{ REQ_EXP_DUMP_EXT_XML, { STEP_ASK_SYNC } },
+		{ REQ_EXP_RESYNC_MASTER, { STEP_ASK_NETLINK } },
+		{ REQ_EXP_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK } },
+		{ REQ_EXP_FLUSH_MASTER, { STEP_FLUSH, STEP_ASK_NETLINK } },
 		{ REQ_CT_DUMP_INTERNAL, { STEP_ASK_SYNC } },
 		{ REQ_CT_DUMP_INT_XML, { STEP_ASK_SYNC } },
 		{ REQ_CT_FLUSH_INT_CACHE, { STEP_ASK_SYNC } },
@@ -284,6 +290,13 @@ plan(struct sup *s, struct ctl_op *op)
 			op->steps[0] = STEP_END;
 			return 1;
 		}
+	}
+	/* the expectation requests do nothing without ExpectationSync */
+	if (!s->conf->sync.expect_sync && (op->req == REQ_EXP_COMMIT ||
+	    op->req == REQ_EXP_FLUSH_MASTER ||
+	    op->req == REQ_EXP_RESYNC_MASTER)) {
+		op->steps[0] = STEP_END;
+		return 1;
 	}
 	/*
 	 * In Stats mode there is no external cache to commit or purge to;
@@ -373,9 +386,16 @@ start_child(struct sup *s, struct ctl_op *op)
 		return 1;
 	}
 	if (commit)
-		log_info("committing all external caches");
-	else if (op->fd >= 0)	/* a scheduled flush said so already */
+		log_info(op->req == REQ_EXP_COMMIT ?
+		    "committing expectation cache" : op->req == REQ_CT_COMMIT ?
+		    "committing conntrack cache" :
+		    "committing all external caches");
+	else if (op->fd >= 0 && op->req != REQ_EXP_FLUSH_MASTER)
 		log_info("flushing kernel conntrack table");
+	if (!commit && s->conf->sync.expect_sync &&
+	    (op->req == REQ_EXP_FLUSH_MASTER ||
+	    op->req == REQ_ALL_FLUSH_MASTER))
+		log_info("flushing kernel expect table");
 	if (child_start(s, c, op) == -1) {
 		log_warn("cannot start the %s", c->name);
 		finish(op, CTL_ERR, "cannot start the child");

@@ -13,7 +13,7 @@
 
 /* Clauses accepted but without effect in this version. */
 static const int unsupported[] = {
-	KW_EXPECTATIONSYNC, KW_HELPER,
+	KW_HELPER,
 };
 
 void

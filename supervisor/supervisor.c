@@ -220,6 +220,8 @@ send_config(struct sup *s)
 	msg_send_cfg_netlink(nl, &c->nl);
 	msg_send_cfg_filter(nl, &c->filter);
 	msg_send_cfg_done(nl);
+	s->conf->sync.expect_sync = c->sync.mode != MODE_STATS &&
+	    c->nl.expect_sync != EXPECT_OFF;
 	s->conf->sync.flow_log = c->sync.mode == MODE_STATS &&
 	    (c->stats_logfile[0] || c->stats_syslog_facility >= 0);
 	msg_send_cfg_sync(sy, &c->sync);

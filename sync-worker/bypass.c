@@ -82,7 +82,8 @@ bypass_event(struct syncw *w, struct ct_event *ev)
 		return;
 	default:
 		/* our own commit's entries came from the peers */
-		if (w->self_change == SELF_COMMIT + 1 &&
+		if ((w->self_change == SELF_COMMIT + 1 ||
+		    w->self_change == SELF_COMMIT_ALL + 1) &&
 		    cache_find(&w->external, &ev->obj))
 			return;
 		if (ev->kind == CTE_NEW)

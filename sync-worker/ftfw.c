@@ -287,6 +287,22 @@ ftfw_send_object(struct syncw *w, const struct ctobj *o, uint8_t type)
 	send_object(w, o, type);
 }
 
+/* An expectation now (they are few: no queue of their own). */
+void
+ftfw_send_exp(struct syncw *w, const struct ctexp *x, uint8_t type)
+{
+	uint8_t msg[WIRE_MSG_MAX];
+	uint32_t seq = next_seq(&w->ftfw);
+	size_t n = wire_put_exp(msg, sizeof(msg), type, hello_flags(&w->ftfw),
+	    seq, x, wire_opts_of(w));
+
+	if (n == 0) {
+		w->wire.send_malformed++;
+		return;
+	}
+	transmit(w, msg, n, 1, 0, seq);
+}
+
 /* NACKed messages: control ones as they were, data from current state. */
 static void
 send_resends(struct syncw *w)
@@ -296,11 +312,13 @@ send_resends(struct syncw *w)
 
 	while ((e = f->resend.head) != NULL) {
 		rsq_unlink(&f->resend, e);
-		if (e->ctl) {
+		/* control messages and expectations: resent as they were */
+		if (e->ctl || ((e->msg[0] & 0x0f) >= WIRE_EXP_NEW &&
+		    (e->msg[0] & 0x0f) <= WIRE_EXP_DEL)) {
 			uint32_t seq = next_seq(f);
 
 			restamp(e->msg, seq, hello_flags(f));
-			transmit(w, e->msg, e->len, 1, 1, seq);
+			transmit(w, e->msg, e->len, 1, e->ctl, seq);
 		} else {
 			struct wire_msg m = { .p = e->msg, .len = e->len };
 			struct ctobj o;
@@ -409,6 +427,8 @@ ftfw_bulk(struct syncw *w)
 		bypass_bulk(w);		/* no cache: the kernel's table */
 	else
 		cache_walk(&w->internal, bulk_one, w);
+	if (w->cfg.expect_sync)
+		expect_bulk(w);
 }
 
 void
@@ -424,8 +444,10 @@ ftfw_apply_data(struct syncw *w, const struct wire_msg *m)
 {
 	struct ctobj o;
 
-	if (m->type > WIRE_CT_DEL)
-		return;		/* expectations: not replicated yet */
+	if (m->type >= WIRE_EXP_NEW) {
+		expect_recv(w, m);
+		return;
+	}
 	if (wire_get_ct(m, &o) == -1) {
 		wire_count_payload_error(&w->wire);
 		return;

@@ -69,6 +69,7 @@ void	 ftfw_recv(struct syncw *, const struct wire_msg *);
 void	 ftfw_apply_data(struct syncw *, const struct wire_msg *);
 void	 ftfw_run(struct syncw *);
 void	 ftfw_send_object(struct syncw *, const struct ctobj *, uint8_t type);
+void	 ftfw_send_exp(struct syncw *, const struct ctexp *, uint8_t type);
 int	 ftfw_timeout_ms(struct syncw *);
 void	 ftfw_rsqueue_text(struct syncw *);
 

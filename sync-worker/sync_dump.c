@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -121,8 +122,12 @@ stream_one(struct cache_obj *co, void *arg)
 	return 0;
 }
 
+static void stream_exp(struct exp_entry *, void *);
+
+/* A cache (or none) and an expectation cache (or none) to a child. */
 void
-sync_stream_cache(struct syncw *w, struct cache *c, int kind, int fd)
+sync_stream_cache(struct syncw *w, struct cache *c, struct expcache *exps,
+    int kind, int fd)
 {
 	static struct stream_ctx x;
 
@@ -137,10 +142,76 @@ sync_stream_cache(struct syncw *w, struct cache *c, int kind, int fd)
 	x.now = time(NULL);
 	x.kind = kind;
 	x.n = 0;
-	cache_walk(c, stream_one, &x);
+	if (c != NULL)
+		cache_walk(c, stream_one, &x);
 	if (x.n)
 		msg_send_ct_events(x.c, x.batch, x.n);
+	if (exps != NULL)
+		expcache_walk(exps, stream_exp, x.c);
 	sync_stream_flush(w);
+}
+
+/*
+ * `-i expect' and `-e expect': conntrackd's expectation lines (cli.md
+ * 7.3), libnetfilter_conntrack's text or XML, then, in text, the
+ * ` [active since Ns]'.
+ */
+struct exp_dump_ctx {
+	struct syncw	*w;
+	int		 xml;
+	time_t		 now;
+	size_t		 len;
+	char		 buf[DUMP_CHUNK + DUMP_LINE_MAX + 64];
+};
+
+static void
+exp_dump_one(struct exp_entry *e, void *arg)
+{
+	struct exp_dump_ctx *d = arg;
+	char *line = d->buf + d->len;
+	size_t n = ctexp_print(&e->x, d->xml, line, DUMP_LINE_MAX);
+
+	if (n == 0)
+		return;
+	if (!d->xml)
+		n += (size_t)snprintf(line + n, 32, " [active since %lds]",
+		    (long)(d->now - e->since));
+	line[n++] = '\n';
+	d->len += n;
+	if (d->len >= DUMP_CHUNK) {
+		d->buf[d->len] = '\0';
+		msg_send_ctl_text(&d->w->chan, d->buf);
+		d->len = 0;
+	}
+}
+
+void
+sync_dump_exp(struct syncw *w, struct expcache *c, int xml)
+{
+	struct exp_dump_ctx *d = calloc(1, sizeof(*d));
+
+	if (d == NULL)
+		fatal("calloc");
+	d->w = w;
+	d->xml = xml;
+	d->now = time(NULL);
+	expcache_walk(c, exp_dump_one, d);
+	if (d->len) {
+		d->buf[d->len] = '\0';
+		msg_send_ctl_text(&w->chan, d->buf);
+	}
+	free(d);
+}
+
+/* Expectations go after every entry, so that their masters exist. */
+static void
+stream_exp(struct exp_entry *e, void *arg)
+{
+	struct exp_event ev;
+
+	ev.kind = CTE_NEW;
+	ev.x = e->x;
+	msg_send_exp_event(arg, &ev);
 }
 
 /* Write what the child can take; at the end close its socket. */

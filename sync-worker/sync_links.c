@@ -413,19 +413,26 @@ link_block(struct syncw *w, int i, enum stats_kind kind)
 }
 
 static void
-cache_block(struct syncw *w, const char *name, const struct cache *c)
+counts_block(struct syncw *w, const char *name, uint32_t count,
+    const struct cache_stats *st)
 {
 	struct stats_block b;
 
 	stats_block_init(&b, SB_CACHE, name);
-	b.v[0] = c->count;
-	b.v[1] = c->st.created;
-	b.v[2] = c->st.create_nomem + c->st.create_nospace;
-	b.v[3] = c->st.updated;
-	b.v[4] = c->st.update_notfound;
-	b.v[5] = c->st.destroyed;
-	b.v[6] = c->st.destroy_notfound;
+	b.v[0] = count;
+	b.v[1] = st->created;
+	b.v[2] = st->create_nomem + st->create_nospace;
+	b.v[3] = st->updated;
+	b.v[4] = st->update_notfound;
+	b.v[5] = st->destroyed;
+	b.v[6] = st->destroy_notfound;
 	msg_send_stats_block(&w->chan, &b);
+}
+
+static void
+cache_block(struct syncw *w, const char *name, const struct cache *c)
+{
+	counts_block(w, name, c->count, &c->st);
 }
 
 static void
@@ -597,6 +604,14 @@ links_stats(struct syncw *w, uint32_t req)
 		break;
 	case REQ_STATS_QUEUE:
 		queue_stats(w);
+		break;
+	case REQ_EXP_STATS:
+		if (!w->cfg.expect_sync)
+			break;		/* empty, as with it off in 1.4.7 */
+		counts_block(w, "internal", w->exp_internal.count,
+		    &w->exp_internal.st);
+		counts_block(w, "external", w->exp_external.count,
+		    &w->exp_external.st);
 		break;
 	case REQ_HEALTH:
 		stats_block_init(&b, SB_HEALTH, "sync worker");

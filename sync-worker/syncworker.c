@@ -66,6 +66,8 @@ answer(struct syncw *w, uint32_t req)
 		log_info("flushing caches");
 		flush_internal(w);
 		cache_flush(&w->external);
+		expcache_flush(&w->exp_internal);
+		expcache_flush(&w->exp_external);
 		break;
 	case REQ_SEND_BULK:
 		if (bulk_on(w)) {
@@ -78,6 +80,17 @@ answer(struct syncw *w, uint32_t req)
 			log_info("resync requested");
 			ftfw_request_resync(w);
 		}
+		break;
+	case REQ_EXP_DUMP_INTERNAL: case REQ_EXP_DUMP_INT_XML:
+		/* plain prints nothing without ExpectationSync, as 1.4.7 */
+		if (w->cfg.expect_sync || req == REQ_EXP_DUMP_INT_XML)
+			sync_dump_exp(w, &w->exp_internal,
+			    req == REQ_EXP_DUMP_INT_XML);
+		break;
+	case REQ_EXP_DUMP_EXTERNAL: case REQ_EXP_DUMP_EXT_XML:
+		if (w->cfg.expect_sync || req == REQ_EXP_DUMP_EXT_XML)
+			sync_dump_exp(w, &w->exp_external,
+			    req == REQ_EXP_DUMP_EXT_XML);
 		break;
 	case REQ_STATS_RSQUEUE:
 		if (sync_on(w) && w->cfg.mode == MODE_FTFW)
@@ -166,7 +179,8 @@ apply_event(struct syncw *w, struct ct_event *ev)
 		return;
 	if (w->cfg.mode == MODE_ALARM)
 		alarm_arm(w, co, time(NULL));
-	if (!(w->self_change == SELF_COMMIT + 1 &&
+	if (!((w->self_change == SELF_COMMIT + 1 ||
+	    w->self_change == SELF_COMMIT_ALL + 1) &&
 	    cache_find(&w->external, &ev->obj)))
 		cache_queue(&w->internal, co);
 }
@@ -200,6 +214,14 @@ handle_peer(struct syncw *w, const struct msg *m)
 		if (r == -1)
 			fatalx("malformed CT_EVENTS from the netlink worker");
 		break;
+	case MSG_EXP_EVENT: {
+		struct exp_event xev;
+
+		if (!w->configured || msg_recv_exp_event(m, &xev) == -1)
+			fatalx("malformed or early EXP_EVENT");
+		expect_event(w, &xev);
+		break;
+	}
 	case MSG_INJECT_DONE:
 		if (msg_recv_inject_done(m, &inj) == -1)
 			fatalx("malformed INJECT_DONE");
@@ -256,6 +278,7 @@ handle(struct syncw *w, const struct msg *m)
 		    w->cfg.hashlimit);
 		cache_init(&w->external, "external", w->cfg.hashsize,
 		    w->cfg.hashlimit);
+		expect_init(w);
 		links_done(w);
 		if (w->cfg.mode != MODE_STATS)
 			ftfw_init(w);
@@ -271,8 +294,11 @@ handle(struct syncw *w, const struct msg *m)
 			fatalx("malformed or early SELF_START");
 		/* kernel events of our own changes are not ours to send */
 		w->self_change = what + 1;
-		if (what == SELF_COMMIT)
-			sync_stream_cache(w, &w->external, CTE_NEW, m->fd);
+		if (what == SELF_COMMIT || what == SELF_COMMIT_ALL ||
+		    what == SELF_COMMIT_EXP)
+			sync_stream_cache(w, what == SELF_COMMIT_EXP ? NULL :
+			    &w->external, what == SELF_COMMIT ? NULL :
+			    &w->exp_external, CTE_NEW, m->fd);
 		else
 			close(m->fd);	/* the flush child may start */
 		break;
@@ -401,7 +427,7 @@ main(int argc, char **argv)
 	    MSG_BIT(MSG_LINK_SOCKET));
 	worker_peer_start(&w->peer, "netlink worker", MSG_BIT(MSG_CT_EVENTS) |
 	    MSG_BIT(MSG_CT_DUMP_DONE) | MSG_BIT(MSG_CT_BARRIER) |
-	    MSG_BIT(MSG_INJECT_DONE));
+	    MSG_BIT(MSG_INJECT_DONE) | MSG_BIT(MSG_EXP_EVENT));
 
 	sync_drop_privileges(&w->args);
 	worker_signals(&waitmask);

@@ -10,6 +10,7 @@
 
 #include "cache.h"
 #include "conf.h"
+#include "expcache.h"
 #include "ftfw.h"
 #include "msg.h"
 #include "msgs.h"
@@ -88,6 +89,7 @@ struct syncw {
 	int		 peer_heard;		/* since the last silent switch */
 	struct cache	 internal;	/* this node's kernel table */
 	struct cache	 external;	/* the peers' states */
+	struct expcache	 exp_internal, exp_external;	/* ExpectationSync */
 	uint64_t	 rejected;	/* invalid objects from the kernel side */
 	uint64_t	 traffic_bytes, traffic_packets;
 	struct wire_counters wire;	/* -s network */
@@ -123,7 +125,9 @@ void	sync_sandbox(void);
 
 /* sync_dump.c */
 void	sync_dump_cache(struct syncw *, struct cache *, int xml);
-void	sync_stream_cache(struct syncw *, struct cache *, int kind, int fd);
+void	sync_stream_cache(struct syncw *, struct cache *, struct expcache *,
+	    int kind, int fd);
+void	sync_dump_exp(struct syncw *, struct expcache *, int xml);
 void	sync_stream_flush(struct syncw *);
 
 /* alarm.c */
@@ -148,6 +152,12 @@ struct pollfd;
 int	links_pollfds(struct syncw *, struct pollfd *, struct link_role *);
 void	links_events(struct syncw *, const struct pollfd *,
 	    const struct link_role *, int n);
+
+/* expect.c */
+void	expect_init(struct syncw *);
+void	expect_event(struct syncw *, const struct exp_event *);
+void	expect_bulk(struct syncw *);
+void	expect_recv(struct syncw *, const struct wire_msg *);
 
 /* bypass.c */
 int	bypass_on(const struct syncw *);

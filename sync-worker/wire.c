@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "wire.h"
+#include "wire_attr.h"
 
 /* Payload size of each fixed-size attribute; 0 = variable. */
 static const uint8_t attr_size[CT_A_WIRE_MAX] = {
@@ -37,10 +38,10 @@ wire_seq_before(uint32_t a, uint32_t b)
 	return (int32_t)(a - b) < 0;
 }
 
-static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+uint16_t wire_be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[1] << 8 | p[0]); }
-static uint32_t
-be32(const uint8_t *p)
+uint32_t
+wire_be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	    (uint32_t)p[2] << 8 | p[3];
@@ -78,8 +79,8 @@ wire_next(const uint8_t *p, size_t left, struct wire_msg *m, int *deliver,
 	memset(m, 0, sizeof(*m));
 	m->type = p[0] & 0x0f;
 	m->flags = p[1];
-	m->len = be16(p + 2);
-	m->seq = be32(p + 4);
+	m->len = wire_be16(p + 2);
+	m->seq = wire_be32(p + 4);
 	m->p = p;
 	if (m->len == 0 || m->len > left) {
 		count(c, &c->bad_size);
@@ -95,8 +96,8 @@ wire_next(const uint8_t *p, size_t left, struct wire_msg *m, int *deliver,
 			count(c, &c->bad_size);
 			return 0;
 		}
-		m->from = be32(p + 8);
-		m->to = be32(p + 12);
+		m->from = wire_be32(p + 8);
+		m->to = wire_be32(p + 12);
 	} else if (m->len < WIRE_HDR_LEN) {
 		count(c, &c->bad_size);
 		return 0;
@@ -120,7 +121,7 @@ wire_incomplete(const uint8_t *p, size_t left)
 
 	if (left < WIRE_HDR_LEN)
 		return 1;
-	len = be16(p + 2);
+	len = wire_be16(p + 2);
 	if (len > left)
 		return 1;
 	return (p[0] & 0x0f) == WIRE_CTL && (p[1] & (WIRE_F_ACK | WIRE_F_NACK |
@@ -177,19 +178,19 @@ get_attr(struct ctobj *o, int id, const uint8_t *v, size_t n)
 	case CT_A_L4PROTO: o->l4proto = v[0]; break;
 	case CT_A_MASTER_L4PROTO: o->master_l4proto = v[0]; break;
 	case CT_A_PORT:
-		o->orig.sport = be16(v);
-		o->orig.dport = be16(v + 2);
+		o->orig.sport = wire_be16(v);
+		o->orig.dport = wire_be16(v + 2);
 		break;
 	case CT_A_MASTER_PORT:
-		o->master.sport = be16(v);
-		o->master.dport = be16(v + 2);
+		o->master.sport = wire_be16(v);
+		o->master.dport = wire_be16(v + 2);
 		break;
 	case CT_A_TCP_STATE: case CT_A_SCTP_STATE: case CT_A_DCCP_STATE:
 		o->state = v[0];
 		break;
-	case CT_A_STATUS: o->status = be32(v); break;
-	case CT_A_TIMEOUT: o->timeout = be32(v); break;
-	case CT_A_MARK: o->mark = be32(v); break;
+	case CT_A_STATUS: o->status = wire_be32(v); break;
+	case CT_A_TIMEOUT: o->timeout = wire_be32(v); break;
+	case CT_A_MARK: o->mark = wire_be32(v); break;
 	case CT_A_SNAT_IPV4: memcpy(&o->snat.v4, v, 4); break;
 	case CT_A_DNAT_IPV4: memcpy(&o->dnat.v4, v, 4); break;
 	case CT_A_SNAT_IPV6: memcpy(o->snat.v6, v, 16); break;
@@ -200,10 +201,10 @@ get_attr(struct ctobj *o, int id, const uint8_t *v, size_t n)
 	case CT_A_ICMP_ID: o->orig.icmp_id = le16(v); break;
 	case CT_A_NAT_SEQ_ADJ:
 		for (i = 0; i < 6; i++)
-			o->seqadj[i] = be32(v + 4 * i);
+			o->seqadj[i] = wire_be32(v + 4 * i);
 		break;
-	case CT_A_SCTP_VTAG_ORIG: o->sctp_vtag_orig = be32(v); break;
-	case CT_A_SCTP_VTAG_REPL: o->sctp_vtag_repl = be32(v); break;
+	case CT_A_SCTP_VTAG_ORIG: o->sctp_vtag_orig = wire_be32(v); break;
+	case CT_A_SCTP_VTAG_REPL: o->sctp_vtag_repl = wire_be32(v); break;
 	case CT_A_DCCP_ROLE: o->dccp_role = v[0]; break;
 	case CT_A_ICMP_TYPE: o->orig.icmp_type = v[0]; break;
 	case CT_A_ICMP_CODE: o->orig.icmp_code = v[0]; break;
@@ -219,13 +220,13 @@ get_attr(struct ctobj *o, int id, const uint8_t *v, size_t n)
 		o->nlabels = (uint8_t)(n / 4 < CT_LABEL_WORDS ? n / 4 :
 		    CT_LABEL_WORDS);
 		for (i = 0; i < o->nlabels; i++)
-			o->labels[i] = be32(v + 4 * i);
+			o->labels[i] = wire_be32(v + 4 * i);
 		break;
 	case CT_A_SYNPROXY:
 		for (i = 0; i < 3; i++)
-			o->synproxy[i] = be32(v + 4 * i);
+			o->synproxy[i] = wire_be32(v + 4 * i);
 		break;
-	case CT_A_ZONE: o->zone = be16(v); break;
+	case CT_A_ZONE: o->zone = wire_be16(v); break;
 	}
 }
 
@@ -243,8 +244,8 @@ wire_get_ct(const struct wire_msg *m, struct ctobj *o)
 	memset(o, 0, sizeof(*o));
 	/* a trailing remainder of 4 bytes or less is ignored, as by 1.4.7 */
 	while (left > 4) {
-		size_t n = be16(p), step = (n + 3) & ~(size_t)3;
-		int id = be16(p + 2);
+		size_t n = wire_be16(p), step = (n + 3) & ~(size_t)3;
+		int id = wire_be16(p + 2);
 
 		if (n < 4 || n > left || id >= CT_A_WIRE_MAX)
 			return -1;
@@ -269,14 +270,8 @@ wire_get_ct(const struct wire_msg *m, struct ctobj *o)
 
 /* ---- sending -------------------------------------------------------------- */
 
-struct wbuf {
-	uint8_t		*p;
-	size_t		 cap, len;
-	int		 overflow;
-};
-
-static uint8_t *
-attr_begin(struct wbuf *b, int id, size_t n)
+uint8_t *
+wire_attr_begin(struct wbuf *b, int id, size_t n)
 {
 	size_t step = (4 + n + 3) & ~(size_t)3;
 	uint8_t *a;
@@ -295,23 +290,23 @@ attr_begin(struct wbuf *b, int id, size_t n)
 	return a + 4;
 }
 
-static void
-put_raw(struct wbuf *b, int id, const void *v, size_t n)
+void
+wire_put_raw(struct wbuf *b, int id, const void *v, size_t n)
 {
-	uint8_t *a = attr_begin(b, id, n);
+	uint8_t *a = wire_attr_begin(b, id, n);
 
 	if (a)
 		memcpy(a, v, n);
 }
 
-static void
-put_u8(struct wbuf *b, int id, uint8_t v)
+void
+wire_put_u8(struct wbuf *b, int id, uint8_t v)
 {
-	put_raw(b, id, &v, 1);
+	wire_put_raw(b, id, &v, 1);
 }
 
-static void
-put_be16s(struct wbuf *b, int id, const uint16_t *v, int count)
+void
+wire_put_be16s(struct wbuf *b, int id, const uint16_t *v, int count)
 {
 	uint8_t tmp[8];
 	int i;
@@ -320,20 +315,20 @@ put_be16s(struct wbuf *b, int id, const uint16_t *v, int count)
 		tmp[2 * i] = (uint8_t)(v[i] >> 8);
 		tmp[2 * i + 1] = (uint8_t)v[i];
 	}
-	put_raw(b, id, tmp, 2 * (size_t)count);
+	wire_put_raw(b, id, tmp, 2 * (size_t)count);
 }
 
 /* x86 conntrackd's host order for SPAT/DPAT/ICMP_ID (6.1) */
 static void
-put_le16(struct wbuf *b, int id, uint16_t v)
+wire_put_le16(struct wbuf *b, int id, uint16_t v)
 {
 	uint8_t tmp[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
 
-	put_raw(b, id, tmp, 2);
+	wire_put_raw(b, id, tmp, 2);
 }
 
-static void
-put_be32s(struct wbuf *b, int id, const uint32_t *v, int count)
+void
+wire_put_be32s(struct wbuf *b, int id, const uint32_t *v, int count)
 {
 	uint8_t tmp[24];
 	int i;
@@ -344,11 +339,11 @@ put_be32s(struct wbuf *b, int id, const uint32_t *v, int count)
 		tmp[4 * i + 2] = (uint8_t)(v[i] >> 8);
 		tmp[4 * i + 3] = (uint8_t)v[i];
 	}
-	put_raw(b, id, tmp, 4 * (size_t)count);
+	wire_put_raw(b, id, tmp, 4 * (size_t)count);
 }
 
-static void
-put_addrs(struct wbuf *b, int id, int family, const union ct_addr *src,
+void
+wire_put_addrs(struct wbuf *b, int id, int family, const union ct_addr *src,
     const union ct_addr *dst)
 {
 	uint8_t tmp[32];
@@ -356,7 +351,7 @@ put_addrs(struct wbuf *b, int id, int family, const union ct_addr *src,
 
 	memcpy(tmp, src->v6, n);
 	memcpy(tmp + n, dst->v6, n);
-	put_raw(b, id, tmp, 2 * n);
+	wire_put_raw(b, id, tmp, 2 * n);
 }
 
 #define HAS(bit) (o->attrs & CT_BIT(bit))
@@ -370,31 +365,31 @@ put_proto(struct wbuf *b, const struct ctobj *o, const struct wire_opts *opt)
 	switch (o->l4proto) {
 	case IPPROTO_TCP: case IPPROTO_SCTP: case IPPROTO_DCCP:
 	case IPPROTO_UDP:
-		put_be16s(b, CT_A_PORT, ports, 2);
+		wire_put_be16s(b, CT_A_PORT, ports, 2);
 		break;
 	case IPPROTO_ICMP: case IPPROTO_ICMPV6:
 		if (!HAS(CT_A_ICMP_TYPE))
 			return;
-		put_u8(b, CT_A_ICMP_TYPE, o->orig.icmp_type);
-		put_u8(b, CT_A_ICMP_CODE, o->orig.icmp_code);
-		put_le16(b, CT_A_ICMP_ID, o->orig.icmp_id);
+		wire_put_u8(b, CT_A_ICMP_TYPE, o->orig.icmp_type);
+		wire_put_u8(b, CT_A_ICMP_CODE, o->orig.icmp_code);
+		wire_put_le16(b, CT_A_ICMP_ID, o->orig.icmp_id);
 		return;
 	default:
 		return;		/* no ports for other protocols */
 	}
 	if (o->l4proto == IPPROTO_TCP && HAS(CT_A_TCP_STATE)) {
-		put_u8(b, CT_A_TCP_STATE, o->state);
+		wire_put_u8(b, CT_A_TCP_STATE, o->state);
 		if (opt->window_tracking) {
-			put_u8(b, CT_A_TCP_WSCALE_ORIG, o->wscale_orig);
-			put_u8(b, CT_A_TCP_WSCALE_REPL, o->wscale_repl);
+			wire_put_u8(b, CT_A_TCP_WSCALE_ORIG, o->wscale_orig);
+			wire_put_u8(b, CT_A_TCP_WSCALE_REPL, o->wscale_repl);
 		}
 	} else if (o->l4proto == IPPROTO_SCTP && HAS(CT_A_SCTP_STATE)) {
-		put_u8(b, CT_A_SCTP_STATE, o->state);
-		put_be32s(b, CT_A_SCTP_VTAG_ORIG, &o->sctp_vtag_orig, 1);
-		put_be32s(b, CT_A_SCTP_VTAG_REPL, &o->sctp_vtag_repl, 1);
+		wire_put_u8(b, CT_A_SCTP_STATE, o->state);
+		wire_put_be32s(b, CT_A_SCTP_VTAG_ORIG, &o->sctp_vtag_orig, 1);
+		wire_put_be32s(b, CT_A_SCTP_VTAG_REPL, &o->sctp_vtag_repl, 1);
 	} else if (o->l4proto == IPPROTO_DCCP && HAS(CT_A_DCCP_STATE)) {
-		put_u8(b, CT_A_DCCP_STATE, o->state);
-		put_u8(b, CT_A_DCCP_ROLE, o->dccp_role);
+		wire_put_u8(b, CT_A_DCCP_STATE, o->state);
+		wire_put_u8(b, CT_A_DCCP_ROLE, o->dccp_role);
 	}
 }
 
@@ -405,30 +400,31 @@ put_extras(struct wbuf *b, const struct ctobj *o)
 	if (HAS(CT_A_MASTER_IPV4) || HAS(CT_A_MASTER_IPV6)) {
 		uint16_t ports[2] = { o->master.sport, o->master.dport };
 
-		put_addrs(b, o->master_family == AF_INET6 ? CT_A_MASTER_IPV6 :
+		wire_put_addrs(b, o->master_family == AF_INET6 ? CT_A_MASTER_IPV6 :
 		    CT_A_MASTER_IPV4, o->master_family, &o->master.src,
 		    &o->master.dst);
-		put_u8(b, CT_A_MASTER_L4PROTO, o->master_l4proto);
+		wire_put_u8(b, CT_A_MASTER_L4PROTO, o->master_l4proto);
 		if (ctobj_has_ports(o->master_l4proto))
-			put_be16s(b, CT_A_MASTER_PORT, ports, 2);
+			wire_put_be16s(b, CT_A_MASTER_PORT, ports, 2);
 	}
-	if (HAS(CT_A_SNAT_IPV4)) put_raw(b, CT_A_SNAT_IPV4, &o->snat.v4, 4);
-	if (HAS(CT_A_DNAT_IPV4)) put_raw(b, CT_A_DNAT_IPV4, &o->dnat.v4, 4);
-	if (HAS(CT_A_SNAT_IPV6)) put_raw(b, CT_A_SNAT_IPV6, o->snat.v6, 16);
-	if (HAS(CT_A_DNAT_IPV6)) put_raw(b, CT_A_DNAT_IPV6, o->dnat.v6, 16);
-	if (HAS(CT_A_SPAT_PORT)) put_le16(b, CT_A_SPAT_PORT, o->spat);
-	if (HAS(CT_A_DPAT_PORT)) put_le16(b, CT_A_DPAT_PORT, o->dpat);
-	if (HAS(CT_A_NAT_SEQ_ADJ)) put_be32s(b, CT_A_NAT_SEQ_ADJ, o->seqadj, 6);
+	if (HAS(CT_A_SNAT_IPV4)) wire_put_raw(b, CT_A_SNAT_IPV4, &o->snat.v4, 4);
+	if (HAS(CT_A_DNAT_IPV4)) wire_put_raw(b, CT_A_DNAT_IPV4, &o->dnat.v4, 4);
+	if (HAS(CT_A_SNAT_IPV6)) wire_put_raw(b, CT_A_SNAT_IPV6, o->snat.v6, 16);
+	if (HAS(CT_A_DNAT_IPV6)) wire_put_raw(b, CT_A_DNAT_IPV6, o->dnat.v6, 16);
+	if (HAS(CT_A_SPAT_PORT)) wire_put_le16(b, CT_A_SPAT_PORT, o->spat);
+	if (HAS(CT_A_DPAT_PORT)) wire_put_le16(b, CT_A_DPAT_PORT, o->dpat);
+	if (HAS(CT_A_NAT_SEQ_ADJ)) wire_put_be32s(b, CT_A_NAT_SEQ_ADJ, o->seqadj, 6);
 	if (HAS(CT_A_HELPER_NAME))
-		put_raw(b, CT_A_HELPER_NAME, o->helper, strlen(o->helper) + 1);
+		wire_put_raw(b, CT_A_HELPER_NAME, o->helper, strlen(o->helper) + 1);
 	if (HAS(CT_A_LABELS) && o->nlabels > 0)
-		put_be32s(b, CT_A_LABELS, o->labels, o->nlabels);
-	if (HAS(CT_A_SYNPROXY)) put_be32s(b, CT_A_SYNPROXY, o->synproxy, 3);
-	if (HAS(CT_A_ZONE)) put_be16s(b, CT_A_ZONE, &o->zone, 1);
+		wire_put_be32s(b, CT_A_LABELS, o->labels, o->nlabels);
+	if (HAS(CT_A_SYNPROXY)) wire_put_be32s(b, CT_A_SYNPROXY, o->synproxy, 3);
+	if (HAS(CT_A_ZONE)) wire_put_be16s(b, CT_A_ZONE, &o->zone, 1);
 }
 
-static void
-put_header(uint8_t *p, uint8_t type, uint8_t flags, size_t len, uint32_t seq)
+void
+wire_put_header(uint8_t *p, uint8_t type, uint8_t flags, size_t len,
+    uint32_t seq)
 {
 	p[0] = (uint8_t)(WIRE_VERSION << 4 | (type & 0x0f));
 	p[1] = flags;
@@ -452,19 +448,19 @@ wire_put_ct(uint8_t *buf, size_t cap, uint8_t type, uint8_t flags,
 
 	if (cap < WIRE_HDR_LEN)
 		return 0;
-	put_addrs(&b, o->family == AF_INET6 ? CT_A_IPV6 : CT_A_IPV4,
+	wire_put_addrs(&b, o->family == AF_INET6 ? CT_A_IPV6 : CT_A_IPV4,
 	    o->family, &o->orig.src, &o->orig.dst);
-	put_be32s(&b, CT_A_STATUS, &o->status, 1);	/* always, 0 if unknown */
-	put_u8(&b, CT_A_L4PROTO, o->l4proto);
+	wire_put_be32s(&b, CT_A_STATUS, &o->status, 1);	/* always, 0 if unknown */
+	wire_put_u8(&b, CT_A_L4PROTO, o->l4proto);
 	put_proto(&b, o, opt);
 	if (HAS(CT_A_TIMEOUT) && !opt->omit_timeout)
-		put_be32s(&b, CT_A_TIMEOUT, &o->timeout, 1);
+		wire_put_be32s(&b, CT_A_TIMEOUT, &o->timeout, 1);
 	if (HAS(CT_A_MARK))
-		put_be32s(&b, CT_A_MARK, &o->mark, 1);
+		wire_put_be32s(&b, CT_A_MARK, &o->mark, 1);
 	put_extras(&b, o);
 	if (b.overflow || b.len > UINT16_MAX)
 		return 0;
-	put_header(buf, type, flags, b.len, seq);
+	wire_put_header(buf, type, flags, b.len, seq);
 	return b.len;
 }
 
@@ -480,7 +476,7 @@ wire_put_ctl(uint8_t *buf, size_t cap, uint8_t flags, uint32_t seq,
 
 	if (cap < len)
 		return 0;
-	put_header(buf, WIRE_CTL, flags, len, seq);
+	wire_put_header(buf, WIRE_CTL, flags, len, seq);
 	for (i = 0; len == WIRE_CTL_LEN && i < 2; i++) {
 		buf[8 + 4 * i] = (uint8_t)(range[i] >> 24);
 		buf[9 + 4 * i] = (uint8_t)(range[i] >> 16);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ctexp.h"
 #include "ctobj.h"
 
 #define WIRE_VERSION		1
@@ -61,6 +62,9 @@ size_t	 wire_next(const uint8_t *p, size_t left, struct wire_msg *,
 int	 wire_incomplete(const uint8_t *p, size_t left);
 enum wire_kind wire_classify(const struct wire_msg *);
 int	 wire_get_ct(const struct wire_msg *, struct ctobj *);
+int	 wire_get_exp(const struct wire_msg *, struct ctexp *);
+size_t	 wire_put_exp(uint8_t *buf, size_t cap, uint8_t type, uint8_t flags,
+	    uint32_t seq, const struct ctexp *, const struct wire_opts *);
 void	 wire_count_payload_error(struct wire_counters *);
 size_t	 wire_put_ct(uint8_t *buf, size_t cap, uint8_t type, uint8_t flags,
 	    uint32_t seq, const struct ctobj *, const struct wire_opts *);

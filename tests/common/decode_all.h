@@ -18,6 +18,7 @@ decode_any(const struct msg *m)
 	struct stats_block b;
 	struct child_result res;
 	struct inject_result inj;
+	struct exp_event xev;
 	struct ct_events_reader rd;
 	struct ct_event ev;
 	const char *why;
@@ -49,6 +50,7 @@ decode_any(const struct msg *m)
 	case MSG_CT_BARRIER: return msg_recv_ct_barrier(m);
 	case MSG_SELF_START: return msg_recv_self_start(m, &level);
 	case MSG_CHILD_DONE: return msg_recv_child_done(m, &res);
+	case MSG_EXP_EVENT: return msg_recv_exp_event(m, &xev);
 	case MSG_INJECT_DONE: return msg_recv_inject_done(m, &inj);
 	case MSG_FLOW_LOG: return msg_recv_flow_log(m, &lines, &len);
 	case MSG_LINK_CONNECT: return msg_recv_link_connect(m, &u8);

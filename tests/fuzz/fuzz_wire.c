@@ -38,20 +38,26 @@ as_stream(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	as_stream(data, size);
 	struct wire_counters c;
 	struct wire_opts opt = { 1, 0 };
 	uint8_t out[WIRE_MSG_MAX];
 
+	as_stream(data, size);
 	memset(&c, 0, sizeof(c));
 	while (size > 0) {
 		struct wire_msg m;
 		struct ctobj o;
+		struct ctexp x;
 		int deliver;
 		size_t step = wire_next(data, size, &m, &deliver, &c);
 
 		if (step == 0)
 			break;
+		if (deliver && wire_classify(&m) == WK_DATA &&
+		    m.type >= WIRE_EXP_NEW && wire_get_exp(&m, &x) == 0 &&
+		    wire_put_exp(out, sizeof(out), m.type, 0, m.seq, &x,
+		    &opt) == 0)
+			abort();	/* a valid expectation must encode */
 		if (deliver && wire_classify(&m) == WK_DATA &&
 		    m.type <= WIRE_CT_DEL && wire_get_ct(&m, &o) == 0 &&
 		    wire_put_ct(out, sizeof(out), m.type, 0, m.seq, &o,

@@ -331,9 +331,18 @@ send_one_of_each(struct chan *c, int pipefd)
 	}
 	msg_send_ct_dump_done(c, 1, 7);
 	msg_send_dump_req(c, 7);
+	{
+		struct exp_event xev;
+
+		memset(&xev, 0, sizeof(xev));
+		xev.kind = CTE_NEW;
+		xev.x.family = AF_INET;
+		strcpy(xev.x.helper, "ftp");
+		msg_send_exp_event(c, &xev);
+	}
 	msg_send_ct_barrier(c);
 	{
-		struct child_result res = { 3, 1, 1234 };
+		struct child_result res = { 3, 1, 2, 0, 1234 };
 
 		msg_send_child_done(c, &res);
 	}

@@ -522,6 +522,67 @@ test_create_same(void)
 	    "a protocol without a kernel tuple is refused");
 }
 
+/* ---- expectations (exp_nlattr.c) ---------------------------------------- */
+
+/* The FTP data connection an FTP control connection expects. */
+static struct nlmsghdr *
+ftp_expectation(char *buf)
+{
+	struct nf_expect *exp = nfexp_new();
+	struct nf_conntrack *master = tuple4(IPPROTO_TCP, "192.168.50.1",
+	    "192.168.50.2", 40021, 21);
+	struct nf_conntrack *expected = tuple4(IPPROTO_TCP, "192.168.50.1",
+	    "192.168.50.2", 0, 51210);
+	struct nf_conntrack *mask = tuple4(IPPROTO_TCP, "255.255.255.255",
+	    "255.255.255.255", 0, 0xffff);
+	struct nlmsghdr *nlh = nl_put_exp_request(buf, IPCTNL_MSG_EXP_NEW,
+	    NLM_F_CREATE, 1, AF_INET);
+
+	nfexp_set_attr(exp, ATTR_EXP_MASTER, master);
+	nfexp_set_attr(exp, ATTR_EXP_EXPECTED, expected);
+	nfexp_set_attr(exp, ATTR_EXP_MASK, mask);
+	nfexp_set_attr_u32(exp, ATTR_EXP_TIMEOUT, 300);
+	nfexp_set_attr_u32(exp, ATTR_EXP_FLAGS, 0);
+	nfexp_set_attr_u32(exp, ATTR_EXP_CLASS, 0);
+	nfexp_set_attr(exp, ATTR_EXP_HELPER_NAME, "ftp");
+	nfexp_nlmsg_build(nlh, exp);
+	nfct_destroy(master);
+	nfct_destroy(expected);
+	nfct_destroy(mask);
+	nfexp_destroy(exp);
+	return nlh;
+}
+
+static void
+test_expectations(void)
+{
+	char buf[BUF], buf2[BUF];
+	struct nlmsghdr *nlh;
+	struct ctexp x, y;
+
+	ok(ctexp_from_nlmsg(&x, ftp_expectation(buf)) == 0 &&
+	    x.family == AF_INET && x.master_l4proto == IPPROTO_TCP &&
+	    x.master.sport == 40021 && x.master.dport == 21 &&
+	    x.tuple.dport == 51210 && x.mask.dport == 0xffff &&
+	    x.timeout == 300 &&
+	    !strcmp(x.helper, "ftp"), "an expectation as the library "
+	    "builds it, read");
+	nlh = nl_put_exp_request(buf2, IPCTNL_MSG_EXP_NEW, NLM_F_CREATE, 1,
+	    AF_INET);
+	ok(ctexp_put_create(nlh, &x, 0) == 0 && ctexp_from_nlmsg(&y, nlh) == 0 &&
+	    ctexp_same(&x, &y) && y.timeout == 300 &&
+	    !strcmp(y.helper, "ftp") && y.mask.dport == 0xffff,
+	    "ours built, read back the same");
+	nlh = ftp_expectation(buf);
+	nlh->nlmsg_len -= 3;
+	ok(ctexp_from_nlmsg(&x, nlh) == CT_PARSE_MALFORMED,
+	    "a truncated expectation is malformed");
+	nlh = nl_put_exp_request(buf, IPCTNL_MSG_EXP_NEW, 0, 1, AF_INET);
+	mnl_attr_put_u32(nlh, CTA_EXPECT_TIMEOUT, htonl(1));
+	ok(ctexp_from_nlmsg(&x, nlh) == CT_PARSE_UNSUPPORTED,
+	    "no tuples: unsupported");
+}
+
 int
 main(void)
 {
@@ -530,5 +591,6 @@ main(void)
 	test_parse_refusals();
 	test_parse_damage();
 	test_create_same();
+	test_expectations();
 	return done_testing();
 }

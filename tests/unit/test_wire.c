@@ -370,6 +370,63 @@ test_malformed(void)
 #undef RESET
 }
 
+static const uint8_t capture_exp_new[] = {	/* 14.4 */
+	0x13, 0x00, 0x00, 0x7c, 0x6b, 0x02, 0xc3, 0x61, 0x00, 0x0c, 0x00, 0x00,
+	0xc0, 0xa8, 0x32, 0x01, 0xc0, 0xa8, 0x32, 0x02, 0x00, 0x05, 0x00, 0x02,
+	0x06, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x03, 0x9c, 0x55, 0x00, 0x15,
+	0x00, 0x0c, 0x00, 0x04, 0xc0, 0xa8, 0x32, 0x01, 0xc0, 0xa8, 0x32, 0x02,
+	0x00, 0x05, 0x00, 0x06, 0x06, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x07,
+	0x00, 0x00, 0xc8, 0x0a, 0x00, 0x0c, 0x00, 0x08, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0x00, 0x05, 0x00, 0x0a, 0x06, 0x00, 0x00, 0x00,
+	0x00, 0x08, 0x00, 0x0b, 0x00, 0x00, 0xff, 0xff, 0x00, 0x08, 0x00, 0x0c,
+	0x00, 0x00, 0x01, 0x2c, 0x00, 0x08, 0x00, 0x0d, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x08, 0x00, 0x0e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x13,
+	0x66, 0x74, 0x70, 0x00,
+};
+
+/* The captured FTP expectation: decoded, and encoded again to the byte. */
+static void
+test_expectation(void)
+{
+	struct wire_counters c;
+	struct wire_opts opt = { 0, 0 };
+	struct wire_msg m;
+	struct ctexp x;
+	uint8_t out[WIRE_MSG_MAX], bad[sizeof(capture_exp_new)];
+	int deliver;
+	size_t n;
+
+	memset(&c, 0, sizeof(c));
+	ok(wire_next(capture_exp_new, sizeof(capture_exp_new), &m, &deliver,
+	    &c) == sizeof(capture_exp_new) && deliver &&
+	    wire_classify(&m) == WK_DATA && m.type == WIRE_EXP_NEW,
+	    "EXP_NEW: a data message");
+	ok(wire_get_exp(&m, &x) == 0 && x.family == AF_INET &&
+	    x.master_l4proto == 6 && x.master.sport == 40021 &&
+	    x.master.dport == 21 && x.tuple.sport == 0 &&
+	    x.tuple.dport == 51210 && x.mask.dport == 0xffff &&
+	    x.mask.src.v4 == 0xffffffffu && x.timeout == 300 &&
+	    CTX_HAS(&x, CTX_A_FLAGS) && x.flags == 0 &&
+	    CTX_HAS(&x, CTX_A_CLASS) && !strcmp(x.helper, "ftp") &&
+	    x.master.src.v4 == inet_addr("192.168.50.1"),
+	    "EXP_NEW: master, expected tuple, mask, timeout, helper");
+	n = wire_put_exp(out, sizeof(out), WIRE_EXP_NEW, 0, 0x6b02c361, &x,
+	    &opt);
+	ok(n == sizeof(capture_exp_new) &&
+	    memcmp(out, capture_exp_new, n) == 0,
+	    "EXP_NEW: encoded again byte for byte");
+	memcpy(bad, capture_exp_new, sizeof(bad));
+	bad[0x5d] = 0x09;	/* TIMEOUT's size */
+	wire_next(bad, sizeof(bad), &m, &deliver, &c);
+	ok(wire_get_exp(&m, &x) == -1, "EXP_NEW: a wrong attribute size "
+	    "is malformed");
+	memcpy(bad, capture_exp_new, sizeof(bad));
+	bad[0x0b] = 21;		/* an id out of the expectation's range */
+	wire_next(bad, sizeof(bad), &m, &deliver, &c);
+	ok(wire_get_exp(&m, &x) == -1, "EXP_NEW: an unknown attribute is "
+	    "malformed");
+}
+
 /* TCP: which prefixes of a stream must wait for more bytes. */
 static void
 test_stream_incomplete(void)
@@ -393,6 +450,7 @@ int
 main(void)
 {
 	test_capture();
+	test_expectation();
 	test_stream_incomplete();
 	test_quirks();
 	test_full_roundtrip();

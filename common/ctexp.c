@@ -1,0 +1,142 @@
+/*
+ * Expectations between processes: every field in a fixed order (they are
+ * few and small), checked by ctexp_valid() before anyone acts on them.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+
+#include <string.h>
+
+#include "ctexp.h"
+#include "msg.h"
+
+#define ALL_BITS	((UINT32_C(1) << CTX_A_MAX) - 1)
+
+static void
+put_tuple(struct mbuild *mb, const struct ct_tuple *t)
+{
+	mb_bytes(mb, t->src.v6, 16);
+	mb_bytes(mb, t->dst.v6, 16);
+	mb_u16(mb, t->sport);
+	mb_u16(mb, t->dport);
+}
+
+static void
+get_tuple(struct mread *r, struct ct_tuple *t)
+{
+	mr_bytes(r, t->src.v6, 16);
+	mr_bytes(r, t->dst.v6, 16);
+	t->sport = mr_u16(r);
+	t->dport = mr_u16(r);
+}
+
+void
+ctexp_put(struct mbuild *mb, const struct ctexp *x)
+{
+	mb_u32(mb, x->attrs);
+	mb_u8(mb, x->family);
+	mb_u8(mb, x->master_l4proto);
+	mb_u8(mb, x->l4proto);
+	mb_u8(mb, x->mask_l4proto);
+	mb_u8(mb, x->nat_l4proto);
+	put_tuple(mb, &x->master);
+	put_tuple(mb, &x->tuple);
+	put_tuple(mb, &x->mask);
+	put_tuple(mb, &x->nat);
+	mb_u32(mb, x->nat_dir);
+	mb_u32(mb, x->timeout);
+	mb_u32(mb, x->flags);
+	mb_u32(mb, x->class);
+	mb_u32(mb, x->id);
+	mb_u16(mb, x->zone);
+	mb_str(mb, x->helper);
+	mb_str(mb, x->fn);
+}
+
+int
+ctexp_get(struct mread *r, struct ctexp *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->attrs = mr_u32(r);
+	x->family = mr_u8(r);
+	x->master_l4proto = mr_u8(r);
+	x->l4proto = mr_u8(r);
+	x->mask_l4proto = mr_u8(r);
+	x->nat_l4proto = mr_u8(r);
+	get_tuple(r, &x->master);
+	get_tuple(r, &x->tuple);
+	get_tuple(r, &x->mask);
+	get_tuple(r, &x->nat);
+	x->nat_dir = mr_u32(r);
+	x->timeout = mr_u32(r);
+	x->flags = mr_u32(r);
+	x->class = mr_u32(r);
+	x->id = mr_u32(r);
+	x->zone = mr_u16(r);
+	mr_str(r, x->helper, sizeof(x->helper));
+	mr_str(r, x->fn, sizeof(x->fn));
+	return x->attrs & ~ALL_BITS ? -1 : 0;
+}
+
+static int
+printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* Whether an expectation can be acted on; if not, `why' says so. */
+int
+ctexp_valid(const struct ctexp *x, const char **why)
+{
+	if (x->family != AF_INET && x->family != AF_INET6)
+		return *why = "expectation of no address family", -1;
+	if (x->master_l4proto == 0 || x->l4proto == 0)
+		return *why = "expectation without its protocols", -1;
+	if (x->attrs & ~ALL_BITS)
+		return *why = "expectation with unknown fields", -1;
+	if (!printable(x->helper) || !printable(x->fn))
+		return *why = "expectation with a strange helper name", -1;
+	if (x->nat_dir > 1)
+		return *why = "expectation with a NAT direction out of range", -1;
+	return 0;
+}
+
+/* The same expectation: the same master and the same expected tuple. */
+int
+ctexp_same(const struct ctexp *a, const struct ctexp *b)
+{
+	size_t n = a->family == AF_INET6 ? 16 : 4;
+
+	return a->family == b->family && a->l4proto == b->l4proto &&
+	    a->master_l4proto == b->master_l4proto && a->zone == b->zone &&
+	    !memcmp(a->tuple.src.v6, b->tuple.src.v6, n) &&
+	    !memcmp(a->tuple.dst.v6, b->tuple.dst.v6, n) &&
+	    a->tuple.sport == b->tuple.sport &&
+	    a->tuple.dport == b->tuple.dport &&
+	    !memcmp(a->master.src.v6, b->master.src.v6, n) &&
+	    !memcmp(a->master.dst.v6, b->master.dst.v6, n) &&
+	    a->master.sport == b->master.sport &&
+	    a->master.dport == b->master.dport;
+}
+
+/* The master conntrack's identity, to look it up in a cache. */
+void
+ctexp_master(const struct ctexp *x, struct ctobj *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->family = x->family;
+	o->l4proto = x->master_l4proto;
+	o->orig = x->master;
+	o->attrs = CT_BIT(x->family == AF_INET ? CT_A_IPV4 : CT_A_IPV6) |
+	    CT_BIT(CT_A_L4PROTO);
+	if (ctobj_has_ports(o->l4proto))
+		o->attrs |= CT_BIT(CT_A_PORT);
+	if (x->zone) {
+		o->zone = x->zone;
+		o->attrs |= CT_BIT(CT_A_ZONE);
+	}
+}

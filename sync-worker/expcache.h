@@ -1,0 +1,38 @@
+/*
+ * A cache of expectations (ExpectationSync): internal (this node's
+ * kernel) and external (the peers').  Keyed by master and expected
+ * tuple; at most `limit' entries, a full cache is a counted refusal.
+ */
+#ifndef CTSYNCD_EXPCACHE_H
+#define CTSYNCD_EXPCACHE_H
+
+#include <time.h>
+
+#include "cache.h"
+#include "ctexp.h"
+
+#define EXPCACHE_BUCKETS	1024
+
+struct exp_entry {
+	struct exp_entry *next;
+	struct ctexp	 x;
+	time_t		 since;		/* created here */
+};
+
+struct expcache {
+	const char	*name;
+	struct exp_entry *buckets[EXPCACHE_BUCKETS];
+	uint32_t	 count, limit;
+	struct cache_stats st;
+};
+
+void	 expcache_init(struct expcache *, const char *name, uint32_t limit);
+struct exp_entry *expcache_find(struct expcache *, const struct ctexp *);
+struct exp_entry *expcache_upsert(struct expcache *, const struct ctexp *,
+	    time_t now);
+int	 expcache_delete(struct expcache *, const struct ctexp *);
+void	 expcache_flush(struct expcache *);
+void	 expcache_walk(struct expcache *,
+	    void (*fn)(struct exp_entry *, void *), void *arg);
+
+#endif

@@ -1,0 +1,182 @@
+#!/bin/sh
+# ExpectationSync with the kernel's FTP helper.  A client and a server on
+# two bridged segments talk through firewall fw1; both firewalls let new
+# connections through only to port 21, and related ones.  The client logs
+# in and asks for passive mode (fw1's helper expects the data
+# connection); then the firewalls fail over (routes to fw2, fw2 commits
+# what ctsyncd replicated) and the client opens the data connection
+# through fw2: it passes only as related to a replicated expectation.
+# The control run commits the entries without the expectations (-c ct):
+# the data connection must then be refused.  Also: -i/-e/-s expect, -F
+# expect, and conntrackd 1.4.7 receiving the expectation.
+. "$(dirname "$0")/lib.sh"
+command -v conntrack >/dev/null || skip_all "conntrack is not installed"
+command -v nft >/dev/null || skip_all "nft is not installed"
+HERE=$(cd "$(dirname "$0")" && pwd)/ftp
+
+netns_add sw; SW=$NS
+netns_add client; CL=$NS
+netns_add server; SV=$NS
+netns_add fw1; F1=$NS
+netns_add fw2; F2=$NS
+ip -n "$SW" link add br1 type bridge
+ip -n "$SW" link add br2 type bridge
+ip -n "$SW" link set br1 up
+ip -n "$SW" link set br2 up
+plug() {	# plug <ns> <ifname> <bridge> <port name>
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$SW"
+	ip -n "$SW" link set "$4" master "$3" up
+	ip -n "$1" link set "$2" up
+}
+plug "$CL" eth0 br1 cl
+plug "$SV" eth0 br2 sv
+for i in 1 2; do
+	eval f=\$F$i
+	plug "$f" eth1 br1 f${i}a
+	plug "$f" eth2 br2 f${i}b
+	ip -n "$f" addr add 10.1.0.$((i + 1))/24 dev eth1
+	ip -n "$f" addr add 10.2.0.$((i + 1))/24 dev eth2
+	ip netns exec "$f" sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec "$f" nft -f - <<EON
+table inet fw {
+	ct helper ftp-std {
+		type "ftp" protocol tcp;
+	}
+	chain pre {
+		type filter hook prerouting priority 0;
+		tcp dport 21 ct helper set "ftp-std"
+	}
+	chain forward {
+		type filter hook forward priority 0; policy drop;
+		ct state established,related accept
+		iifname "eth1" oifname "eth2" tcp dport 21 ct state new accept
+	}
+}
+EON
+done
+ip link add sync0 netns "$F1" type veth peer name sync0 netns "$F2"
+ip -n "$F1" addr add 10.99.0.1/24 dev sync0
+ip -n "$F2" addr add 10.99.0.2/24 dev sync0
+ip -n "$F1" link set sync0 up
+ip -n "$F2" link set sync0 up
+ip -n "$CL" addr add 10.1.0.10/24 dev eth0
+ip -n "$SV" addr add 10.2.0.10/24 dev eth0
+wait_until 5 sh -c "ip -n $F2 link show sync0 | grep -q LOWER_UP"
+for i in 1 2; do
+	D="$T/fw$i"; mkdir -p "$D"; chmod 755 "$D"
+	write_conf "$T/fw$i.conf" "$D" 10.99.0.$i 10.99.0.$((3 - i)) sync0
+	sed -i 's/^\tMode FTFW { }/\tMode FTFW { }\n\tOptions { ExpectationSync { ftp } }/' \
+	    "$T/fw$i.conf"
+done
+N1="ip netns exec $F1"
+N2="ip netns exec $F2"
+ip netns exec "$SV" python3 "$HERE/ftp-server.py" 21 50021 >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+
+# session <commit request on fw2>: one FTP session across a failover;
+# prints the client's `data:' line
+session() {
+	ip -n "$CL" route replace default via 10.1.0.2
+	ip -n "$SV" route replace default via 10.2.0.2
+	rm -f "$T/go"
+	ip netns exec "$CL" python3 "$HERE/ftp-client.py" 10.2.0.10 21 \
+	    "$T/go" >"$T/client.out" 2>&1 &
+	cpid=$!
+	wait_until 5 grep -q '^pasv' "$T/client.out"
+	# fw2 holds the expectation before the failover
+	wait_until 5 sh -c "$N2 '$CTSYNCD' -C '$T/fw2.conf' -e expect | grep -q 'dport=50021'"
+	$N2 "$CTSYNCD" -C "$T/fw2.conf" -e expect >"$T/e.out"
+	$N1 "$CTSYNCD" -C "$T/fw1.conf" -i expect >"$T/i.out"
+	# fail over: the routes go to fw2, which commits
+	ip -n "$CL" route replace default via 10.1.0.3
+	ip -n "$SV" route replace default via 10.2.0.3
+	$N2 "$CTSYNCD" -C "$T/fw2.conf" $1
+	touch "$T/go"
+	wait "$cpid"
+	sed 's/^/# client: /' "$T/client.out" >&2
+	grep '^data:' "$T/client.out"
+}
+
+check "fw1 starts with ExpectationSync { ftp }" $N1 "$CTSYNCD" -C "$T/fw1.conf" -d
+check "fw2 too" $N2 "$CTSYNCD" -C "$T/fw2.conf" -d
+check "no 'not supported' warning" sh -c \
+	"! grep -q 'not supported yet' '$T/fw1/ctsyncd.log'"
+session -c >"$T/with.out"
+check "the data connection opens through fw2 after the failover" \
+	grep -qx 'data: the data connection works' "$T/with.out"
+check "fw1's -i expect shows the FTP expectation as conntrackd prints it" \
+	grep -Eq '^proto=6 src=10.1.0.10 dst=10.2.0.10 sport=0 dport=50021 mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 master-src=10.1.0.10 master-dst=10.2.0.10 sport=[0-9]+ dport=21 .*helper=ftp \[active since [0-9]+s\]$' \
+	"$T/i.out"
+check "fw2's -e expect shows it too" grep -q 'dport=50021 .*helper=ftp' "$T/e.out"
+check "fw2 committed it" grep -q 'Committed 1 new expectations' \
+	"$T/fw2/ctsyncd.log"
+check "-s expect counts the caches" sh -c \
+	"$N1 '$CTSYNCD' -C '$T/fw1.conf' -s expect | grep -q '^cache internal:'"
+
+for i in 1 2; do
+	eval f=\$F$i
+	ip netns exec "$f" conntrack -F >/dev/null 2>&1
+	ip netns exec "$f" conntrack -F expect >/dev/null 2>&1
+done
+$N2 "$CTSYNCD" -C "$T/fw2.conf" -f
+session "-c ct" >"$T/without.out"
+check "control, entries committed without the expectations: refused" \
+	grep -q '^data: failed' "$T/without.out"
+
+# with conntrackd: ctsyncd's expectation reaches conntrackd on fw2, and
+# conntrackd's on fw1 reaches ctsyncd
+# pasv_only <command printing the receiver's external expectations>
+# [<command run once the client asked PASV>]: a session without
+# failover; the expectation must show
+pasv_only() {
+	ip -n "$CL" route replace default via 10.1.0.2
+	ip -n "$SV" route replace default via 10.2.0.2
+	rm -f "$T/go"
+	ip netns exec "$CL" python3 "$HERE/ftp-client.py" 10.2.0.10 21 \
+	    "$T/go" >"$T/client.out" 2>&1 &
+	cpid=$!
+	wait_until 5 grep -q '^pasv' "$T/client.out"
+	[ $# -gt 1 ] && sleep 0.5 && $2 >/dev/null 2>&1
+	wait_until 5 sh -c "$1 | grep -q 'dport=50021 .*helper=ftp'"
+	r=$?
+	touch "$T/go"
+	wait "$cpid"
+	return $r
+}
+if command -v conntrackd >/dev/null; then
+	$N2 "$CTSYNCD" -C "$T/fw2.conf" -k
+	grep -v Privsep "$T/fw2.conf" >"$T/c2.conf"
+	check "conntrackd starts on fw2 with ExpectationSync" \
+		$N2 conntrackd -C "$T/c2.conf" -d
+	wait_until 5 $N2 conntrackd -C "$T/c2.conf" -s
+	check "ctsyncd's expectation reaches conntrackd" \
+		pasv_only "$N2 conntrackd -C $T/c2.conf -e expect"
+	$N2 conntrackd -C "$T/c2.conf" -k >/dev/null 2>&1
+	$N1 "$CTSYNCD" -C "$T/fw1.conf" -k
+	grep -v Privsep "$T/fw1.conf" >"$T/c1.conf"
+	check "conntrackd starts on fw1" $N1 conntrackd -C "$T/c1.conf" -d
+	check "ctsyncd starts on fw2" $N2 "$CTSYNCD" -C "$T/fw2.conf" -d
+	wait_until 5 $N1 conntrackd -C "$T/c1.conf" -s
+	# (1.4.7 sends a new expectation with a bulk only, not by itself)
+	check "conntrackd's expectation reaches ctsyncd in a bulk" \
+		pasv_only "$N2 $CTSYNCD -C $T/fw2.conf -e expect" \
+		"$N1 conntrackd -C $T/c1.conf -B"
+	$N1 conntrackd -C "$T/c1.conf" -k >/dev/null 2>&1
+	$N1 "$CTSYNCD" -C "$T/fw1.conf" -d
+else
+	echo "# conntrackd is not installed: no interoperability test"
+fi
+
+$N1 conntrack -I expect -p tcp --src 10.1.0.10 --dst 10.2.0.10 \
+	--sport 0 --dport 50099 --mask-src 255.255.255.255 \
+	--mask-dst 255.255.255.255 --mask-sport 0 --mask-dport 65535 \
+	--tuple-src 10.1.0.10 --tuple-dst 10.2.0.10 --tuple-port-src 1 \
+	--tuple-port-dst 21 --timeout 100 >/dev/null 2>&1
+check "-F expect flushes the kernel's expectations" sh -c \
+	"$N1 '$CTSYNCD' -C '$T/fw1.conf' -F expect &&
+	 test -z \"\$($N1 conntrack -L expect 2>/dev/null)\" &&
+	 grep -q 'flushing kernel expect table' '$T/fw1/ctsyncd.log'"
+$N1 "$CTSYNCD" -C "$T/fw1.conf" -k
+$N2 "$CTSYNCD" -C "$T/fw2.conf" -k
+sed 's/^/# /' "$T/with.out" "$T/without.out"
+done_testing
