@@ -14,29 +14,9 @@ command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 command -v nft >/dev/null || skip_all "nft is not installed"
 HERE=$(cd "$(dirname "$0")" && pwd)/ftp
 
-netns_add sw; SW=$NS
-netns_add client; CL=$NS
-netns_add server; SV=$NS
-netns_add fw1; F1=$NS
-netns_add fw2; F2=$NS
-ip -n "$SW" link add br1 type bridge
-ip -n "$SW" link add br2 type bridge
-ip -n "$SW" link set br1 up
-ip -n "$SW" link set br2 up
-plug() {	# plug <ns> <ifname> <bridge> <port name>
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$SW"
-	ip -n "$SW" link set "$4" master "$3" up
-	ip -n "$1" link set "$2" up
-}
-plug "$CL" eth0 br1 cl
-plug "$SV" eth0 br2 sv
+make_firewalls
 for i in 1 2; do
 	eval f=\$F$i
-	plug "$f" eth1 br1 f${i}a
-	plug "$f" eth2 br2 f${i}b
-	ip -n "$f" addr add 10.1.0.$((i + 1))/24 dev eth1
-	ip -n "$f" addr add 10.2.0.$((i + 1))/24 dev eth2
-	ip netns exec "$f" sysctl -qw net.ipv4.ip_forward=1
 	ip netns exec "$f" nft -f - <<EON
 table inet fw {
 	ct helper ftp-std {
@@ -54,13 +34,6 @@ table inet fw {
 }
 EON
 done
-ip link add sync0 netns "$F1" type veth peer name sync0 netns "$F2"
-ip -n "$F1" addr add 10.99.0.1/24 dev sync0
-ip -n "$F2" addr add 10.99.0.2/24 dev sync0
-ip -n "$F1" link set sync0 up
-ip -n "$F2" link set sync0 up
-ip -n "$CL" addr add 10.1.0.10/24 dev eth0
-ip -n "$SV" addr add 10.2.0.10/24 dev eth0
 wait_until 5 sh -c "ip -n $F2 link show sync0 | grep -q LOWER_UP"
 for i in 1 2; do
 	D="$T/fw$i"; mkdir -p "$D"; chmod 755 "$D"
@@ -73,9 +46,9 @@ N2="ip netns exec $F2"
 ip netns exec "$SV" python3 "$HERE/ftp-server.py" 21 50021 >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 
-# session <commit request on fw2>: one FTP session across a failover;
-# prints the client's `data:' line
-session() {
+# start_client: routes through fw1, the client logged in and past PASV;
+# it goes on when $T/go exists
+start_client() {
 	ip -n "$CL" route replace default via 10.1.0.2
 	ip -n "$SV" route replace default via 10.2.0.2
 	rm -f "$T/go"
@@ -83,6 +56,12 @@ session() {
 	    "$T/go" >"$T/client.out" 2>&1 &
 	cpid=$!
 	wait_until 5 grep -q '^pasv' "$T/client.out"
+}
+
+# session <commit request on fw2>: one FTP session across a failover;
+# prints the client's `data:' line
+session() {
+	start_client
 	# fw2 holds the expectation before the failover
 	wait_until 5 sh -c "$N2 '$CTSYNCD' -C '$T/fw2.conf' -e expect | grep -q 'dport=50021'"
 	$N2 "$CTSYNCD" -C "$T/fw2.conf" -e expect >"$T/e.out"
@@ -129,13 +108,7 @@ check "control, entries committed without the expectations: refused" \
 # [<command run once the client asked PASV>]: a session without
 # failover; the expectation must show
 pasv_only() {
-	ip -n "$CL" route replace default via 10.1.0.2
-	ip -n "$SV" route replace default via 10.2.0.2
-	rm -f "$T/go"
-	ip netns exec "$CL" python3 "$HERE/ftp-client.py" 10.2.0.10 21 \
-	    "$T/go" >"$T/client.out" 2>&1 &
-	cpid=$!
-	wait_until 5 grep -q '^pasv' "$T/client.out"
+	start_client
 	[ $# -gt 1 ] && sleep 0.5 && $2 >/dev/null 2>&1
 	wait_until 5 sh -c "$1 | grep -q 'dport=50021 .*helper=ftp'"
 	r=$?

@@ -108,6 +108,45 @@ make_nodes() {
 	NB="ip netns exec $B"
 }
 
+# Two firewalls between a client and a server: namespaces $SW (two
+# bridges), $CL (10.1.0.10 on br1), $SV (10.2.0.10 on br2), $F1 and $F2
+# (10.1.0.2/.3 on eth1 to br1, 10.2.0.2/.3 on eth2 to br2, forwarding),
+# joined by a dedicated link sync0 (10.99.0.1/.2).  Rulesets and routes
+# are the test's.
+make_firewalls() {
+	netns_add sw; SW=$NS
+	netns_add client; CL=$NS
+	netns_add server; SV=$NS
+	netns_add fw1; F1=$NS
+	netns_add fw2; F2=$NS
+	ip -n "$SW" link add br1 type bridge
+	ip -n "$SW" link add br2 type bridge
+	ip -n "$SW" link set br1 up
+	ip -n "$SW" link set br2 up
+	plug "$CL" eth0 br1 cl
+	plug "$SV" eth0 br2 sv
+	for i in 1 2; do
+		eval f=\$F$i
+		plug "$f" eth1 br1 f${i}a
+		plug "$f" eth2 br2 f${i}b
+		ip -n "$f" addr add 10.1.0.$((i + 1))/24 dev eth1
+		ip -n "$f" addr add 10.2.0.$((i + 1))/24 dev eth2
+		ip netns exec "$f" sysctl -qw net.ipv4.ip_forward=1
+	done
+	ip link add sync0 netns "$F1" type veth peer name sync0 netns "$F2"
+	ip -n "$F1" addr add 10.99.0.1/24 dev sync0
+	ip -n "$F2" addr add 10.99.0.2/24 dev sync0
+	ip -n "$F1" link set sync0 up
+	ip -n "$F2" link set sync0 up
+	ip -n "$CL" addr add 10.1.0.10/24 dev eth0
+	ip -n "$SV" addr add 10.2.0.10/24 dev eth0
+}
+plug() {	# plug <ns> <ifname> <bridge> <port name>: a veth to a bridge
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$SW"
+	ip -n "$SW" link set "$4" master "$3" up
+	ip -n "$1" link set "$2" up
+}
+
 # daemon_pid <dir>: the supervisor's pid from its lock file
 daemon_pid() { cat "$1/ctsyncd.lock" 2>/dev/null; }
 
