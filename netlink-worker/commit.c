@@ -62,65 +62,20 @@ take_expectation(struct commit *c, const struct msg *m)
 	c->exps[c->nexps++] = ev.x;
 }
 
-/* One request to the kernel, its answer awaited: 0 or an errno. */
-static int
-ask_kernel(struct commit *c, struct nlmsghdr *nlh)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct pollfd pfd = { .fd = mnl_socket_get_fd(c->inj.nl),
-	    .events = POLLIN };
-	ssize_t n;
-
-	nlh->nlmsg_flags |= NLM_F_ACK;
-	if (mnl_socket_sendto(c->inj.nl, nlh, nlh->nlmsg_len) < 0)
-		return errno;
-	for (;;) {
-		if ((n = mnl_socket_recvfrom(c->inj.nl, buf, sizeof(buf))) > 0)
-			break;
-		if (errno != EAGAIN || poll(&pfd, 1, 5000) <= 0)
-			return ETIMEDOUT;
-	}
-	if (mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq,
-	    mnl_socket_get_portid(c->inj.nl), NULL, NULL) < 0)
-		return errno;
-	return 0;
-}
-
 /* The expectations, after the entries: each needs its master there. */
 static void
 commit_expectations(struct commit *c)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
 	size_t i;
+	int err;
 
 	for (i = 0; i < c->nexps; i++) {
-		struct nlmsghdr *nlh = nl_put_exp_request(buf,
-		    IPCTNL_MSG_EXP_NEW, NLM_F_CREATE | NLM_F_EXCL,
-		    c->inj.seq++, c->exps[i].family);
-		int err;
-
-		if (ctexp_put_create(nlh, &c->exps[i],
-		    c->args.commit_timeout) < 0)
-			err = EPROTONOSUPPORT;
-		else
-			err = ask_kernel(c, nlh);
-		if (err == 0 || err == EEXIST)
+		if ((err = inject_exp(&c->inj, &c->exps[i], 0)) == 0)
 			c->exp_ok++;
 		else if (c->exp_failed++ < 5)
 			log_warnx("kernel refused an expectation: %s",
 			    strerror(err));
 	}
-}
-
-/* -F expect: the kernel's expectation table, all of it. */
-static int
-flush_expectations(struct commit *c)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = nl_put_exp_request(buf, IPCTNL_MSG_EXP_DELETE,
-	    0, c->inj.seq++, AF_UNSPEC);
-
-	return ask_kernel(c, nlh) == 0 ? 0 : -1;
 }
 
 static void
@@ -272,7 +227,8 @@ main(int argc, char **argv)
 		else
 			ok = flush_filtered(c) == 0 &&
 			    c->inj.failed[INJ_DELETE] == 0;
-		if (c->args.flush_exp && flush_expectations(c) == -1)
+		if (c->args.flush_exp &&
+		    inject_exp_flush_table(&c->inj) == -1)
 			ok = 0;
 		res.ok = (uint32_t)ok;
 		res.failed = (uint32_t)!ok;

@@ -39,5 +39,6 @@ int	 ct_index_nest(const struct nlattr *, const struct nlattr **tb,
 int	 ctexp_from_nlmsg(struct ctexp *, const struct nlmsghdr *);
 int	 ctexp_put_create(struct nlmsghdr *, const struct ctexp *,
 	    uint32_t commit_timeout);
+int	 ctexp_put_delete(struct nlmsghdr *, const struct ctexp *);
 
 #endif

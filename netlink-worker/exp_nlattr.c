@@ -136,6 +136,17 @@ put_exp_tuple(struct nlmsghdr *nlh, uint16_t type, const struct ctexp *x,
 	    t->dport, 1);
 }
 
+/* What names an expectation for a delete: its tuple, and zone. */
+int
+ctexp_put_delete(struct nlmsghdr *nlh, const struct ctexp *x)
+{
+	if (put_exp_tuple(nlh, CTA_EXPECT_TUPLE, x, &x->tuple, x->l4proto) < 0)
+		return -1;
+	if (CTX_HAS(x, CTX_A_ZONE))
+		mnl_attr_put_u16(nlh, CTA_EXPECT_ZONE, htons(x->zone));
+	return 0;
+}
+
 /*
  * An expectation as the kernel should create it: its master (which must
  * exist), the expected tuple and mask, the timeout (CommitTimeout when

@@ -62,6 +62,30 @@ inject_one(struct nlw *w, const struct ct_event *ev)
 	}
 }
 
+/* A peer's expectation (EXP_EVENT): created or deleted at once. */
+void
+nl_direct_exp(struct nlw *w, const struct msg *m)
+{
+	struct exp_event ev;
+	const char *why;
+	int err;
+
+	if (w->inj == NULL || msg_recv_exp_event(m, &ev) == -1)
+		fatalx("EXP_EVENT from the sync worker without "
+		    "DisableExternalCache, or malformed");
+	if (ctexp_valid(&ev.x, &why) == -1) {
+		if (w->cnt.inject_invalid++ == 0)
+			log_warnx("invalid expectation from the sync worker "
+			    "refused: %s", why);
+		return;
+	}
+	/* the entries before it went in first: its master is there */
+	inject_flush(w->inj);
+	if ((err = inject_exp(w->inj, &ev.x, ev.kind == CTE_DESTROY)) != 0 &&
+	    w->cnt.inject_invalid++ < 5)
+		log_warnx("kernel refused an expectation: %s", strerror(err));
+}
+
 /* One CT_EVENTS from the sync worker: into the kernel, then the answer. */
 void
 nl_direct_apply(struct nlw *w, const struct msg *m)

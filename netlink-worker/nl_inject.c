@@ -245,6 +245,62 @@ inject_flush(struct inject *in)
 		inject_flush(in);
 }
 
+/* One request, its answer awaited: 0 or an errno. */
+static int
+ask_kernel(struct inject *in, struct nlmsghdr *nlh)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct pollfd pfd = { .fd = mnl_socket_get_fd(in->nl),
+	    .events = POLLIN };
+	ssize_t n;
+
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	if (mnl_socket_sendto(in->nl, nlh, nlh->nlmsg_len) < 0)
+		return errno;
+	for (;;) {
+		if ((n = mnl_socket_recvfrom(in->nl, buf, sizeof(buf))) > 0)
+			break;
+		if (errno != EAGAIN || poll(&pfd, 1, ANSWER_MS) <= 0)
+			return ETIMEDOUT;
+	}
+	if (mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, in->portid, NULL,
+	    NULL) < 0)
+		return errno;
+	return 0;
+}
+
+/*
+ * An expectation created (its master must be there: after the entries)
+ * or deleted, one at a time: they are few.  0, or the kernel's errno;
+ * one that exists already, or is gone already, is no error.
+ */
+int
+inject_exp(struct inject *in, const struct ctexp *x, int del)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_put_exp_request(buf, del ?
+	    IPCTNL_MSG_EXP_DELETE : IPCTNL_MSG_EXP_NEW, del ? 0 :
+	    NLM_F_CREATE | NLM_F_EXCL, in->seq++, x->family);
+	int err;
+
+	if ((del ? ctexp_put_delete(nlh, x) :
+	    ctexp_put_create(nlh, x, in->commit_timeout)) < 0)
+		return EPROTONOSUPPORT;
+	err = ask_kernel(in, nlh);
+	return err == (del ? ENOENT : EEXIST) ? 0 : err;
+}
+
+/* The whole expectation table away, as `conntrack -F expect'. */
+int
+inject_exp_flush_table(struct inject *in)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_put_exp_request(buf, IPCTNL_MSG_EXP_DELETE,
+	    0, in->seq++, AF_UNSPEC);
+
+	return ask_kernel(in, nlh) == 0 ? 0 : -1;
+}
+
 /* Flush the whole kernel table (both families), as `conntrack -F'. */
 int
 inject_flush_table(struct inject *in)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ctexp.h"
 #include "ctobj.h"
 
 #define INJECT_BATCH_MAX	512
@@ -54,6 +55,8 @@ void	inject_add(struct inject *, const struct ctobj *);
 void	inject_update(struct inject *, const struct ctobj *);
 void	inject_delete(struct inject *, const struct ctobj *);
 void	inject_flush(struct inject *);
+int	inject_exp(struct inject *, const struct ctexp *, int del);
+int	inject_exp_flush_table(struct inject *);
 int	inject_flush_table(struct inject *);
 
 #endif

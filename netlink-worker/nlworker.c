@@ -150,6 +150,10 @@ read_peer(struct nlw *w)
 			nl_direct_apply(w, &m);
 			continue;
 		}
+		if (m.type == MSG_EXP_EVENT) {
+			nl_direct_exp(w, &m);
+			continue;
+		}
 		/* DUMP_REQ: the table for -i, -B or a RESYNC without an
 		 * internal cache; a failed dump is answered all the same */
 		if (msg_recv_dump_req(&m, &w->dump_token) == -1)
@@ -252,7 +256,7 @@ main(int argc, char **argv)
 	worker_start(&w->chan, "netlink worker", argc, argv, &w->args, accept,
 	    0);
 	worker_peer_start(&w->peer, "sync worker", MSG_BIT(MSG_CT_EVENTS) |
-	    MSG_BIT(MSG_DUMP_REQ));
+	    MSG_BIT(MSG_DUMP_REQ) | MSG_BIT(MSG_EXP_EVENT));
 
 	nl_drop_privileges(&w->args);
 	worker_signals(&waitmask);

@@ -91,6 +91,7 @@ int	nl_bpf_attach(int fd, const struct conf_filter *);
 /* nl_direct.c */
 void	nl_direct_open(struct nlw *);
 void	nl_direct_apply(struct nlw *, const struct msg *);
+void	nl_direct_exp(struct nlw *, const struct msg *);
 
 /* nl_events.c */
 void	nl_events_open(struct nlw *);

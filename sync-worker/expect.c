@@ -4,7 +4,8 @@
  * cache when their master is in the internal cache, and sent to the
  * peers at once as EXP_NEW or EXP_DEL; a bulk sends them all.  The
  * peers' go to the external expectation cache, committed after the
- * conntrack entries (-c).  The kernel reports no updates of an
+ * conntrack entries (-c), or with DisableExternalCache straight to the
+ * netlink worker, which creates them in the kernel.  The kernel reports no updates of an
  * expectation: it is created, and it goes.
  */
 #include "config.h"
@@ -79,6 +80,14 @@ expect_recv(struct syncw *w, const struct wire_msg *m)
 
 	if (wire_get_exp(m, &x) == -1) {
 		wire_count_payload_error(&w->wire);
+		return;
+	}
+	if (w->cfg.disable_external_cache) {
+		struct exp_event ev = { m->type == WIRE_EXP_DEL ?
+		    CTE_DESTROY : CTE_NEW, x };
+
+		direct_flush(w);	/* the entries before it go first */
+		msg_send_exp_event(&w->peer, &ev);
 		return;
 	}
 	if (m->type == WIRE_EXP_DEL)

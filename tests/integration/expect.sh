@@ -58,12 +58,13 @@ start_client() {
 	wait_until 5 grep -q '^pasv' "$T/client.out"
 }
 
-# session <commit request on fw2>: one FTP session across a failover;
-# prints the client's `data:' line
+# session <commit request on fw2> [<command listing what fw2 holds>]:
+# one FTP session across a failover; prints the client's `data:' line
 session() {
 	start_client
 	# fw2 holds the expectation before the failover
-	wait_until 5 sh -c "$N2 '$CTSYNCD' -C '$T/fw2.conf' -e expect | grep -q 'dport=50021'"
+	wait_until 5 sh -c "${2:-$N2 $CTSYNCD -C $T/fw2.conf -e expect} | grep -q 'dport=50021'"
+	${2:-true} >"$T/held.out" 2>&1
 	$N2 "$CTSYNCD" -C "$T/fw2.conf" -e expect >"$T/e.out"
 	$N1 "$CTSYNCD" -C "$T/fw1.conf" -i expect >"$T/i.out"
 	# fail over: the routes go to fw2, which commits
@@ -101,6 +102,25 @@ $N2 "$CTSYNCD" -C "$T/fw2.conf" -f
 session "-c ct" >"$T/without.out"
 check "control, entries committed without the expectations: refused" \
 	grep -q '^data: failed' "$T/without.out"
+
+# DisableExternalCache on fw2: the expectation goes into its kernel as
+# it arrives, and nothing needs committing
+$N2 "$CTSYNCD" -C "$T/fw2.conf" -k
+sed 's/^\tMode FTFW { }/\tMode FTFW { DisableExternalCache on }/' \
+    "$T/fw2.conf" >"$T/fw2d.conf"
+for i in 1 2; do
+	eval f=\$F$i
+	ip netns exec "$f" conntrack -F >/dev/null 2>&1
+	ip netns exec "$f" conntrack -F expect >/dev/null 2>&1
+done
+check "fw2 starts with DisableExternalCache" $N2 "$CTSYNCD" -C "$T/fw2d.conf" -d
+session "-c" "$N2 conntrack -L expect" >"$T/direct.out"
+check "... the expectation was in fw2's kernel before the failover" \
+	grep -q 'dport=50021 .*helper=ftp' "$T/held.out"
+check "... and the data connection opens through fw2" \
+	grep -qx 'data: the data connection works' "$T/direct.out"
+$N2 "$CTSYNCD" -C "$T/fw2d.conf" -k
+$N2 "$CTSYNCD" -C "$T/fw2.conf" -d
 
 # with conntrackd: ctsyncd's expectation reaches conntrackd on fw2, and
 # conntrackd's on fw1 reaches ctsyncd
