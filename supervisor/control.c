@@ -213,6 +213,63 @@ finish(struct ctl_op *op, uint32_t status, const char *text)
 	op->closing = 1;
 }
 
+/*
+ * Where the mode or the options change what a request does; 1 if they
+ * decided the steps.
+ */
+static int
+mode_plan(struct sup *s, struct ctl_op *op)
+{
+	/*
+	 * DisableInternalCache: the kernel's table stands in for the cache
+	 * (cli.md 4.2, 4.7): flushing it flushes the kernel's entries, and
+	 * there is nothing to resynchronise.
+	 */
+	if (s->conf->sync.mode == MODE_NOTRACK &&
+	    s->conf->sync.disable_internal_cache) {
+		static const uint8_t flush_int[] = { STEP_FLUSH,
+		    STEP_ASK_NETLINK, STEP_END };
+		static const uint8_t flush_all[] = { STEP_FLUSH,
+		    STEP_ASK_NETLINK, STEP_ASK_SYNC, STEP_END };
+
+		if (op->req == REQ_CT_FLUSH_INT_CACHE ||
+		    op->req == REQ_ALL_FLUSH_CACHE) {
+			memset(op->steps, STEP_END, sizeof(op->steps));
+			memcpy(op->steps, op->req == REQ_ALL_FLUSH_CACHE ?
+			    flush_all : flush_int, op->req ==
+			    REQ_ALL_FLUSH_CACHE ? sizeof(flush_all) :
+			    sizeof(flush_int));
+			return 1;
+		}
+		if (op->req == REQ_CT_RESYNC_MASTER ||
+		    op->req == REQ_ALL_RESYNC_MASTER) {
+			log_info("resync is unsupported in this mode");
+			op->steps[0] = STEP_END;
+			return 1;
+		}
+	}
+	/* the expectation requests do nothing without ExpectationSync */
+	if (!s->conf->sync.expect_sync && (op->req == REQ_EXP_COMMIT ||
+	    op->req == REQ_EXP_FLUSH_MASTER ||
+	    op->req == REQ_EXP_RESYNC_MASTER)) {
+		op->steps[0] = STEP_END;
+		return 1;
+	}
+	/*
+	 * In Stats mode there is no external cache to commit or purge to;
+	 * with DisableExternalCache the states are in the kernel already.
+	 */
+	if (((s->conf->sync.mode == MODE_STATS ||
+	    s->conf->sync.disable_external_cache) &&
+	    (op->req == REQ_ALL_COMMIT || op->req == REQ_CT_COMMIT)) ||
+	    (s->conf->sync.mode == MODE_STATS &&
+	    op->req == REQ_RESET_TIMERS)) {
+		op->steps[0] = STEP_END;
+		return 1;
+	}
+	return 0;
+}
+
 /* The steps of each request; anything not listed is not supported yet. */
 static int
 plan(struct sup *s, struct ctl_op *op)
@@ -263,53 +320,8 @@ plan(struct sup *s, struct ctl_op *op)
 	};
 	size_t i;
 
-	/*
-	 * DisableInternalCache: the kernel's table stands in for the cache
-	 * (cli.md 4.2, 4.7): flushing it flushes the kernel's entries, and
-	 * there is nothing to resynchronise.
-	 */
-	if (s->conf->sync.mode == MODE_NOTRACK &&
-	    s->conf->sync.disable_internal_cache) {
-		static const uint8_t flush_int[] = { STEP_FLUSH,
-		    STEP_ASK_NETLINK, STEP_END };
-		static const uint8_t flush_all[] = { STEP_FLUSH,
-		    STEP_ASK_NETLINK, STEP_ASK_SYNC, STEP_END };
-
-		if (op->req == REQ_CT_FLUSH_INT_CACHE ||
-		    op->req == REQ_ALL_FLUSH_CACHE) {
-			memset(op->steps, STEP_END, sizeof(op->steps));
-			memcpy(op->steps, op->req == REQ_ALL_FLUSH_CACHE ?
-			    flush_all : flush_int, op->req ==
-			    REQ_ALL_FLUSH_CACHE ? sizeof(flush_all) :
-			    sizeof(flush_int));
-			return 1;
-		}
-		if (op->req == REQ_CT_RESYNC_MASTER ||
-		    op->req == REQ_ALL_RESYNC_MASTER) {
-			log_info("resync is unsupported in this mode");
-			op->steps[0] = STEP_END;
-			return 1;
-		}
-	}
-	/* the expectation requests do nothing without ExpectationSync */
-	if (!s->conf->sync.expect_sync && (op->req == REQ_EXP_COMMIT ||
-	    op->req == REQ_EXP_FLUSH_MASTER ||
-	    op->req == REQ_EXP_RESYNC_MASTER)) {
-		op->steps[0] = STEP_END;
+	if (mode_plan(s, op))
 		return 1;
-	}
-	/*
-	 * In Stats mode there is no external cache to commit or purge to;
-	 * with DisableExternalCache the states are in the kernel already.
-	 */
-	if (((s->conf->sync.mode == MODE_STATS ||
-	    s->conf->sync.disable_external_cache) &&
-	    (op->req == REQ_ALL_COMMIT || op->req == REQ_CT_COMMIT)) ||
-	    (s->conf->sync.mode == MODE_STATS &&
-	    op->req == REQ_RESET_TIMERS)) {
-		op->steps[0] = STEP_END;
-		return 1;
-	}
 	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++)
 		if (plans[i].req == op->req) {
 			memcpy(op->steps, plans[i].steps, MAX_OP_STEPS);
