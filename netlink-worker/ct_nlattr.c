@@ -700,6 +700,21 @@ put_seqadj(struct nlmsghdr *nlh, const struct ctobj *o)
 	}
 }
 
+/* SYN proxy offsets, kept in wire order (its, isn, tsoff). */
+static void
+put_synproxy(struct nlmsghdr *nlh, const struct ctobj *o)
+{
+	struct nlattr *nest;
+
+	if (!CT_HAS(o, CT_A_SYNPROXY))
+		return;
+	nest = mnl_attr_nest_start(nlh, CTA_SYNPROXY);
+	mnl_attr_put_u32(nlh, CTA_SYNPROXY_ISN, htonl(o->synproxy[1]));
+	mnl_attr_put_u32(nlh, CTA_SYNPROXY_ITS, htonl(o->synproxy[0]));
+	mnl_attr_put_u32(nlh, CTA_SYNPROXY_TSOFF, htonl(o->synproxy[2]));
+	mnl_attr_nest_end(nlh, nest);
+}
+
 /*
  * An entry as the kernel should create it from a replicated state: the
  * original tuple and its inverse as reply tuple, NAT from the SNAT/DNAT
@@ -754,5 +769,6 @@ ctobj_put_create(struct nlmsghdr *nlh, const struct ctobj *o,
 	    o->nlabels <= CT_LABEL_WORDS)
 		mnl_attr_put(nlh, CTA_LABELS, o->nlabels * sizeof(uint32_t),
 		    o->labels);
+	put_synproxy(nlh, o);
 	return 0;
 }

@@ -125,7 +125,10 @@ main(void)
 	seqadj = tcp4("10.1.1.1", "10.1.1.2", 40000, 21);
 	for (i = 0; i < 6; i++)
 		seqadj.seqadj[i] = (uint32_t)(100 + i);
-	seqadj.attrs |= CT_BIT(CT_A_NAT_SEQ_ADJ);
+	seqadj.synproxy[0] = 11;	/* its, isn, tsoff */
+	seqadj.synproxy[1] = 22;
+	seqadj.synproxy[2] = 33;
+	seqadj.attrs |= CT_BIT(CT_A_NAT_SEQ_ADJ) | CT_BIT(CT_A_SYNPROXY);
 	snat = tcp4("10.0.0.5", "198.51.100.7", 40001, 443);
 	snat.snat.v4 = inet_addr("203.0.113.9");
 	snat.spat = 61000;
@@ -153,7 +156,7 @@ main(void)
 	}
 
 	ok(create(nl, &seqadj, 1) == 0, "the kernel takes an entry with "
-	    "sequence adjustment");
+	    "sequence adjustment and SYN proxy offsets");
 	ok(create(nl, &snat, 2) == 0, "... one with SNAT (address and port)");
 	ok(create(nl, &marked, 3) == 0, "... one with mark and zone");
 	ok(create(nl, &labelled, 4) == 0, "... one with labels");
@@ -162,6 +165,9 @@ main(void)
 	got = find(&f, 40000);
 	ok(got && CT_HAS(got, CT_A_NAT_SEQ_ADJ) && got->seqadj[0] == 100 &&
 	    got->seqadj[5] == 105, "sequence adjustment read back");
+	ok(got && CT_HAS(got, CT_A_SYNPROXY) && got->synproxy[0] == 11 &&
+	    got->synproxy[1] == 22 && got->synproxy[2] == 33,
+	    "SYN proxy offsets read back");
 	got = find(&f, 40001);
 	ok(got && CT_HAS(got, CT_A_SNAT_IPV4) && got->snat.v4 ==
 	    inet_addr("203.0.113.9") && got->spat == 61000,

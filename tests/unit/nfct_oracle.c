@@ -257,6 +257,11 @@ oracle_to_nfct_create(const struct ctobj *o, struct nf_conntrack *ct,
 		nfct_set_attr_u16(ct, ATTR_SNAT_PORT, htons(o->spat));
 	if (CT_HAS(o, CT_A_DPAT_PORT))
 		nfct_set_attr_u16(ct, ATTR_DNAT_PORT, htons(o->dpat));
+	if (CT_HAS(o, CT_A_SYNPROXY)) {	/* wire order: its, isn, tsoff */
+		nfct_set_attr_u32(ct, ATTR_SYNPROXY_ITS, o->synproxy[0]);
+		nfct_set_attr_u32(ct, ATTR_SYNPROXY_ISN, o->synproxy[1]);
+		nfct_set_attr_u32(ct, ATTR_SYNPROXY_TSOFF, o->synproxy[2]);
+	}
 	if (CT_HAS(o, CT_A_LABELS) && o->nlabels > 0) {
 		struct nfct_bitmask *b = nfct_bitmask_new(o->nlabels * 32 - 1);
 		unsigned bit;
