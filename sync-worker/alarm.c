@@ -10,7 +10,8 @@
  *
  * Both timers are served by walking the caches a slice at a time, so
  * that each cache is walked once a second whatever its size, rather than
- * by a timer per object.
+ * by a timer per object.  Expectations (ExpectationSync) get the same
+ * treatment, their few caches walked whole once a round.
  */
 #include "config.h"
 
@@ -69,6 +70,31 @@ expire_one(struct cache_obj *co, void *arg)
 	return (uint32_t)w->alarm.now - co->touched >= w->cfg.cache_timeout;
 }
 
+/* The expectations (they are few: all of them, each second). */
+static void
+exp_refresh_one(struct exp_entry *e, void *arg)
+{
+	struct syncw *w = arg;
+	uint32_t refresh = w->cfg.refresh_time ? w->cfg.refresh_time : 1;
+
+	if (e->refresh_at > w->alarm.now)
+		return;
+	if (e->refresh_at != 0)
+		ftfw_send_exp(w, &e->x, WIRE_EXP_NEW);
+	e->refresh_at = w->alarm.now + 1 + (time_t)(random() % refresh);
+}
+
+static void
+exp_expire_one(struct exp_entry *e, void *arg)
+{
+	struct syncw *w = arg;
+
+	if (w->alarm.now - e->touched >= (time_t)w->cfg.cache_timeout) {
+		expcache_delete(&w->exp_external, &e->x);
+		w->alarm.expired++;
+	}
+}
+
 /* One slice of each cache, when due. */
 void
 alarm_tick(struct syncw *w)
@@ -84,6 +110,10 @@ alarm_tick(struct syncw *w)
 	    in->nbuckets / ALARM_SLICES + 1, refresh_one, w);
 	w->alarm.expired += cache_scan(ex, &w->alarm.external_cursor,
 	    ex->nbuckets / ALARM_SLICES + 1, expire_one, w);
+	if (w->cfg.expect_sync && w->alarm.slice++ % ALARM_SLICES == 0) {
+		expcache_walk(&w->exp_internal, exp_refresh_one, w);
+		expcache_walk(&w->exp_external, exp_expire_one, w);
+	}
 }
 
 /* Milliseconds until the next slice. */

@@ -51,6 +51,7 @@ expcache_upsert(struct expcache *c, const struct ctexp *x, time_t now)
 
 	if (e != NULL) {
 		e->x = *x;
+		e->touched = now;
 		c->st.updated++;
 		return e;
 	}
@@ -63,7 +64,7 @@ expcache_upsert(struct expcache *c, const struct ctexp *x, time_t now)
 		return NULL;
 	}
 	e->x = *x;
-	e->since = now;
+	e->since = e->touched = now;
 	b = bucket_of(x);
 	e->next = c->buckets[b];
 	c->buckets[b] = e;

@@ -17,6 +17,8 @@ struct exp_entry {
 	struct exp_entry *next;
 	struct ctexp	 x;
 	time_t		 since;		/* created here */
+	time_t		 touched;	/* created or updated last */
+	time_t		 refresh_at;	/* Mode ALARM: sent again then */
 };
 
 struct expcache {

@@ -111,6 +111,7 @@ struct syncw {
 		uint32_t next_slice;	/* monotonic ms */
 		time_t	 now;		/* of the slice being walked */
 		uint32_t internal_cursor, external_cursor;
+		uint32_t slice;		/* expectations: every ALARM_SLICES */
 		uint64_t expired;	/* external states timed out */
 	} alarm;
 	char		 flowbuf[32768];	/* Stats: lines to be logged */

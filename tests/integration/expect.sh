@@ -160,6 +160,33 @@ else
 	echo "# conntrackd is not installed: no interoperability test"
 fi
 
+# Mode ALARM: an expectation is sent again and again while it lives on
+# fw1, and fw2 drops it CacheTimeout seconds after the last time
+$N1 "$CTSYNCD" -C "$T/fw1.conf" -k
+$N2 "$CTSYNCD" -C "$T/fw2.conf" -k
+for i in 1 2; do
+	sed 's/^\tMode FTFW { }/\tMode ALARM { RefreshTime 2 CacheTimeout 6 }/' \
+	    "$T/fw$i.conf" >"$T/fw${i}a.conf"
+done
+exp_on_fw2() {
+	$N2 "$CTSYNCD" -C "$T/fw2a.conf" -e expect | grep -q 'dport=50021'
+}
+check "fw1 and fw2 start in ALARM with ExpectationSync" sh -c \
+	"$N1 '$CTSYNCD' -C '$T/fw1a.conf' -d && $N2 '$CTSYNCD' -C '$T/fw2a.conf' -d"
+start_client
+check "ALARM: the expectation reaches fw2" wait_until 5 exp_on_fw2
+sleep 8
+check "... is refreshed: still there after more than CacheTimeout" \
+	exp_on_fw2
+$N1 "$CTSYNCD" -C "$T/fw1a.conf" -k
+check "... and expires on fw2 once fw1 no longer sends it" \
+	wait_until 10 sh -c "! $N2 '$CTSYNCD' -C '$T/fw2a.conf' -e expect | grep -q 'dport=50021'"
+touch "$T/go"
+wait "$cpid"
+$N2 "$CTSYNCD" -C "$T/fw2a.conf" -k
+$N1 "$CTSYNCD" -C "$T/fw1.conf" -d
+$N2 "$CTSYNCD" -C "$T/fw2.conf" -d
+
 $N1 conntrack -I expect -p tcp --src 10.1.0.10 --dst 10.2.0.10 \
 	--sport 0 --dport 50099 --mask-src 255.255.255.255 \
 	--mask-dst 255.255.255.255 --mask-sport 0 --mask-dport 65535 \
