@@ -13,24 +13,6 @@
 
 #define ALL_BITS	((UINT32_C(1) << CTX_A_MAX) - 1)
 
-static void
-put_tuple(struct mbuild *mb, const struct ct_tuple *t)
-{
-	mb_bytes(mb, t->src.v6, 16);
-	mb_bytes(mb, t->dst.v6, 16);
-	mb_u16(mb, t->sport);
-	mb_u16(mb, t->dport);
-}
-
-static void
-get_tuple(struct mread *r, struct ct_tuple *t)
-{
-	mr_bytes(r, t->src.v6, 16);
-	mr_bytes(r, t->dst.v6, 16);
-	t->sport = mr_u16(r);
-	t->dport = mr_u16(r);
-}
-
 void
 ctexp_put(struct mbuild *mb, const struct ctexp *x)
 {
@@ -40,10 +22,10 @@ ctexp_put(struct mbuild *mb, const struct ctexp *x)
 	mb_u8(mb, x->l4proto);
 	mb_u8(mb, x->mask_l4proto);
 	mb_u8(mb, x->nat_l4proto);
-	put_tuple(mb, &x->master);
-	put_tuple(mb, &x->tuple);
-	put_tuple(mb, &x->mask);
-	put_tuple(mb, &x->nat);
+	ctobj_put_tuple(mb, &x->master);
+	ctobj_put_tuple(mb, &x->tuple);
+	ctobj_put_tuple(mb, &x->mask);
+	ctobj_put_tuple(mb, &x->nat);
 	mb_u32(mb, x->nat_dir);
 	mb_u32(mb, x->timeout);
 	mb_u32(mb, x->flags);
@@ -64,10 +46,10 @@ ctexp_get(struct mread *r, struct ctexp *x)
 	x->l4proto = mr_u8(r);
 	x->mask_l4proto = mr_u8(r);
 	x->nat_l4proto = mr_u8(r);
-	get_tuple(r, &x->master);
-	get_tuple(r, &x->tuple);
-	get_tuple(r, &x->mask);
-	get_tuple(r, &x->nat);
+	ctobj_get_tuple(r, &x->master);
+	ctobj_get_tuple(r, &x->tuple);
+	ctobj_get_tuple(r, &x->mask);
+	ctobj_get_tuple(r, &x->nat);
 	x->nat_dir = mr_u32(r);
 	x->timeout = mr_u32(r);
 	x->flags = mr_u32(r);

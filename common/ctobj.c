@@ -71,8 +71,9 @@ ctobj_derive_nat(struct ctobj *o)
 }
 
 
-static void
-put_tuple(struct mbuild *mb, const struct ct_tuple *t)
+/* A tuple between processes, whole (ctexp.c uses them too). */
+void
+ctobj_put_tuple(struct mbuild *mb, const struct ct_tuple *t)
 {
 	mb_bytes(mb, t->src.v6, 16);
 	mb_bytes(mb, t->dst.v6, 16);
@@ -83,8 +84,8 @@ put_tuple(struct mbuild *mb, const struct ct_tuple *t)
 	mb_u16(mb, t->icmp_id);
 }
 
-static void
-get_tuple(struct mread *r, struct ct_tuple *t)
+void
+ctobj_get_tuple(struct mread *r, struct ct_tuple *t)
 {
 	mr_bytes(r, t->src.v6, 16);
 	mr_bytes(r, t->dst.v6, 16);
@@ -105,13 +106,13 @@ ctobj_put(struct mbuild *mb, const struct ctobj *o)
 	mb_u64(mb, o->attrs);
 	mb_u8(mb, o->family);
 	mb_u8(mb, o->l4proto);
-	put_tuple(mb, &o->orig);
+	ctobj_put_tuple(mb, &o->orig);
 	if (HAS(CT_A_REPLY))
-		put_tuple(mb, &o->reply);
+		ctobj_put_tuple(mb, &o->reply);
 	if (o->attrs & MASTER_BITS) {
 		mb_u8(mb, o->master_family);
 		mb_u8(mb, o->master_l4proto);
-		put_tuple(mb, &o->master);
+		ctobj_put_tuple(mb, &o->master);
 	}
 	if (HAS(CT_A_STATUS)) mb_u32(mb, o->status);
 	if (HAS(CT_A_TIMEOUT)) mb_u32(mb, o->timeout);
@@ -164,13 +165,13 @@ ctobj_get(struct mread *r, struct ctobj *o)
 		return -1;
 	o->family = mr_u8(r);
 	o->l4proto = mr_u8(r);
-	get_tuple(r, &o->orig);
+	ctobj_get_tuple(r, &o->orig);
 	if (HAS(CT_A_REPLY))
-		get_tuple(r, &o->reply);
+		ctobj_get_tuple(r, &o->reply);
 	if (o->attrs & MASTER_BITS) {
 		o->master_family = mr_u8(r);
 		o->master_l4proto = mr_u8(r);
-		get_tuple(r, &o->master);
+		ctobj_get_tuple(r, &o->master);
 	}
 	if (HAS(CT_A_STATUS)) o->status = mr_u32(r);
 	if (HAS(CT_A_TIMEOUT)) o->timeout = mr_u32(r);

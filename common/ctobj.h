@@ -81,6 +81,8 @@ struct mbuild;
 struct mread;
 
 void	 ctobj_put(struct mbuild *, const struct ctobj *);
+void	 ctobj_put_tuple(struct mbuild *, const struct ct_tuple *);
+void	 ctobj_get_tuple(struct mread *, struct ct_tuple *);
 int	 ctobj_get(struct mread *, struct ctobj *);
 int	 ctobj_valid(const struct ctobj *, const char **why);
 int	 ctobj_has_ports(uint8_t l4proto);

@@ -96,8 +96,8 @@ read_be16(const struct nlattr *a, uint16_t *v)
 	return 1;
 }
 
-static int
-read_be32(const struct nlattr *a, uint32_t *v)
+int
+ct_read_be32(const struct nlattr *a, uint32_t *v)
 {
 	const uint8_t *p;
 
@@ -236,9 +236,9 @@ parse_sctp(struct ctobj *o, const struct nlattr *nest)
 	BAD_IF(r = read_u8(tb[CTA_PROTOINFO_SCTP_STATE], &o->state));
 	if (r == 0)
 		return 0;
-	BAD_IF(read_be32(tb[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL],
+	BAD_IF(ct_read_be32(tb[CTA_PROTOINFO_SCTP_VTAG_ORIGINAL],
 	    &o->sctp_vtag_orig));
-	BAD_IF(read_be32(tb[CTA_PROTOINFO_SCTP_VTAG_REPLY],
+	BAD_IF(ct_read_be32(tb[CTA_PROTOINFO_SCTP_VTAG_REPLY],
 	    &o->sctp_vtag_repl));
 	SET(o, CT_A_SCTP_STATE);
 	SET(o, CT_A_SCTP_VTAG_ORIG);
@@ -320,7 +320,7 @@ parse_seqadj(struct ctobj *o, const struct nlattr *orig,
 			break;
 		BAD_IF(index_attrs(NULL, dir[d], tb, CTA_SEQADJ_MAX));
 		for (i = 0; i < 3; i++) {
-			int r = read_be32(tb[CTA_SEQADJ_CORRECTION_POS + i],
+			int r = ct_read_be32(tb[CTA_SEQADJ_CORRECTION_POS + i],
 			    &o->seqadj[d * 3 + i]);
 
 			BAD_IF(r);
@@ -342,9 +342,9 @@ parse_synproxy(struct ctobj *o, const struct nlattr *nest)
 
 	BAD_IF(index_attrs(NULL, nest, tb, CTA_SYNPROXY_MAX));
 	/* wire order: its, isn, tsoff */
-	BAD_IF(a = read_be32(tb[CTA_SYNPROXY_ITS], &o->synproxy[0]));
-	BAD_IF(b = read_be32(tb[CTA_SYNPROXY_ISN], &o->synproxy[1]));
-	BAD_IF(c = read_be32(tb[CTA_SYNPROXY_TSOFF], &o->synproxy[2]));
+	BAD_IF(a = ct_read_be32(tb[CTA_SYNPROXY_ITS], &o->synproxy[0]));
+	BAD_IF(b = ct_read_be32(tb[CTA_SYNPROXY_ISN], &o->synproxy[1]));
+	BAD_IF(c = ct_read_be32(tb[CTA_SYNPROXY_TSOFF], &o->synproxy[2]));
 	if (a && b && c)
 		SET(o, CT_A_SYNPROXY);
 	return 0;
@@ -388,11 +388,11 @@ parse_counters(struct ctobj *o, const struct nlattr *nest, int dir)
 	BAD_IF(p = read_be64(tb[CTA_COUNTERS_PACKETS], &o->packets[dir]));
 	BAD_IF(b = read_be64(tb[CTA_COUNTERS_BYTES], &o->bytes[dir]));
 	if (!p) {
-		BAD_IF(p = read_be32(tb[CTA_COUNTERS32_PACKETS], &p32));
+		BAD_IF(p = ct_read_be32(tb[CTA_COUNTERS32_PACKETS], &p32));
 		o->packets[dir] = p32;
 	}
 	if (!b) {
-		BAD_IF(b = read_be32(tb[CTA_COUNTERS32_BYTES], &b32));
+		BAD_IF(b = ct_read_be32(tb[CTA_COUNTERS32_BYTES], &b32));
 		o->bytes[dir] = b32;
 	}
 	if (p && b)
@@ -431,7 +431,7 @@ parse_numbers(struct ctobj *o, const struct nlattr **tb)
 	int r;
 
 	for (i = 0; i < sizeof(u32s) / sizeof(u32s[0]); i++) {
-		BAD_IF(r = read_be32(tb[u32s[i].cta], dst[i]));
+		BAD_IF(r = ct_read_be32(tb[u32s[i].cta], dst[i]));
 		if (r)
 			SET(o, u32s[i].bit);
 	}

@@ -30,6 +30,7 @@ int	 ct_parse_tuple(const struct nlattr *nest, struct ctobj *o);
 int	 ct_put_tuple(struct nlmsghdr *, uint16_t type, const struct ctobj *o,
 	    const union ct_addr *src, const union ct_addr *dst, uint16_t sport,
 	    uint16_t dport, int orig);
+int	 ct_read_be32(const struct nlattr *, uint32_t *);	/* 1 read, 0 absent */
 int	 ct_index_msg(const struct nlmsghdr *, const struct nlattr **tb,
 	    uint16_t max);
 int	 ct_index_nest(const struct nlattr *, const struct nlattr **tb,

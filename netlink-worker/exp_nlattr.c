@@ -15,17 +15,6 @@
 
 #include "ct_nlattr.h"
 
-static int
-read_u32(const struct nlattr *a, uint32_t *v)
-{
-	if (a == NULL)
-		return 0;
-	if (mnl_attr_get_payload_len(a) < 4)
-		return -1;
-	*v = ntohl(mnl_attr_get_u32(a));
-	return 1;
-}
-
 /* A NUL-terminated name into `dst' of `cap' bytes, cut to fit. */
 static int
 read_name(const struct nlattr *a, char *dst, size_t cap)
@@ -62,7 +51,7 @@ parse_nat(struct ctexp *x, const struct nlattr *nest)
 	const struct nlattr *tb[CTA_EXPECT_NAT_MAX + 1];
 
 	if (ct_index_nest(nest, tb, CTA_EXPECT_NAT_MAX) < 0 ||
-	    read_u32(tb[CTA_EXPECT_NAT_DIR], &x->nat_dir) < 0 ||
+	    ct_read_be32(tb[CTA_EXPECT_NAT_DIR], &x->nat_dir) < 0 ||
 	    exp_tuple(tb[CTA_EXPECT_NAT_TUPLE], &x->nat, &x->nat_l4proto) < 0)
 		return -1;
 	x->attrs |= CTX_BIT(CTX_A_NAT);
@@ -73,9 +62,16 @@ parse_nat(struct ctexp *x, const struct nlattr *nest)
 int
 ctexp_from_nlmsg(struct ctexp *x, const struct nlmsghdr *nlh)
 {
+	static const struct { uint16_t cta; uint8_t bit; } u32s[] = {
+		{ CTA_EXPECT_TIMEOUT, CTX_A_TIMEOUT },
+		{ CTA_EXPECT_FLAGS, CTX_A_FLAGS },
+		{ CTA_EXPECT_CLASS, CTX_A_CLASS }, { CTA_EXPECT_ID, CTX_A_ID },
+	};
 	const struct nlattr *tb[CTA_EXPECT_MAX + 1];
 	const struct nfgenmsg *nfh;
+	uint32_t *dst[] = { &x->timeout, &x->flags, &x->class, &x->id };
 	uint16_t zone;
+	size_t i;
 	int r;
 
 	memset(x, 0, sizeof(*x));
@@ -92,18 +88,11 @@ ctexp_from_nlmsg(struct ctexp *x, const struct nlmsghdr *nlh)
 	    exp_tuple(tb[CTA_EXPECT_TUPLE], &x->tuple, &x->l4proto) < 0 ||
 	    exp_tuple(tb[CTA_EXPECT_MASK], &x->mask, &x->mask_l4proto) < 0)
 		return CT_PARSE_MALFORMED;
-	if ((r = read_u32(tb[CTA_EXPECT_TIMEOUT], &x->timeout)) < 0)
-		return CT_PARSE_MALFORMED;
-	x->attrs |= r ? CTX_BIT(CTX_A_TIMEOUT) : 0;
-	if ((r = read_u32(tb[CTA_EXPECT_FLAGS], &x->flags)) < 0)
-		return CT_PARSE_MALFORMED;
-	x->attrs |= r ? CTX_BIT(CTX_A_FLAGS) : 0;
-	if ((r = read_u32(tb[CTA_EXPECT_CLASS], &x->class)) < 0)
-		return CT_PARSE_MALFORMED;
-	x->attrs |= r ? CTX_BIT(CTX_A_CLASS) : 0;
-	if ((r = read_u32(tb[CTA_EXPECT_ID], &x->id)) < 0)
-		return CT_PARSE_MALFORMED;
-	x->attrs |= r ? CTX_BIT(CTX_A_ID) : 0;
+	for (i = 0; i < sizeof(u32s) / sizeof(u32s[0]); i++) {
+		if ((r = ct_read_be32(tb[u32s[i].cta], dst[i])) < 0)
+			return CT_PARSE_MALFORMED;
+		x->attrs |= r ? CTX_BIT(u32s[i].bit) : 0;
+	}
 	if (tb[CTA_EXPECT_ZONE] != NULL) {
 		if (mnl_attr_get_payload_len(tb[CTA_EXPECT_ZONE]) < 2)
 			return CT_PARSE_MALFORMED;

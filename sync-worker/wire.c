@@ -28,8 +28,10 @@ static const uint8_t attr_size[CT_A_WIRE_MAX] = {
 	[CT_A_SNAT_IPV6] = 16, [CT_A_DNAT_IPV6] = 16, [CT_A_SYNPROXY] = 12,
 	[CT_A_ZONE] = 2,
 };
-#define HELPER_NTA_MAX	16
-#define LABELS_NTA_MAX	1028
+/* Largest variable-size attributes, header included; 0 = no limit. */
+static const uint16_t attr_max[CT_A_WIRE_MAX] = {
+	[CT_A_HELPER_NAME] = 16, [CT_A_LABELS] = 1028,
+};
 
 /* Serial-number order: a before b (32-bit wrap-around). */
 int
@@ -231,40 +233,63 @@ get_attr(struct ctobj *o, int id, const uint8_t *v, size_t n)
 }
 
 /*
+ * Walk the attributes of a data message (sections 5.4 and 6): each id
+ * below `max', of its fixed size (`sizes', 0 = variable) or, variable,
+ * no longer than `var_max' says, goes to `take'.  A trailing remainder
+ * of 4 bytes or less is ignored, as by 1.4.7.  -1 if malformed.
+ */
+int
+wire_walk_attrs(const struct wire_msg *m, const uint8_t *sizes,
+    const uint16_t *var_max, int max,
+    void (*take)(void *, int id, const uint8_t *, size_t), void *arg)
+{
+	const uint8_t *p = m->p + WIRE_HDR_LEN;
+	size_t left = m->len - WIRE_HDR_LEN;
+
+	while (left > 4) {
+		size_t n = wire_be16(p), step = (n + 3) & ~(size_t)3;
+		int id = wire_be16(p + 2);
+
+		if (n < 4 || n > left || id >= max)
+			return -1;
+		if (sizes[id] && n != 4u + sizes[id])
+			return -1;
+		if (var_max[id] && n > var_max[id])
+			return -1;
+		take(arg, id, p + 4, n - 4);
+		if (step > left)
+			step = left;
+		p += step;
+		left -= step;
+	}
+	return 0;
+}
+
+static void
+take_ct(void *arg, int id, const uint8_t *v, size_t n)
+{
+	struct ctobj *o = arg;
+
+	/* an empty or ragged label set is ignored, as by 1.4.7 */
+	if (id == CT_A_LABELS && (n == 0 || n % 4 != 0))
+		return;
+	get_attr(o, id, v, n);
+	o->attrs |= CT_BIT(id);
+}
+
+/*
  * Decode a data message of type CT_NEW/UPD/DEL into `o'.  Returns 0, or
  * -1 for a malformed payload (the caller counts it).
  */
 int
 wire_get_ct(const struct wire_msg *m, struct ctobj *o)
 {
-	const uint8_t *p = m->p + WIRE_HDR_LEN;
-	size_t left = m->len - WIRE_HDR_LEN;
 	const char *why;
 
 	memset(o, 0, sizeof(*o));
-	/* a trailing remainder of 4 bytes or less is ignored, as by 1.4.7 */
-	while (left > 4) {
-		size_t n = wire_be16(p), step = (n + 3) & ~(size_t)3;
-		int id = wire_be16(p + 2);
-
-		if (n < 4 || n > left || id >= CT_A_WIRE_MAX)
-			return -1;
-		if (attr_size[id] && n != 4u + attr_size[id])
-			return -1;
-		if (id == CT_A_HELPER_NAME && n > HELPER_NTA_MAX)
-			return -1;
-		if (id == CT_A_LABELS && n > LABELS_NTA_MAX)
-			return -1;
-		/* an empty or ragged label set is ignored, as by 1.4.7 */
-		if (id != CT_A_LABELS || (n > 4 && (n - 4) % 4 == 0)) {
-			get_attr(o, id, p + 4, n - 4);
-			o->attrs |= CT_BIT(id);
-		}
-		if (step > left)
-			step = left;
-		p += step;
-		left -= step;
-	}
+	if (wire_walk_attrs(m, attr_size, attr_max, CT_A_WIRE_MAX, take_ct,
+	    o) == -1)
+		return -1;
 	return ctobj_valid(o, &why);
 }
 

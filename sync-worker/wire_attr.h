@@ -1,6 +1,7 @@
 /*
- * The attribute writer and byte readers shared by the two halves of the
- * wire codec: conntrack entries (wire.c) and expectations (wire_exp.c).
+ * The attribute walker and writer, and the byte readers, shared by the
+ * two halves of the wire codec: conntrack entries (wire.c) and
+ * expectations (wire_exp.c).
  */
 #ifndef CTSYNCD_WIRE_ATTR_H
 #define CTSYNCD_WIRE_ATTR_H
@@ -16,6 +17,11 @@ struct wbuf {
 	int		 overflow;
 };
 
+struct wire_msg;
+
+int	 wire_walk_attrs(const struct wire_msg *, const uint8_t *sizes,
+	    const uint16_t *var_max, int max,
+	    void (*take)(void *, int id, const uint8_t *, size_t), void *arg);
 uint16_t wire_be16(const uint8_t *);
 uint32_t wire_be32(const uint8_t *);
 uint8_t	*wire_attr_begin(struct wbuf *, int id, size_t n);

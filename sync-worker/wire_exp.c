@@ -31,8 +31,10 @@ static const uint8_t exp_attr_size[EA_MAX] = {
 	[EA_TIMEOUT] = 4, [EA_FLAGS] = 4, [EA_CLASS] = 4, [EA_NAT_IPV4] = 8,
 	[EA_NAT_PORT] = 4, [EA_NAT_L4PROTO] = 1, [EA_NAT_DIR] = 4,
 };
-#define HELPER_NTA_MAX	16
-#define FN_NTA_MAX	32
+/* Largest variable-size attributes, header included. */
+static const uint16_t exp_attr_max[EA_MAX] = {
+	[EA_HELPER_NAME] = 16, [EA_FN] = 32,
+};
 
 /* One tuple: addresses, protocol, and ports if the master has them. */
 static void
@@ -115,8 +117,10 @@ get_name(char *dst, size_t cap, const uint8_t *v, size_t n)
 }
 
 static void
-get_attr(struct ctexp *x, int id, const uint8_t *v, size_t n)
+get_attr(void *arg, int id, const uint8_t *v, size_t n)
 {
+	struct ctexp *x = arg;
+
 	switch (id) {
 	case EA_MASTER_IPV4: case EA_MASTER_IPV6:
 		get_pair(x, id == EA_MASTER_IPV6, v, &x->master);
@@ -172,27 +176,11 @@ get_attr(struct ctexp *x, int id, const uint8_t *v, size_t n)
 int
 wire_get_exp(const struct wire_msg *m, struct ctexp *x)
 {
-	const uint8_t *p = m->p + WIRE_HDR_LEN;
-	size_t left = m->len - WIRE_HDR_LEN;
 	const char *why;
 
 	memset(x, 0, sizeof(*x));
-	while (left > 4) {
-		size_t n = wire_be16(p), step = (n + 3) & ~(size_t)3;
-		int id = wire_be16(p + 2);
-
-		if (n < 4 || n > left || id >= EA_MAX)
-			return -1;
-		if (exp_attr_size[id] && n != 4u + exp_attr_size[id])
-			return -1;
-		if ((id == EA_HELPER_NAME && n > HELPER_NTA_MAX) ||
-		    (id == EA_FN && n > FN_NTA_MAX))
-			return -1;
-		get_attr(x, id, p + 4, n - 4);
-		if (step > left)
-			step = left;
-		p += step;
-		left -= step;
-	}
+	if (wire_walk_attrs(m, exp_attr_size, exp_attr_max, EA_MAX, get_attr,
+	    x) == -1)
+		return -1;
 	return ctexp_valid(x, &why);
 }

@@ -45,6 +45,8 @@ N1="ip netns exec $F1"
 N2="ip netns exec $F2"
 ip netns exec "$SV" python3 "$HERE/ftp-server.py" 21 50021 >/dev/null 2>&1 &
 PIDS="$PIDS $!"
+# the server listens before any client comes
+wait_until 5 sh -c "ip netns exec $SV ss -Htln '( sport = :21 )' | grep -q ."
 
 # start_client: routes through fw1, the client logged in and past PASV;
 # it goes on when $T/go exists
