@@ -75,6 +75,12 @@ chan_pending(const struct chan *c)
 	return c->wend - c->wstart;
 }
 
+size_t
+chan_unread(const struct chan *c)
+{
+	return c->rend - c->rstart;
+}
+
 static void
 take_fds(struct chan *c, struct msghdr *mh)
 {

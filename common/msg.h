@@ -71,7 +71,8 @@ int	 chan_read(struct chan *);
 int	 chan_get(struct chan *, struct msg *, const char **why);
 int	 chan_flush(struct chan *);
 void	 chan_flush_all(struct chan *);
-size_t	 chan_pending(const struct chan *);
+size_t	 chan_pending(const struct chan *);	/* bytes to write */
+size_t	 chan_unread(const struct chan *);	/* bytes read, not taken */
 
 void	 msg_begin(struct mbuild *, struct chan *, enum msg_type);
 void	 mb_u8(struct mbuild *, uint8_t);

@@ -19,9 +19,14 @@
 	X(MSG_READY,		"READY")				\
 	/* supervisor <-> worker requests and answers */		\
 	/* a query: REQ_STATS*, REQ_HEALTH; answered by blocks + END */	\
+	/* (blocks, text and END name the query's u32 id) */		\
 	X(MSG_STATS_REQ,	"STATS_REQ")				\
 	X(MSG_STATS_BLOCK,	"STATS_BLOCK")				\
 	X(MSG_STATS_END,	"STATS_END")				\
+	/* a long answer (a cache dump) comes in parts: after each the	\
+	 * worker waits until the supervisor wants more, or says stop */	\
+	X(MSG_ANSWER_WAIT,	"ANSWER_WAIT")	/* u32 id */		\
+	X(MSG_ANSWER_MORE,	"ANSWER_MORE")	/* u32 id, u8 stop */	\
 	X(MSG_TEST_SECCOMP,	"TEST_SECCOMP")	/* --enable-test-hooks */ \
 	/* conntrack objects, many per message */			\
 	X(MSG_CT_EVENTS,	"CT_EVENTS")				\

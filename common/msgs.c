@@ -397,6 +397,32 @@ recv_u32(const struct msg *m, uint32_t *v)
 
 void msg_send_stats_end(struct chan *c, uint32_t id) { send_u32(c, MSG_STATS_END, id); }
 int msg_recv_stats_end(const struct msg *m, uint32_t *id) { return recv_u32(m, id); }
+void msg_send_answer_wait(struct chan *c, uint32_t id) { send_u32(c, MSG_ANSWER_WAIT, id); }
+int msg_recv_answer_wait(const struct msg *m, uint32_t *id) { return recv_u32(m, id); }
+
+void
+msg_send_answer_more(struct chan *c, uint32_t id, int stop)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_ANSWER_MORE);
+	mb_u32(&mb, id);
+	mb_u8(&mb, stop ? 1 : 0);
+	msg_end(&mb);
+}
+
+int
+msg_recv_answer_more(const struct msg *m, uint32_t *id, int *stop)
+{
+	struct mread r;
+	uint8_t v;
+
+	mr_init(&r, m);
+	*id = mr_u32(&r);
+	v = mr_u8(&r);
+	*stop = v;
+	return mr_done(&r) && v <= 1 ? 0 : -1;
+}
 
 void
 msg_send_stats_req(struct chan *c, uint32_t id, uint32_t req)
@@ -421,12 +447,13 @@ msg_recv_stats_req(const struct msg *m, uint32_t *id, uint32_t *req)
 }
 
 void
-msg_send_stats_block(struct chan *c, const struct stats_block *b)
+msg_send_stats_block(struct chan *c, uint32_t id, const struct stats_block *b)
 {
 	struct mbuild mb;
 	int i;
 
 	msg_begin(&mb, c, MSG_STATS_BLOCK);
+	mb_u32(&mb, id);
 	mb_u16(&mb, b->kind);
 	mb_str(&mb, b->label);
 	mb_u16(&mb, b->n);
@@ -436,7 +463,7 @@ msg_send_stats_block(struct chan *c, const struct stats_block *b)
 }
 
 int
-msg_recv_stats_block(const struct msg *m, struct stats_block *b)
+msg_recv_stats_block(const struct msg *m, uint32_t *id, struct stats_block *b)
 {
 	const struct stats_kind_info *ki;
 	struct mread r;
@@ -444,6 +471,7 @@ msg_recv_stats_block(const struct msg *m, struct stats_block *b)
 
 	mr_init(&r, m);
 	memset(b, 0, sizeof(*b));
+	*id = mr_u32(&r);
 	b->kind = mr_u16(&r);
 	mr_str(&r, b->label, sizeof(b->label));
 	b->n = mr_u16(&r);
@@ -654,21 +682,23 @@ msg_recv_ctl_request(const struct msg *m, uint32_t *req, uint32_t *flags)
 }
 
 void
-msg_send_ctl_text(struct chan *c, const char *text)
+msg_send_ctl_text(struct chan *c, uint32_t id, const char *text)
 {
 	struct mbuild mb;
 
 	msg_begin(&mb, c, MSG_CTL_TEXT);
+	mb_u32(&mb, id);
 	mb_str(&mb, text);
 	msg_end(&mb);
 }
 
 int
-msg_recv_ctl_text(const struct msg *m, char *text, size_t len)
+msg_recv_ctl_text(const struct msg *m, uint32_t *id, char *text, size_t len)
 {
 	struct mread r;
 
 	mr_init(&r, m);
+	*id = mr_u32(&r);
 	mr_str(&r, text, len);
 	return mr_done(&r) ? 0 : -1;
 }

@@ -47,6 +47,12 @@ enum ctl_req {
 	REQ_MAX
 };
 
+/*
+ * Requests the supervisor has under way at once (one per control client
+ * slot); a worker may keep that many answers open.
+ */
+#define CTL_MAX_CLIENTS	64
+
 /* Status of a finished control request. */
 enum ctl_status { CTL_OK = 0, CTL_ERR = 1, CTL_NOTSUP = 2 };
 
@@ -115,10 +121,16 @@ void	msg_send_cfg_done(struct chan *);
 int	msg_recv_cfg_done(const struct msg *);
 void	msg_send_stats_req(struct chan *, uint32_t id, uint32_t req);
 int	msg_recv_stats_req(const struct msg *, uint32_t *id, uint32_t *req);
-void	msg_send_stats_block(struct chan *, const struct stats_block *);
-int	msg_recv_stats_block(const struct msg *, struct stats_block *);
+void	msg_send_stats_block(struct chan *, uint32_t id,
+	    const struct stats_block *);
+int	msg_recv_stats_block(const struct msg *, uint32_t *id,
+	    struct stats_block *);
 void	msg_send_stats_end(struct chan *, uint32_t id);
 int	msg_recv_stats_end(const struct msg *, uint32_t *id);
+void	msg_send_answer_wait(struct chan *, uint32_t id);
+int	msg_recv_answer_wait(const struct msg *, uint32_t *id);
+void	msg_send_answer_more(struct chan *, uint32_t id, int stop);
+int	msg_recv_answer_more(const struct msg *, uint32_t *id, int *stop);
 void	msg_send_test_seccomp(struct chan *);
 int	msg_recv_test_seccomp(const struct msg *);
 void	msg_send_ct_events(struct chan *, const struct ct_event *, size_t n);
@@ -158,8 +170,9 @@ int	msg_recv_child_done(const struct msg *, struct child_result *);
 void	msg_send_ctl_request(struct chan *, uint32_t req, uint32_t flags);
 int	msg_recv_ctl_request(const struct msg *, uint32_t *req,
 	    uint32_t *flags);
-void	msg_send_ctl_text(struct chan *, const char *text);
-int	msg_recv_ctl_text(const struct msg *, char *text, size_t len);
+void	msg_send_ctl_text(struct chan *, uint32_t id, const char *text);
+int	msg_recv_ctl_text(const struct msg *, uint32_t *id, char *text,
+	    size_t len);
 void	msg_send_ctl_done(struct chan *, uint32_t status, const char *text);
 int	msg_recv_ctl_done(const struct msg *, uint32_t *status, char *text,
 	    size_t len);

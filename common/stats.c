@@ -43,6 +43,8 @@ static const struct stats_kind_info kinds[SB_KIND_MAX] = {
 	[SB_PROCESS] = { "process", 2, { "pid", "type" } },
 	[SB_HEALTH] = { "health", 4, { "pid", "ok", "kernel_entries",
 	    "netlink_buffer_size" } },
+	[SB_CONTROL] = { "control", 5, { "refused", "malformed",
+	    "gone_mid_answer", "idle_closed", "answers_dropped" } },
 };
 
 const struct stats_kind_info *

@@ -28,6 +28,7 @@ enum stats_kind {
 	SB_QUEUE,		/* label: queue name */
 	SB_PROCESS,
 	SB_HEALTH,		/* label: process name */
+	SB_CONTROL,		/* the control socket's clients */
 	SB_KIND_MAX
 };
 

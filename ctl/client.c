@@ -330,16 +330,16 @@ client_handle(struct render *r, const struct msg *m, int *status)
 {
 	struct stats_block b;
 	char text[CTL_MSG_MAX];
-	uint32_t st;
+	uint32_t st, id;
 
 	switch (m->type) {
 	case MSG_STATS_BLOCK:
-		if (msg_recv_stats_block(m, &b) == -1)
+		if (msg_recv_stats_block(m, &id, &b) == -1)
 			return *status = -1, 1;
 		render_block(r, &b);
 		return 0;
 	case MSG_CTL_TEXT:
-		if (msg_recv_ctl_text(m, text, sizeof(text)) == -1)
+		if (msg_recv_ctl_text(m, &id, text, sizeof(text)) == -1)
 			return *status = -1, 1;
 		render_text(r, text);
 		return 0;

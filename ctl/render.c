@@ -232,6 +232,12 @@ render_block_text(FILE *o, const struct stats_block *b)
 			    (ull)v[2], (ull)v[3]);
 		fputc('\n', o);
 		break;
+	case SB_CONTROL:
+		fprintf(o, "control clients: refused=%llu malformed=%llu "
+		    "gone_mid_answer=%llu idle_closed=%llu "
+		    "answers_dropped=%llu\n", (ull)v[0], (ull)v[1], (ull)v[2],
+		    (ull)v[3], (ull)v[4]);
+		break;
 	}
 }
 

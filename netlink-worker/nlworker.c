@@ -32,7 +32,7 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		b.v[1] = nl_kernel_count(w, &entries) == 0;
 		b.v[2] = entries;
 		b.v[3] = nl_kernel_bufsize(w);
-		msg_send_stats_block(&w->chan, &b);
+		msg_send_stats_block(&w->chan, id, &b);
 		break;
 	case REQ_ALL_RESYNC_MASTER: case REQ_CT_RESYNC_MASTER:
 	case REQ_EXP_RESYNC_MASTER:
@@ -65,7 +65,7 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		b.v[6] = w->cnt.flush_kernel;
 		b.v[7] = w->cnt.resync_kernel;
 		b.v[8] = nl_kernel_bufsize(w);
-		msg_send_stats_block(&w->chan, &b);
+		msg_send_stats_block(&w->chan, id, &b);
 		break;
 	}
 	msg_send_stats_end(&w->chan, id);

@@ -89,10 +89,53 @@ static void finish(struct ctl_op *, uint32_t, const char *);
 static void
 op_free(struct ctl_op *op)
 {
-	chan_free(&op->chan);
-	close(op->fd);
+	if (op->on_worker != NULL || op->on_child)
+		fatalx("control: request %u freed while it waits", op->id);
+	if (!op->client_gone) {
+		chan_free(&op->chan);
+		close(op->fd);
+	}
 	memset(op, 0, sizeof(*op));
 	op->fd = -1;
+}
+
+static const char *
+op_name(const struct ctl_op *op)
+{
+	return op->req == REQ_MAX ? "(no request yet)" :
+	    client_req_name((int)op->req);
+}
+
+/* Free the slot unless a worker or a child still owes it an answer. */
+static void
+op_release(struct ctl_op *op)
+{
+	if (op->on_worker == NULL && !op->on_child)
+		op_free(op);
+}
+
+/*
+ * The client is gone, or is sent away (`why'): close its connection now.
+ * A request still under way runs to its end (a commit or flush is not
+ * left half-done), but its answer is dropped; a paused dump is stopped.
+ */
+static void
+op_client_gone(struct sup *s, struct ctl_op *op, const char *why)
+{
+	if (op->client_gone)
+		return;
+	s->rt.ctl_client_gone++;
+	log_warnx("control: client of request %u (%s) gone: %s", op->id,
+	    op_name(op), why);
+	chan_free(&op->chan);
+	close(op->fd);
+	op->fd = -1;
+	op->client_gone = 1;
+	if (op->paused) {
+		op->paused = 0;
+		msg_send_answer_more(&op->on_worker->chan, op->id, 1);
+	}
+	op_release(op);
 }
 
 /* Stop accepting: close and remove the socket (idempotent). */
@@ -115,7 +158,7 @@ control_answer_kill(struct sup *s)
 {
 	int i;
 
-	for (i = 0; i < MAX_CTL_CLIENTS; i++) {
+	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
 		struct ctl_op *op = &s->ops[i];
 
 		if (op->active && op->req == REQ_KILL && !op->client_gone) {
@@ -130,9 +173,13 @@ control_close(struct sup *s)
 {
 	int i;
 
-	for (i = 0; i < MAX_CTL_CLIENTS; i++)
-		if (s->ops[i].active)
+	for (i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (s->ops[i].active) {
+			/* at exit nothing will answer them any more */
+			s->ops[i].on_worker = NULL;
+			s->ops[i].on_child = 0;
 			op_free(&s->ops[i]);
+		}
 	control_stop_listening(s);
 }
 
@@ -183,7 +230,7 @@ control_accept(struct sup *s)
 		refuse(fd, "permission denied");
 		return;
 	}
-	for (i = 0; i < MAX_CTL_CLIENTS && op == NULL; i++)
+	for (i = 0; i < CTL_MAX_CLIENTS && op == NULL; i++)
 		if (!s->ops[i].active)
 			op = &s->ops[i];
 	if (op == NULL) {
@@ -194,6 +241,7 @@ control_accept(struct sup *s)
 	op->active = 1;
 	op->fd = fd;
 	op->req = REQ_MAX;
+	op->accepted = time(NULL);
 	chan_init(&op->chan, fd, "control client", CTL_MSG_MAX,
 	    MSG_BIT(MSG_CTL_REQUEST), 0);
 }
@@ -202,14 +250,18 @@ static void
 send_block(struct ctl_op *op, const struct stats_block *b)
 {
 	if (!op->client_gone)
-		msg_send_stats_block(&op->chan, b);
+		msg_send_stats_block(&op->chan, op->id, b);
 }
 
+/* The answer is complete: CTL_DONE, or the slot freed if nobody reads. */
 static void
 finish(struct ctl_op *op, uint32_t status, const char *text)
 {
-	if (!op->client_gone)
-		msg_send_ctl_done(&op->chan, status, text);
+	if (op->client_gone) {
+		op_release(op);
+		return;
+	}
+	msg_send_ctl_done(&op->chan, status, text);
 	op->closing = 1;
 }
 
@@ -332,13 +384,13 @@ plan(struct sup *s, struct ctl_op *op)
 }
 
 static void
-ask_worker(struct sup *s, struct ctl_op *op, struct worker *w)
+ask_worker(struct ctl_op *op, struct worker *w)
 {
-	if (w->nwaiting == MAX_CTL_CLIENTS)
+	if (w->nwaiting == CTL_MAX_CLIENTS)
 		fatalx("%s: too many queries waiting", w->name);
 	w->waiting[w->nwaiting++] = op;
+	op->on_worker = w;
 	msg_send_stats_req(&w->chan, op->id, op->req);
-	(void)s;
 }
 
 static void
@@ -349,6 +401,21 @@ self_health(struct ctl_op *op)
 	stats_block_init(&b, SB_HEALTH, "supervisor");
 	b.v[0] = (uint64_t)getpid();
 	b.v[1] = 1;
+	send_block(op, &b);
+}
+
+/* What misbehaving control clients cost: refusals and drops, counted. */
+static void
+control_block(struct sup *s, struct ctl_op *op)
+{
+	struct stats_block b;
+
+	stats_block_init(&b, SB_CONTROL, NULL);
+	b.v[0] = s->rt.ctl_rejected;
+	b.v[1] = s->rt.local_read_failed;
+	b.v[2] = s->rt.ctl_client_gone;
+	b.v[3] = s->rt.ctl_idle;
+	b.v[4] = s->rt.ctl_answer_dropped;
 	send_block(op, &b);
 }
 
@@ -411,7 +478,8 @@ start_child(struct sup *s, struct ctl_op *op)
 	if (child_start(s, c, op) == -1) {
 		log_warn("cannot start the %s", c->name);
 		finish(op, CTL_ERR, "cannot start the child");
-	}
+	} else
+		op->on_child = 1;
 	return 1;
 }
 
@@ -427,10 +495,10 @@ advance(struct sup *s, struct ctl_op *op)
 			finish(op, CTL_OK, "");
 			return;
 		case STEP_ASK_NETLINK:
-			ask_worker(s, op, &s->w[W_NETLINK]);
+			ask_worker(op, &s->w[W_NETLINK]);
 			return;
 		case STEP_ASK_SYNC:
-			ask_worker(s, op, &s->w[W_SYNC]);
+			ask_worker(op, &s->w[W_SYNC]);
 			return;
 		case STEP_UPTIME:
 			stats_block_init(&b, SB_UPTIME, NULL);
@@ -458,6 +526,7 @@ advance(struct sup *s, struct ctl_op *op)
 			break;
 		case STEP_SELF_HEALTH:
 			self_health(op);
+			control_block(s, op);
 			break;
 		}
 		op->step++;
@@ -468,10 +537,7 @@ advance(struct sup *s, struct ctl_op *op)
 void
 control_op_resume(struct sup *s, struct ctl_op *op)
 {
-	if (op->client_gone && op->steps[op->step + 1] == STEP_END) {
-		op_free(op);
-		return;
-	}
+	op->on_child = 0;
 	op->step++;
 	advance(s, op);
 }
@@ -479,10 +545,8 @@ control_op_resume(struct sup *s, struct ctl_op *op)
 void
 control_op_fail(struct ctl_op *op, const char *why)
 {
-	if (op->client_gone)
-		op_free(op);
-	else
-		finish(op, CTL_ERR, why);
+	op->on_child = 0;
+	finish(op, CTL_ERR, why);
 }
 
 #ifdef TEST_HOOKS
@@ -554,7 +618,7 @@ control_internal_request(struct sup *s, uint32_t req)
 	struct ctl_op *op = NULL;
 	int i;
 
-	for (i = 0; i < MAX_CTL_CLIENTS && op == NULL; i++)
+	for (i = 0; i < CTL_MAX_CLIENTS && op == NULL; i++)
 		if (!s->ops[i].active)
 			op = &s->ops[i];
 	if (op == NULL) {
@@ -568,8 +632,6 @@ control_internal_request(struct sup *s, uint32_t req)
 	op->internal = 1;
 	op->req = REQ_MAX;
 	start_request(s, op, req);
-	if (op->active && op->closing)
-		op_free(op);
 }
 
 void
@@ -581,21 +643,19 @@ control_read(struct sup *s, struct ctl_op *op)
 	int n;
 
 	if ((n = chan_read(&op->chan)) == 0) {
-		/*
-		 * The client left.  A started request that is not finished
-		 * waits for a worker's answer: keep the slot until it comes.
-		 */
-		if (op->req != REQ_MAX && !op->closing)
-			op->client_gone = 1;
-		else
+		/* after its whole answer, or before asking, leaving is fine */
+		if (op->req == REQ_MAX || op->closing)
 			op_free(op);
+		else
+			op_client_gone(s, op, "went away before the answer "
+			    "was complete");
 		return;
 	}
 	if (op->req != REQ_MAX) {
 		/* one request per connection: more bytes are a protocol error */
 		if (n > 0) {
 			s->rt.local_read_failed++;
-			op_free(op);
+			op_client_gone(s, op, "sent more than one request");
 		}
 		return;
 	}
@@ -609,7 +669,24 @@ control_read(struct sup *s, struct ctl_op *op)
 		op_free(op);
 		return;
 	}
+	if (chan_unread(&op->chan) > 0) {
+		s->rt.local_read_failed++;
+		log_warnx("control: client sent more than one request, "
+		    "dropped");
+		op_free(op);
+		return;
+	}
 	start_request(s, op, req);
+}
+
+/* The client reads again: a paused answer may go on. */
+static void
+resume_paused(struct ctl_op *op)
+{
+	if (op->paused && chan_pending(&op->chan) < CTL_QUEUE_LOW) {
+		op->paused = 0;
+		msg_send_answer_more(&op->on_worker->chan, op->id, 0);
+	}
 }
 
 void
@@ -617,47 +694,120 @@ control_write(struct sup *s, struct ctl_op *op)
 {
 	int r = chan_flush(&op->chan);
 
-	(void)s;
-	if (r == -1 || (r == 0 && op->closing))
+	if (r == -1)
+		op_client_gone(s, op, errno == EPIPE ? "stopped reading "
+		    "before the answer was complete" : strerror(errno));
+	else if (r == 0 && op->closing)
 		op_free(op);
+	else
+		resume_paused(op);
+}
+
+/* Connections that never sent a request are closed after a while. */
+void
+control_check_timers(struct sup *s)
+{
+	time_t now = time(NULL);
+	int i;
+
+	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
+		struct ctl_op *op = &s->ops[i];
+
+		if (!op->active || op->client_gone || op->req != REQ_MAX ||
+		    now - op->accepted < CTL_IDLE_TIMEOUT)
+			continue;
+		s->rt.ctl_idle++;
+		log_warnx("control: client idle for %d seconds without a "
+		    "request, closed", CTL_IDLE_TIMEOUT);
+		op_free(op);
+	}
+}
+
+/* The query `id' that worker `w' answers, or fatal: it was never asked. */
+static struct ctl_op *
+waiting_op(struct worker *w, uint32_t id, const struct msg *m)
+{
+	int i;
+
+	for (i = 0; i < w->nwaiting; i++)
+		if (w->waiting[i]->id == id)
+			return w->waiting[i];
+	fatalx("%s sent %s for request %u, which it was not asked",
+	    w->name, msg_type_name(m->type), id);
+}
+
+static void
+waiting_remove(struct worker *w, struct ctl_op *op)
+{
+	int i;
+
+	for (i = 0; w->waiting[i] != op; i++)
+		;
+	memmove(w->waiting + i, w->waiting + i + 1,
+	    (size_t)(--w->nwaiting - i) * sizeof(op));
+	op->on_worker = NULL;
+}
+
+/*
+ * Forward a part of an answer.  A client that lets an unpaced answer
+ * queue up beyond CTL_QUEUE_MAX is cut off rather than let it grow.
+ */
+static void
+forward_text(struct sup *s, struct ctl_op *op, const char *text)
+{
+	if (op->client_gone) {
+		s->rt.ctl_answer_dropped++;
+		return;
+	}
+	msg_send_ctl_text(&op->chan, op->id, text);
+	if (chan_pending(&op->chan) > CTL_QUEUE_MAX)
+		op_client_gone(s, op, "does not read its answer (more than "
+		    "32 MiB queued)");
 }
 
 /* A worker's answer to a query: forward it to the client that asked. */
 void
 control_worker_msg(struct sup *s, struct worker *w, const struct msg *m)
 {
-	struct ctl_op *op;
+	static char text[CTL_MSG_MAX];
 	struct stats_block b;
+	struct ctl_op *op;
 	uint32_t id;
 
-	if (w->nwaiting == 0)
-		fatalx("%s sent %s unasked", w->name, msg_type_name(m->type));
-	op = w->waiting[0];
-	if (m->type == MSG_CTL_TEXT) {
-		char *text = malloc(CTL_MSG_MAX);
-
-		if (text == NULL)
-			fatal("malloc");
-		if (msg_recv_ctl_text(m, text, CTL_MSG_MAX - 64) == -1)
+	switch (m->type) {
+	case MSG_CTL_TEXT:
+		if (msg_recv_ctl_text(m, &id, text, CTL_MSG_MAX - 64) == -1)
 			fatalx("malformed CTL_TEXT from %s", w->name);
-		if (!op->client_gone)
-			msg_send_ctl_text(&op->chan, text);
-		free(text);
+		forward_text(s, waiting_op(w, id, m), text);
 		return;
-	}
-	if (m->type == MSG_STATS_BLOCK) {
-		if (msg_recv_stats_block(m, &b) == -1)
+	case MSG_STATS_BLOCK:
+		if (msg_recv_stats_block(m, &id, &b) == -1)
 			fatalx("malformed STATS_BLOCK from %s", w->name);
-		send_block(op, &b);
+		send_block(waiting_op(w, id, m), &b);
+		return;
+	case MSG_ANSWER_WAIT:
+		if (msg_recv_answer_wait(m, &id) == -1)
+			fatalx("malformed ANSWER_WAIT from %s", w->name);
+		op = waiting_op(w, id, m);
+		if (op->paused)
+			fatalx("%s paused request %u twice", w->name, id);
+		op->paused = 1;
+		if (op->client_gone) {
+			op->paused = 0;
+			msg_send_answer_more(&w->chan, id, 1);
+		} else
+			resume_paused(op);
+		return;
+	case MSG_STATS_END:
+		if (msg_recv_stats_end(m, &id) == -1)
+			fatalx("malformed STATS_END from %s", w->name);
+		op = waiting_op(w, id, m);
+		if (op->paused)
+			fatalx("%s ended request %u while paused", w->name, id);
+		waiting_remove(w, op);
+		op->step++;
+		advance(s, op);
 		return;
 	}
-	if (msg_recv_stats_end(m, &id) == -1 || id != op->id)
-		fatalx("malformed or unexpected STATS_END from %s", w->name);
-	memmove(w->waiting, w->waiting + 1, --w->nwaiting * sizeof(op));
-	if (op->client_gone) {
-		op_free(op);
-		return;
-	}
-	op->step++;
-	advance(s, op);
+	fatalx("%s sent %s unasked", w->name, msg_type_name(m->type));
 }

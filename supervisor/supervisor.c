@@ -202,8 +202,8 @@ start_worker(struct sup *s, enum worker_kind k, int peerfd)
 	chan_init(&w->chan, sv[0], w->name, CHAN_MSG_MAX, MSG_BIT(MSG_LOG) |
 	    MSG_BIT(MSG_READY) | MSG_BIT(MSG_STATS_BLOCK) |
 	    MSG_BIT(MSG_STATS_END) | MSG_BIT(MSG_CTL_TEXT) |
-	    (k == W_SYNC ? MSG_BIT(MSG_LINK_CONNECT) | MSG_BIT(MSG_FLOW_LOG) :
-	    0), 0);
+	    (k == W_SYNC ? MSG_BIT(MSG_LINK_CONNECT) | MSG_BIT(MSG_FLOW_LOG) |
+	    MSG_BIT(MSG_ANSWER_WAIT) : 0), 0);
 }
 
 /* Each worker's part of the configuration, CFG_* ... CFG_DONE. */
@@ -428,8 +428,8 @@ all_ready(const struct sup *s)
 static void
 loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 {
-	struct pollfd pfd[2 + 3 + MAX_CTL_CLIENTS];
-	struct ctl_op *ops[MAX_CTL_CLIENTS];
+	struct pollfd pfd[2 + 3 + CTL_MAX_CLIENTS];
+	struct ctl_op *ops[CTL_MAX_CLIENTS];
 	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
 	int i, n = 0, nops = 0;
 
@@ -446,7 +446,7 @@ loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 	pfd[n++].events = POLLIN;
 	pfd[n].fd = s->flush.pid > 0 ? s->flush.chan.fd : -1;
 	pfd[n++].events = POLLIN;
-	for (i = 0; i < MAX_CTL_CLIENTS; i++) {
+	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
 		struct ctl_op *op = &s->ops[i];
 
 		if (!op->active || op->client_gone)
@@ -494,7 +494,7 @@ loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 	for (i = 0; i < W_COUNT; i++)
 		if (s->w[i].pid > 0)
 			chan_flush(&s->w[i].chan);
-	for (i = 0; i < MAX_CTL_CLIENTS; i++)
+	for (i = 0; i < CTL_MAX_CLIENTS; i++)
 		if (s->ops[i].active && !s->ops[i].client_gone)
 			control_write(s, &s->ops[i]);
 }
@@ -517,6 +517,7 @@ handle_signals(struct sup *s)
 		reap_children(s);
 	}
 	child_check_timers(s);
+	control_check_timers(s);
 }
 
 static int
@@ -613,7 +614,7 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 	s->commit.name = "commit child";
 	s->flush.what = SELF_FLUSH;
 	s->flush.name = "flush child";
-	for (i = 0; i < MAX_CTL_CLIENTS; i++)
+	for (i = 0; i < CTL_MAX_CLIENTS; i++)
 		s->ops[i].fd = -1;
 	if (daemonize)
 		readyfd = daemon_fork();

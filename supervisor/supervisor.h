@@ -17,9 +17,9 @@
 
 #include "conf.h"
 #include "msg.h"
+#include "msgs.h"
 #include "stats.h"
 
-#define MAX_CTL_CLIENTS		16
 #define MAX_OP_STEPS		4
 #define WORKER_READY_TIMEOUT	10	/* seconds */
 
@@ -32,7 +32,7 @@ struct worker {
 	int		 ready;
 	struct chan	 chan;
 	/* queries waiting for this worker's answer, oldest first */
-	struct ctl_op	*waiting[MAX_CTL_CLIENTS];
+	struct ctl_op	*waiting[CTL_MAX_CLIENTS];
 	int		 nwaiting;
 };
 
@@ -50,18 +50,34 @@ enum op_step {
 	STEP_PURGE_TIMER,	/* -t: schedule a flush */
 };
 
+/*
+ * A control request, from accept to the last byte of its answer.  The
+ * slot lives as long as a worker or a child may still answer it (`on_worker',
+ * `on_child'), even when its client has gone: the answer is then dropped.
+ */
 struct ctl_op {
 	int		 active;
-	int		 client_gone;
+	int		 client_gone;	/* fd closed; answers are dropped */
 	int		 internal;	/* the supervisor's own: any request code */
 	uint32_t	 id;
-	uint32_t	 req;
+	uint32_t	 req;		/* REQ_MAX until the request is read */
 	uint8_t		 steps[MAX_OP_STEPS + 1];
 	int		 step;
 	int		 fd;		/* client connection */
 	struct chan	 chan;
+	time_t		 accepted;	/* for the idle timeout */
+	struct worker	*on_worker;	/* waiting for this worker's answer */
+	int		 on_child;	/* waiting for a commit or flush child */
+	int		 paused;	/* the worker waits for ANSWER_MORE */
 	int		 closing;	/* answer complete, flushing */
 };
+
+/* A client must send its request this soon after connecting. */
+#define CTL_IDLE_TIMEOUT	5		/* seconds */
+/* An answer the client does not read is paused above the high mark ... */
+#define CTL_QUEUE_LOW		(256 * 1024)
+/* ... and a client whose unpaced answer queues up beyond this is cut off. */
+#define CTL_QUEUE_MAX		(32 * 1024 * 1024)
 
 /* A one-shot child: commit or flush (enum self_change). */
 struct child {
@@ -81,6 +97,9 @@ struct runtime_stats {
 	uint64_t	 poll_failed, wait_failed;
 	uint64_t	 local_read_failed, local_unknown_request;
 	uint64_t	 ctl_rejected;	/* peer credentials refused */
+	uint64_t	 ctl_client_gone;	/* left before the answer's end */
+	uint64_t	 ctl_idle;	/* closed: no request in time */
+	uint64_t	 ctl_answer_dropped;	/* answers for clients gone */
 };
 
 /* The supervisor's one context. */
@@ -101,7 +120,7 @@ struct sup {
 	struct worker	 w[W_COUNT];
 	struct child	 commit, flush;
 	time_t		 purge_at;	/* -t: when the flush is due, or 0 */
-	struct ctl_op	 ops[MAX_CTL_CLIENTS];
+	struct ctl_op	 ops[CTL_MAX_CLIENTS];
 	uint32_t	 next_id;
 	struct runtime_stats rt;
 	int		 shutting_down;
@@ -135,6 +154,7 @@ void	 control_op_resume(struct sup *, struct ctl_op *);
 void	 control_op_fail(struct ctl_op *, const char *);
 
 void	 control_internal_request(struct sup *, uint32_t req);
+void	 control_check_timers(struct sup *);
 
 /* children.c */
 int	 child_start(struct sup *, struct child *, struct ctl_op *);

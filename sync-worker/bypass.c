@@ -34,7 +34,8 @@ text_flush(struct syncw *w)
 	if (b->textlen == 0)
 		return;
 	b->text[b->textlen] = '\0';
-	msg_send_ctl_text(&w->chan, b->text);
+	/* the text is the answer to the -i at the head of the queue */
+	msg_send_ctl_text(&w->chan, b->q[0].id, b->text);
 	b->textlen = 0;
 }
 

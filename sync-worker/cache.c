@@ -378,6 +378,30 @@ cache_scan(struct cache *c, uint32_t *cursor, uint32_t n,
 	return freed;
 }
 
+/*
+ * The table only ever doubles, so the objects of bucket `cls' of a table
+ * of `base' buckets are, whatever it grew to since, those of the buckets
+ * cls, cls + base, cls + 2 base, ...: a walk by classes sees each object
+ * that stays in the cache exactly once, however the table grows between
+ * two steps.  -1 if the table is no multiple of `base' (cannot be).
+ */
+int
+cache_walk_class(struct cache *c, uint32_t base, uint32_t cls,
+    int (*fn)(struct cache_obj *, void *), void *arg)
+{
+	struct cache_obj *co, *next;
+	uint32_t i;
+
+	if (base == 0 || c->nbuckets % base != 0 || cls >= base)
+		return -1;
+	for (i = cls; i < c->nbuckets; i += base)
+		for (co = c->buckets[i]; co; co = next) {
+			next = co->next;
+			fn(co, arg);
+		}
+	return 0;
+}
+
 void
 cache_walk(struct cache *c, int (*fn)(struct cache_obj *, void *), void *arg)
 {

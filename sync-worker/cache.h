@@ -81,4 +81,9 @@ uint32_t cache_scan(struct cache *, uint32_t *cursor, uint32_t n,
 void	 cache_walk(struct cache *, int (*fn)(struct cache_obj *, void *),
 	    void *arg);
 
+/* Visit the objects of one bucket class (see cache.c), for a walk in
+ * steps that the table may grow between; `fn''s result is ignored. */
+int	 cache_walk_class(struct cache *, uint32_t base, uint32_t cls,
+	    int (*fn)(struct cache_obj *, void *), void *arg);
+
 #endif

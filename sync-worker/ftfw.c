@@ -603,7 +603,7 @@ ftfw_rsqueue_text(struct syncw *w)
 	    f->rsq.len);
 	for (e = f->rsq.head; e; e = e->next) {
 		if (n > sizeof(buf) - 64) {
-			msg_send_ctl_text(&w->chan, buf);
+			sync_answer_text(w, buf);
 			n = 0;
 			buf[0] = '\0';
 		}
@@ -616,5 +616,5 @@ ftfw_rsqueue_text(struct syncw *w)
 			    "object -> seq:%u\n", e->seq);
 	}
 	if (n)
-		msg_send_ctl_text(&w->chan, buf);
+		sync_answer_text(w, buf);
 }

@@ -18,13 +18,28 @@
 
 #define DUMP_LINE_MAX	1024	/* conntrackd's own line buffer */
 #define DUMP_CHUNK	8192	/* text per CTL_TEXT message */
+#define DUMP_PART	(64 * 1024)	/* text per part of a paced dump */
+
+/* A part of an answer to the request being answered (w->answering). */
+void
+sync_answer_block(struct syncw *w, const struct stats_block *b)
+{
+	msg_send_stats_block(&w->chan, w->answering, b);
+}
+
+void
+sync_answer_text(struct syncw *w, const char *text)
+{
+	msg_send_ctl_text(&w->chan, w->answering, text);
+}
 
 struct dump_ctx {
 	struct syncw	*w;
+	uint32_t	 id;
 	int		 xml;
 	time_t		 now;
 	long		 expires_after;	/* ALARM external cache: CacheTimeout */
-	size_t		 len;
+	size_t		 len, sent;
 	char		 buf[DUMP_CHUNK + DUMP_LINE_MAX + 64];
 };
 
@@ -34,7 +49,8 @@ dump_flush(struct dump_ctx *d)
 	if (d->len == 0)
 		return;
 	d->buf[d->len] = '\0';
-	msg_send_ctl_text(&d->w->chan, d->buf);
+	msg_send_ctl_text(&d->w->chan, d->id, d->buf);
+	d->sent += d->len;
 	d->len = 0;
 }
 
@@ -67,19 +83,78 @@ dump_one(struct cache_obj *co, void *arg)
 	return 0;
 }
 
-void
-sync_dump_cache(struct syncw *w, struct cache *c, int xml)
+static struct dump_job *
+dump_job_find(struct syncw *w, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < w->ndumps; i++)
+		if (w->dumps[i].id == id)
+			return &w->dumps[i];
+	return NULL;
+}
+
+static void
+dump_job_end(struct syncw *w, struct dump_job *j)
+{
+	msg_send_stats_end(&w->chan, j->id);
+	*j = w->dumps[--w->ndumps];
+}
+
+/* Print bucket classes until a part is full; the end ends the answer. */
+static void
+dump_job_run(struct syncw *w, struct dump_job *j)
 {
 	static struct dump_ctx d;	/* too big for the stack */
 
 	d.w = w;
-	d.xml = xml;
+	d.id = j->id;
+	d.xml = j->xml;
 	d.now = time(NULL);
-	d.expires_after = w->cfg.mode == MODE_ALARM && c == &w->external ?
-	    (long)w->cfg.cache_timeout : 0;
-	d.len = 0;
-	cache_walk(c, dump_one, &d);
+	d.expires_after = w->cfg.mode == MODE_ALARM && j->cache ==
+	    &w->external ? (long)w->cfg.cache_timeout : 0;
+	d.len = d.sent = 0;
+	while (j->next < j->base && d.sent < DUMP_PART)
+		if (cache_walk_class(j->cache, j->base, j->next++, dump_one,
+		    &d) == -1)
+			fatalx("cache %s: a dump lost its place",
+			    j->cache->name);
 	dump_flush(&d);
+	if (j->next < j->base)
+		msg_send_answer_wait(&w->chan, j->id);
+	else
+		dump_job_end(w, j);
+}
+
+/* -i, -e: a dump in parts, each sent when the supervisor asks for it. */
+void
+sync_dump_cache(struct syncw *w, uint32_t id, struct cache *c, int xml)
+{
+	struct dump_job *j;
+
+	if (w->ndumps == CTL_MAX_CLIENTS || dump_job_find(w, id) != NULL)
+		fatalx("dump %u: more dumps than the supervisor may ask", id);
+	j = &w->dumps[w->ndumps++];
+	j->id = id;
+	j->cache = c;
+	j->xml = xml;
+	j->base = c->nbuckets;
+	j->next = 0;
+	dump_job_run(w, j);
+}
+
+/* ANSWER_MORE: the next part of dump `id', or its end if `stop'. */
+void
+sync_dump_more(struct syncw *w, uint32_t id, int stop)
+{
+	struct dump_job *j = dump_job_find(w, id);
+
+	if (j == NULL)
+		fatalx("ANSWER_MORE for request %u, which has no dump", id);
+	if (stop)
+		dump_job_end(w, j);
+	else
+		dump_job_run(w, j);
 }
 
 /*
@@ -180,7 +255,7 @@ exp_dump_one(struct exp_entry *e, void *arg)
 	d->len += n;
 	if (d->len >= DUMP_CHUNK) {
 		d->buf[d->len] = '\0';
-		msg_send_ctl_text(&d->w->chan, d->buf);
+		sync_answer_text(d->w, d->buf);
 		d->len = 0;
 	}
 }
@@ -198,7 +273,7 @@ sync_dump_exp(struct syncw *w, struct expcache *c, int xml)
 	expcache_walk(c, exp_dump_one, d);
 	if (d->len) {
 		d->buf[d->len] = '\0';
-		msg_send_ctl_text(&w->chan, d->buf);
+		sync_answer_text(w, d->buf);
 	}
 	free(d);
 }

@@ -409,7 +409,7 @@ link_block(struct syncw *w, int i, enum stats_kind kind)
 		b.v[9] = l->conn != -1;			/* the peer's to us */
 		b.v[10] = l->tx != -1 && !l->connecting;	/* ours */
 	}
-	msg_send_stats_block(&w->chan, &b);
+	sync_answer_block(w, &b);
 }
 
 static void
@@ -426,7 +426,7 @@ counts_block(struct syncw *w, const char *name, uint32_t count,
 	b.v[4] = st->update_notfound;
 	b.v[5] = st->destroyed;
 	b.v[6] = st->destroy_notfound;
-	msg_send_stats_block(&w->chan, &b);
+	sync_answer_block(w, &b);
 }
 
 static void
@@ -454,7 +454,7 @@ cache_ext_block(struct syncw *w, const char *name, const struct cache *c)
 	b.v[10] = c->st.destroyed;
 	b.v[11] = c->st.destroy_notfound;
 	b.v[12] = c->st.destroy_notfound;
-	msg_send_stats_block(&w->chan, &b);
+	sync_answer_block(w, &b);
 }
 
 /* DisableInternalCache: what went by. */
@@ -467,7 +467,7 @@ bypass_block(struct syncw *w)
 	b.v[0] = w->bypass.created;
 	b.v[1] = w->bypass.updated;
 	b.v[2] = w->bypass.destroyed;
-	msg_send_stats_block(&w->chan, &b);
+	sync_answer_block(w, &b);
 }
 
 /* DisableExternalCache: what the kernel did with the peers' states. */
@@ -482,7 +482,7 @@ inject_block(struct syncw *w)
 		b.v[2 * i] = w->direct.ok[i];
 		b.v[2 * i + 1] = w->direct.failed[i];
 	}
-	msg_send_stats_block(&w->chan, &b);
+	sync_answer_block(w, &b);
 }
 
 static void
@@ -505,7 +505,7 @@ general_stats(struct syncw *w)
 	stats_block_init(&b, SB_TRAFFIC, NULL);
 	b.v[0] = w->traffic_bytes;
 	b.v[1] = w->traffic_packets;
-	msg_send_stats_block(&w->chan, &b);
+	sync_answer_block(w, &b);
 	if (w->cfg.mode == MODE_STATS)
 		return;
 	if (w->active_link >= 0)
@@ -513,7 +513,7 @@ general_stats(struct syncw *w)
 	stats_block_init(&b, SB_SYNC, NULL);
 	b.v[0] = w->wire.malformed;
 	b.v[1] = w->wire.lost;
-	msg_send_stats_block(&w->chan, &b);
+	sync_answer_block(w, &b);
 }
 
 static void
@@ -526,7 +526,7 @@ queue_block(struct syncw *w, const char *name, uint64_t cur, uint64_t max,
 	b.v[0] = cur;
 	b.v[1] = max;
 	b.v[2] = nospace;
-	msg_send_stats_block(&w->chan, &b);
+	sync_answer_block(w, &b);
 }
 
 /*
@@ -544,7 +544,7 @@ queue_stats(struct syncw *w)
 	stats_block_init(&b, SB_QUEUE_NODES, NULL);
 	b.v[0] = (uint64_t)w->internal.txlen + f->nctl + f->rsq.len +
 	    f->resend.len + w->errq.count;
-	msg_send_stats_block(&w->chan, &b);
+	sync_answer_block(w, &b);
 	queue_block(w, "txqueue", (uint64_t)w->internal.txlen + f->nctl +
 	    f->resend.len, 2147483647, 0);
 	queue_block(w, "errorq", w->errq.count, w->errq.max ? w->errq.max :
@@ -579,7 +579,7 @@ links_stats(struct syncw *w, uint32_t req)
 		b.v[7] = w->wire.send_malformed;
 		b.v[8] = w->wire.lost;
 		b.v[9] = w->wire.before;
-		msg_send_stats_block(&w->chan, &b);
+		sync_answer_block(w, &b);
 		if (w->active_link >= 0)
 			link_block(w, w->active_link, SB_LINK_ACTIVE);
 		break;
@@ -617,7 +617,7 @@ links_stats(struct syncw *w, uint32_t req)
 		stats_block_init(&b, SB_HEALTH, "sync worker");
 		b.v[0] = (uint64_t)getpid();
 		b.v[1] = 1;
-		msg_send_stats_block(&w->chan, &b);
+		sync_answer_block(w, &b);
 		break;
 	}
 }

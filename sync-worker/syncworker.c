@@ -38,22 +38,27 @@ flush_internal(struct syncw *w)
 	cache_flush(&w->internal);	/* its send queue too */
 }
 
-/* A request from the supervisor: statistics, dumps, flushes. */
-static void
-answer(struct syncw *w, uint32_t req)
+/*
+ * A request from the supervisor: statistics, dumps, flushes.  Returns 1
+ * if answered, 0 if a dump goes on in parts (it ends the answer itself).
+ */
+static int
+answer(struct syncw *w, uint32_t id, uint32_t req)
 {
 	/* Stats mode has one cache, the internal one (cli.md 4.2, 4.5) */
 	if (w->cfg.mode == MODE_STATS && (req == REQ_ALL_FLUSH_CACHE ||
 	    req == REQ_CT_FLUSH_EXT_CACHE || req == REQ_CT_DUMP_EXTERNAL ||
 	    req == REQ_CT_DUMP_EXT_XML))
-		return;
+		return 1;
 	switch (req) {
 	case REQ_CT_DUMP_INTERNAL: case REQ_CT_DUMP_INT_XML:
-		sync_dump_cache(w, &w->internal, req == REQ_CT_DUMP_INT_XML);
-		break;
+		sync_dump_cache(w, id, &w->internal,
+		    req == REQ_CT_DUMP_INT_XML);
+		return 0;
 	case REQ_CT_DUMP_EXTERNAL: case REQ_CT_DUMP_EXT_XML:
-		sync_dump_cache(w, &w->external, req == REQ_CT_DUMP_EXT_XML);
-		break;
+		sync_dump_cache(w, id, &w->external,
+		    req == REQ_CT_DUMP_EXT_XML);
+		return 0;
 	case REQ_CT_FLUSH_INT_CACHE:
 		log_info("flushing internal cache");
 		flush_internal(w);
@@ -99,14 +104,16 @@ answer(struct syncw *w, uint32_t req)
 	default:
 		links_stats(w, req);
 	}
+	return 1;
 }
 
 /* A request from the supervisor answered: blocks or text, then END. */
 void
 sync_answer(struct syncw *w, uint32_t id, uint32_t req)
 {
-	answer(w, req);
-	msg_send_stats_end(&w->chan, id);
+	w->answering = id;
+	if (answer(w, id, req))
+		msg_send_stats_end(&w->chan, id);
 }
 
 /* Whether a dumped entry differs from the cached one (timeouts aside). */
@@ -315,6 +322,14 @@ handle(struct syncw *w, const struct msg *m)
 		else
 			sync_answer(w, id, req);
 		break;
+	case MSG_ANSWER_MORE: {
+		int stop;
+
+		if (!w->configured || msg_recv_answer_more(m, &id, &stop) == -1)
+			fatalx("malformed or early ANSWER_MORE");
+		sync_dump_more(w, id, stop);
+		break;
+	}
 	case MSG_TEST_SECCOMP:		/* accepted in test builds only */
 		worker_test_seccomp(m);
 		break;
@@ -417,7 +432,7 @@ main(int argc, char **argv)
 	sigset_t waitmask;
 	uint64_t accept = MSG_BIT(MSG_CFG_SYNC) | MSG_BIT(MSG_CFG_LINK) |
 	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_STATS_REQ) |
-	    MSG_BIT(MSG_LINK_SOCKET);
+	    MSG_BIT(MSG_ANSWER_MORE) | MSG_BIT(MSG_LINK_SOCKET);
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;

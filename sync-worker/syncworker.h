@@ -58,7 +58,7 @@ struct errq {
 #define LINK_SILENCE	3
 
 #define DIRECT_BATCH	256	/* states per batch to inject */
-#define BYPASS_MAX_WAITING 32	/* requests behind a -i (supervisor: 16) */
+#define BYPASS_MAX_WAITING CTL_MAX_CLIENTS /* requests behind a -i */
 #define BYPASS_TEXT_CHUNK 8192
 enum { BYPASS_SEND = 1, BYPASS_PRINT = 2 };
 
@@ -75,6 +75,19 @@ struct bypass {
 };
 
 /* The sync worker's one context. */
+/*
+ * A cache dump (-i, -e) under way.  It goes out in parts of DUMP_PART
+ * bytes; after each the worker waits for the supervisor's ANSWER_MORE, so
+ * a client that reads slowly holds nothing but this cursor.
+ */
+struct dump_job {
+	uint32_t	 id;		/* the request */
+	struct cache	*cache;
+	int		 xml;
+	uint32_t	 base;		/* the table's size at the start */
+	uint32_t	 next;		/* the next bucket class to print */
+};
+
 struct syncw {
 	struct chan	 chan;		/* to the supervisor */
 	struct chan	 peer;		/* from the netlink worker */
@@ -107,6 +120,9 @@ struct syncw {
 		uint64_t ok[3], failed[3];	/* created, updated, destroyed */
 	} direct;
 	struct bypass	 bypass;
+	uint32_t	 answering;	/* the request being answered now */
+	struct dump_job	 dumps[CTL_MAX_CLIENTS];
+	int		 ndumps;
 	struct {			/* Mode ALARM, alarm.c */
 		uint32_t next_slice;	/* monotonic ms */
 		time_t	 now;		/* of the slice being walked */
@@ -125,7 +141,10 @@ void	sync_drop_privileges(const struct worker_args *);
 void	sync_sandbox(void);
 
 /* sync_dump.c */
-void	sync_dump_cache(struct syncw *, struct cache *, int xml);
+void	sync_answer_block(struct syncw *, const struct stats_block *);
+void	sync_answer_text(struct syncw *, const char *);
+void	sync_dump_cache(struct syncw *, uint32_t id, struct cache *, int xml);
+void	sync_dump_more(struct syncw *, uint32_t id, int stop);
 void	sync_stream_cache(struct syncw *, struct cache *, struct expcache *,
 	    int kind, int fd);
 void	sync_dump_exp(struct syncw *, struct expcache *, int xml);

@@ -38,11 +38,13 @@ decode_any(const struct msg *m)
 	case MSG_CFG_FILTER: return msg_recv_cfg_filter(m, &fl);
 	case MSG_CFG_DONE: return msg_recv_cfg_done(m);
 	case MSG_STATS_REQ: return msg_recv_stats_req(m, &a, &c);
-	case MSG_STATS_BLOCK: return msg_recv_stats_block(m, &b);
+	case MSG_STATS_BLOCK: return msg_recv_stats_block(m, &a, &b);
 	case MSG_STATS_END: return msg_recv_stats_end(m, &a);
+	case MSG_ANSWER_WAIT: return msg_recv_answer_wait(m, &a);
+	case MSG_ANSWER_MORE: return msg_recv_answer_more(m, &a, &level);
 	case MSG_TEST_SECCOMP: return msg_recv_test_seccomp(m);
 	case MSG_CTL_REQUEST: return msg_recv_ctl_request(m, &a, &c);
-	case MSG_CTL_TEXT: return msg_recv_ctl_text(m, text, sizeof(text));
+	case MSG_CTL_TEXT: return msg_recv_ctl_text(m, &a, text, sizeof(text));
 	case MSG_CTL_DONE: return msg_recv_ctl_done(m, &a, text,
 	    sizeof(text));
 	case MSG_CT_DUMP_DONE: return msg_recv_ct_dump_done(m, &level, &a);

@@ -318,11 +318,65 @@ test_sweep(void)
 	cache_free(&c);
 }
 
+/* seen[i] counts the visits of tcp4(i), told by its mark */
+static int
+mark_seen(struct cache_obj *co, void *arg)
+{
+	uint8_t *seen = arg;
+	struct ctobj o;
+
+	cache_obj_get(co, &o);
+	seen[o.mark]++;
+	return 0;
+}
+
+/*
+ * A dump in steps (-i paced to its reader): the table grows between two
+ * steps, yet each object there from start to end is seen exactly once.
+ */
+static void
+test_walk_by_class(void)
+{
+	static uint8_t seen[60000];
+	struct cache c;
+	struct ctobj o;
+	uint32_t i, base, cls, once = 0, twice = 0, refused = 0;
+
+	cache_init(&c, "test", 16, 1000000);
+	for (i = 0; i < 20000; i++) {
+		o = tcp4(i);
+		cache_upsert(&c, &o, 1);
+	}
+	base = c.nbuckets;
+	memset(seen, 0, sizeof(seen));
+	for (cls = 0; cls < base; cls++) {
+		refused += cache_walk_class(&c, base, cls, mark_seen, seen) != 0;
+		if (cls == base / 2)	/* the table grows meanwhile */
+			for (i = 20000; i < 60000; i++) {
+				o = tcp4(i);
+				cache_upsert(&c, &o, 1);
+			}
+	}
+	for (i = 0; i < 20000; i++) {
+		once += seen[i] == 1;
+		twice += seen[i] > 1;
+	}
+	ok(c.nbuckets > base, "the table grew during the walk (%u to %u "
+	    "buckets)", base, c.nbuckets);
+	ok(refused == 0 && once == 20000 && twice == 0, "each object there "
+	    "throughout seen "
+	    "once (%u once, %u more than once)", once, twice);
+	ok(cache_walk_class(&c, base + 1, 0, mark_seen, seen) == -1,
+	    "a base the table is no multiple of is refused");
+	cache_free(&c);
+}
+
 int
 main(void)
 {
 	test_pack();
 	test_lookup_and_growth();
+	test_walk_by_class();
 	test_queue();
 	test_sweep();
 	return done_testing();

@@ -102,9 +102,9 @@ test_roundtrips(void)
 	stats_block_init(&b, SB_CACHE, "internal");
 	b.v[0] = 42;
 	b.v[6] = UINT64_MAX;
-	msg_send_stats_block(&tx, &b);
-	ok(transfer(&m, &why) == 1 && msg_recv_stats_block(&m, &b2) == 0 &&
-	    b2.kind == SB_CACHE && b2.n == 7 && b2.v[0] == 42 &&
+	msg_send_stats_block(&tx, 5, &b);
+	ok(transfer(&m, &why) == 1 && msg_recv_stats_block(&m, &a, &b2) == 0 &&
+	    a == 5 && b2.kind == SB_CACHE && b2.n == 7 && b2.v[0] == 42 &&
 	    b2.v[6] == UINT64_MAX && strcmp(b2.label, "internal") == 0,
 	    "STATS_BLOCK round trip");
 	msg_send_stats_req(&tx, 7, REQ_STATS_LINK);
@@ -116,10 +116,22 @@ test_roundtrips(void)
 	msg_send_ctl_request(&tx, REQ_KILL, 0);
 	ok(transfer(&m, &why) == 1 && msg_recv_ctl_request(&m, &a, &c) == 0 &&
 	    a == REQ_KILL, "CTL_REQUEST round trip");
-	msg_send_ctl_text(&tx, "line\n");
-	ok(transfer(&m, &why) == 1 && msg_recv_ctl_text(&m, text,
-	    sizeof(text)) == 0 && strcmp(text, "line\n") == 0,
+	msg_send_ctl_text(&tx, 11, "line\n");
+	ok(transfer(&m, &why) == 1 && msg_recv_ctl_text(&m, &a, text,
+	    sizeof(text)) == 0 && a == 11 && strcmp(text, "line\n") == 0,
 	    "CTL_TEXT round trip");
+	msg_send_answer_wait(&tx, 12);
+	ok(transfer(&m, &why) == 1 && m.type == MSG_ANSWER_WAIT &&
+	    msg_recv_answer_wait(&m, &a) == 0 && a == 12,
+	    "ANSWER_WAIT round trip");
+	{
+		int stop = -1;
+
+		msg_send_answer_more(&tx, 13, 1);
+		ok(transfer(&m, &why) == 1 && m.type == MSG_ANSWER_MORE &&
+		    msg_recv_answer_more(&m, &a, &stop) == 0 && a == 13 &&
+		    stop == 1, "ANSWER_MORE round trip");
+	}
 	msg_send_ctl_done(&tx, CTL_NOTSUP, "nope");
 	ok(transfer(&m, &why) == 1 && msg_recv_ctl_done(&m, &a, text,
 	    sizeof(text)) == 0 && a == CTL_NOTSUP && !strcmp(text, "nope"),
@@ -313,11 +325,13 @@ send_one_of_each(struct chan *c, int pipefd)
 	}
 	msg_send_cfg_done(c);
 	msg_send_stats_req(c, 1, REQ_STATS);
-	msg_send_stats_block(c, &b);
+	msg_send_stats_block(c, 1, &b);
 	msg_send_stats_end(c, 1);
+	msg_send_answer_wait(c, 1);
+	msg_send_answer_more(c, 1, 0);
 	msg_send_test_seccomp(c);
 	msg_send_ctl_request(c, REQ_STATS, 0);
-	msg_send_ctl_text(c, "text");
+	msg_send_ctl_text(c, 1, "text");
 	msg_send_ctl_done(c, CTL_OK, "text");
 	{
 		struct ct_event ev;
@@ -408,18 +422,31 @@ test_value_ranges(void)
 	const char *why;
 	char text[8];
 	int level;
+	uint32_t a;
 
 	pair(~0ULL, ~0ULL & MSG_BIT(MSG_CFG_LINK), CHAN_MSG_MAX);
 	stats_block_init(&b, SB_CACHE, "x");
 	b.n = 3;			/* wrong count for the kind */
-	msg_send_stats_block(&tx, &b);
-	ok(transfer(&m, &why) == 1 && msg_recv_stats_block(&m, &b) == -1,
+	msg_send_stats_block(&tx, 1, &b);
+	ok(transfer(&m, &why) == 1 && msg_recv_stats_block(&m, &a, &b) == -1,
 	    "stats block with a wrong value count rejected");
 	stats_block_init(&b, SB_CACHE, "x");
 	b.kind = 999;
-	msg_send_stats_block(&tx, &b);
-	ok(transfer(&m, &why) == 1 && msg_recv_stats_block(&m, &b) == -1,
+	msg_send_stats_block(&tx, 1, &b);
+	ok(transfer(&m, &why) == 1 && msg_recv_stats_block(&m, &a, &b) == -1,
 	    "stats block of an unknown kind rejected");
+	{
+		struct mbuild mb;
+		int stop;
+
+		msg_begin(&mb, &tx, MSG_ANSWER_MORE);
+		mb_u32(&mb, 1);
+		mb_u8(&mb, 2);
+		msg_end(&mb);
+		ok(transfer(&m, &why) == 1 &&
+		    msg_recv_answer_more(&m, &a, &stop) == -1,
+		    "ANSWER_MORE with a stop flag other than 0 or 1 rejected");
+	}
 	msg_send_log(&tx, 99, "x");
 	ok(transfer(&m, &why) == 1 && msg_recv_log(&m, &level, text,
 	    sizeof(text)) == -1, "log level out of range rejected");
