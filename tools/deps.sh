@@ -2,7 +2,7 @@
 # Install what ctsyncd needs to build, test and run on Debian (as root).
 # Skips apt-get when everything is already there.
 set -e
-BUILD="autoconf automake libtool pkg-config make gcc libmnl-dev
+BUILD="autoconf automake pkg-config make gcc libmnl-dev
 libnetfilter-conntrack-dev libcap-ng-dev libseccomp-dev"
 RUN="iproute2 nftables conntrack procps util-linux python3"
 # for the failover demo and test: keepalived, and conntrackd's
