@@ -55,24 +55,28 @@ text_cache(FILE *o, const struct stats_block *b)
 	const uint64_t *v = b->v;
 
 	fprintf(o, "cache %s:\n", b->label);
-	fprintf(o, "current active connections:\t%12llu\n", (ull)v[0]);
+	fprintf(o, "current active connections:\t%12llu\n",
+	    (ull)v[ST_CACHE_ACTIVE]);
 	fprintf(o, "connections created:\t\t%12llu\tfailed:\t%12llu\n",
-	    (ull)v[1], (ull)v[2]);
+	    (ull)v[ST_CACHE_CREATED], (ull)v[ST_CACHE_CREATE_FAILED]);
 	fprintf(o, "connections updated:\t\t%12llu\tfailed:\t%12llu\n",
-	    (ull)v[3], (ull)v[4]);
+	    (ull)v[ST_CACHE_UPDATED], (ull)v[ST_CACHE_UPDATE_FAILED]);
 	fprintf(o, "connections destroyed:\t\t%12llu\tfailed:\t%12llu\n\n",
-	    (ull)v[5], (ull)v[6]);
+	    (ull)v[ST_CACHE_DESTROYED], (ull)v[ST_CACHE_DESTROY_FAILED]);
 }
 
 static void
 text_link_counters(FILE *o, const uint64_t *v)
 {
-	fprintf(o, "%20llu Bytes sent %20llu Bytes recv\n", (ull)v[3],
-	    (ull)v[4]);
-	fprintf(o, "%20llu Pckts sent %20llu Pckts recv\n", (ull)v[5],
-	    (ull)v[6]);
-	fprintf(o, "%20llu Error send %20llu Error recv\n\n", (ull)v[7],
-	    (ull)v[8]);
+	fprintf(o, "%20llu Bytes sent %20llu Bytes recv\n",
+	    (ull)v[ST_LINK_BYTES_SENT],
+	    (ull)v[ST_LINK_BYTES_RECV]);
+	fprintf(o, "%20llu Pckts sent %20llu Pckts recv\n",
+	    (ull)v[ST_LINK_PACKETS_SENT],
+	    (ull)v[ST_LINK_PACKETS_RECV]);
+	fprintf(o, "%20llu Error send %20llu Error recv\n\n",
+	    (ull)v[ST_LINK_ERRORS_SEND],
+	    (ull)v[ST_LINK_ERRORS_RECV]);
 }
 
 static void
@@ -80,18 +84,19 @@ text_link(FILE *o, const struct stats_block *b)
 {
 	const uint64_t *v = b->v;
 
-	if (b->kind == SB_LINK_ACTIVE && v[0] == 3)
+	if (b->kind == SB_LINK_ACTIVE && v[ST_LINK_KIND] == 3)
 		fprintf(o, "TCP traffic (active device=%s) server=%s "
 		    "client=%s:\n", b->label,
-		    v[9] ? "connected" : "disconnected",
-		    v[10] ? "connected" : "disconnected");
+		    v[ST_LINK_SERVER_CONNECTED] ? "connected" : "disconnected",
+		    v[ST_LINK_CLIENT_CONNECTED] ? "connected" : "disconnected");
 	else if (b->kind == SB_LINK_ACTIVE)
 		fprintf(o, "%s traffic (active device=%s):\n",
-		    link_kind_text(v[0]), b->label);
+		    link_kind_text(v[ST_LINK_KIND]), b->label);
 	else
 		fprintf(o, "%s traffic device=%s status=%s role=%s:\n",
-		    link_kind_text(v[0]), b->label, link_status_text(v[1]),
-		    v[2] == LINKROLE_ACTIVE ? "ACTIVE" : "BACKUP");
+		    link_kind_text(v[ST_LINK_KIND]), b->label,
+		    link_status_text(v[ST_LINK_STATUS]),
+		    v[ST_LINK_ROLE] == LINKROLE_ACTIVE ? "ACTIVE" : "BACKUP");
 	text_link_counters(o, v);
 }
 
@@ -99,17 +104,27 @@ static void
 text_network(FILE *o, const uint64_t *v)
 {
 	fprintf(o, "network statistics:\n\trecv:\n");
-	fprintf(o, "\t\tMalformed messages:\t%20llu\n", (ull)v[0]);
-	fprintf(o, "\t\tWrong protocol version:\t%20llu\n", (ull)v[1]);
-	fprintf(o, "\t\tMalformed header:\t%20llu\n", (ull)v[2]);
-	fprintf(o, "\t\tMalformed payload:\t%20llu\n", (ull)v[3]);
-	fprintf(o, "\t\tBad message type:\t%20llu\n", (ull)v[4]);
-	fprintf(o, "\t\tTruncated message:\t%20llu\n", (ull)v[5]);
-	fprintf(o, "\t\tBad message size:\t%20llu\n", (ull)v[6]);
-	fprintf(o, "\tsend:\n\t\tMalformed messages:\t%20llu\n\n", (ull)v[7]);
+	fprintf(o, "\t\tMalformed messages:\t%20llu\n",
+	    (ull)v[ST_NETWORK_RECV_MALFORMED]);
+	fprintf(o, "\t\tWrong protocol version:\t%20llu\n",
+	    (ull)v[ST_NETWORK_RECV_WRONG_VERSION]);
+	fprintf(o, "\t\tMalformed header:\t%20llu\n",
+	    (ull)v[ST_NETWORK_RECV_MALFORMED_HEADER]);
+	fprintf(o, "\t\tMalformed payload:\t%20llu\n",
+	    (ull)v[ST_NETWORK_RECV_MALFORMED_PAYLOAD]);
+	fprintf(o, "\t\tBad message type:\t%20llu\n",
+	    (ull)v[ST_NETWORK_RECV_BAD_TYPE]);
+	fprintf(o, "\t\tTruncated message:\t%20llu\n",
+	    (ull)v[ST_NETWORK_RECV_TRUNCATED]);
+	fprintf(o, "\t\tBad message size:\t%20llu\n",
+	    (ull)v[ST_NETWORK_RECV_BAD_SIZE]);
+	fprintf(o, "\tsend:\n\t\tMalformed messages:\t%20llu\n\n",
+	    (ull)v[ST_NETWORK_SEND_MALFORMED]);
 	fprintf(o, "sequence tracking statistics:\n\trecv:\n");
-	fprintf(o, "\t\tPackets lost:\t\t%20llu\n", (ull)v[8]);
-	fprintf(o, "\t\tPackets before:\t\t%20llu\n\n", (ull)v[9]);
+	fprintf(o, "\t\tPackets lost:\t\t%20llu\n",
+	    (ull)v[ST_NETWORK_SEQ_LOST]);
+	fprintf(o, "\t\tPackets before:\t\t%20llu\n\n",
+	    (ull)v[ST_NETWORK_SEQ_BEFORE]);
 }
 
 static void
@@ -117,47 +132,72 @@ text_cache_ext(FILE *o, const struct stats_block *b)
 {
 	const uint64_t *v = b->v;
 
-	fprintf(o, "cache:%s\tactive objects:\t\t%12llu\n", b->label, (ull)v[0]);
-	fprintf(o, "\tactive/total entries:\t\t%12llu/%12llu\n", (ull)v[1],
-	    (ull)v[2]);
-	fprintf(o, "\tcreation OK/failed:\t\t%12llu/%12llu\n", (ull)v[3],
-	    (ull)v[4]);
-	fprintf(o, "\t\tno memory available:\t%12llu\n", (ull)v[5]);
-	fprintf(o, "\t\tno space left in cache:\t%12llu\n", (ull)v[6]);
-	fprintf(o, "\tupdate OK/failed:\t\t%12llu/%12llu\n", (ull)v[7],
-	    (ull)v[8]);
-	fprintf(o, "\t\tentry not found:\t%12llu\n", (ull)v[9]);
-	fprintf(o, "\tdeletion created/failed:\t%12llu/%12llu\n", (ull)v[10],
-	    (ull)v[11]);
-	fprintf(o, "\t\tentry not found:\t%12llu\n\n", (ull)v[12]);
+	fprintf(o, "cache:%s\tactive objects:\t\t%12llu\n",
+	    b->label, (ull)v[ST_CACHE_EXT_OBJECTS]);
+	fprintf(o, "\tactive/total entries:\t\t%12llu/%12llu\n",
+	    (ull)v[ST_CACHE_EXT_ACTIVE],
+	    (ull)v[ST_CACHE_EXT_ENTRIES]);
+	fprintf(o, "\tcreation OK/failed:\t\t%12llu/%12llu\n",
+	    (ull)v[ST_CACHE_EXT_CREATE_OK],
+	    (ull)v[ST_CACHE_EXT_CREATE_FAILED]);
+	fprintf(o, "\t\tno memory available:\t%12llu\n",
+	    (ull)v[ST_CACHE_EXT_CREATE_NO_MEMORY]);
+	fprintf(o, "\t\tno space left in cache:\t%12llu\n",
+	    (ull)v[ST_CACHE_EXT_CREATE_NO_SPACE]);
+	fprintf(o, "\tupdate OK/failed:\t\t%12llu/%12llu\n",
+	    (ull)v[ST_CACHE_EXT_UPDATE_OK],
+	    (ull)v[ST_CACHE_EXT_UPDATE_FAILED]);
+	fprintf(o, "\t\tentry not found:\t%12llu\n",
+	    (ull)v[ST_CACHE_EXT_UPDATE_NOT_FOUND]);
+	fprintf(o, "\tdeletion created/failed:\t%12llu/%12llu\n",
+	    (ull)v[ST_CACHE_EXT_DELETE_OK],
+	    (ull)v[ST_CACHE_EXT_DELETE_FAILED]);
+	fprintf(o, "\t\tentry not found:\t%12llu\n\n",
+	    (ull)v[ST_CACHE_EXT_DELETE_NOT_FOUND]);
 }
 
 static void
 text_netlink(FILE *o, const uint64_t *v)
 {
 	fprintf(o, "netlink stats:\n");
-	fprintf(o, "\tevents received:\t%20llu\n", (ull)v[0]);
-	fprintf(o, "\tevents filtered:\t%20llu\n", (ull)v[1]);
-	fprintf(o, "\tevents unknown type:\t\t%12llu\n", (ull)v[2]);
-	fprintf(o, "\tcatch event failed:\t\t%12llu\n", (ull)v[3]);
-	fprintf(o, "\tdump unknown type:\t\t%12llu\n", (ull)v[4]);
-	fprintf(o, "\tnetlink overrun:\t\t%12llu\n", (ull)v[5]);
-	fprintf(o, "\tflush kernel table:\t\t%12llu\n", (ull)v[6]);
-	fprintf(o, "\tresync with kernel table:\t%12llu\n", (ull)v[7]);
-	fprintf(o, "\tcurrent buffer size (in bytes):\t%12llu\n\n", (ull)v[8]);
+	fprintf(o, "\tevents received:\t%20llu\n",
+	    (ull)v[ST_NETLINK_EVENTS_RECEIVED]);
+	fprintf(o, "\tevents filtered:\t%20llu\n",
+	    (ull)v[ST_NETLINK_EVENTS_FILTERED]);
+	fprintf(o, "\tevents unknown type:\t\t%12llu\n",
+	    (ull)v[ST_NETLINK_EVENTS_UNKNOWN_TYPE]);
+	fprintf(o, "\tcatch event failed:\t\t%12llu\n",
+	    (ull)v[ST_NETLINK_CATCH_EVENT_FAILED]);
+	fprintf(o, "\tdump unknown type:\t\t%12llu\n",
+	    (ull)v[ST_NETLINK_DUMP_UNKNOWN_TYPE]);
+	fprintf(o, "\tnetlink overrun:\t\t%12llu\n",
+	    (ull)v[ST_NETLINK_OVERRUN]);
+	fprintf(o, "\tflush kernel table:\t\t%12llu\n",
+	    (ull)v[ST_NETLINK_FLUSH_KERNEL_TABLE]);
+	fprintf(o, "\tresync with kernel table:\t%12llu\n",
+	    (ull)v[ST_NETLINK_RESYNC_KERNEL_TABLE]);
+	fprintf(o, "\tcurrent buffer size (in bytes):\t%12llu\n\n",
+	    (ull)v[ST_NETLINK_BUFFER_SIZE]);
 }
 
 static void
 text_runtime(FILE *o, const uint64_t *v)
 {
 	fprintf(o, "runtime stats:\n");
-	fprintf(o, "\tchild process failed:\t\t%12llu\n", (ull)v[0]);
-	fprintf(o, "\t\tchild process segfault:\t%12llu\n", (ull)v[1]);
-	fprintf(o, "\t\tchild process termsig:\t%12llu\n", (ull)v[2]);
-	fprintf(o, "\tselect failed:\t\t\t%12llu\n", (ull)v[3]);
-	fprintf(o, "\twait failed:\t\t\t%12llu\n", (ull)v[4]);
-	fprintf(o, "\tlocal read failed:\t\t%12llu\n", (ull)v[5]);
-	fprintf(o, "\tlocal unknown request:\t\t%12llu\n\n", (ull)v[6]);
+	fprintf(o, "\tchild process failed:\t\t%12llu\n",
+	    (ull)v[ST_RUNTIME_CHILD_FAILED]);
+	fprintf(o, "\t\tchild process segfault:\t%12llu\n",
+	    (ull)v[ST_RUNTIME_CHILD_SEGFAULT]);
+	fprintf(o, "\t\tchild process termsig:\t%12llu\n",
+	    (ull)v[ST_RUNTIME_CHILD_TERMSIG]);
+	fprintf(o, "\tselect failed:\t\t\t%12llu\n",
+	    (ull)v[ST_RUNTIME_SELECT_FAILED]);
+	fprintf(o, "\twait failed:\t\t\t%12llu\n",
+	    (ull)v[ST_RUNTIME_WAIT_FAILED]);
+	fprintf(o, "\tlocal read failed:\t\t%12llu\n",
+	    (ull)v[ST_RUNTIME_LOCAL_READ_FAILED]);
+	fprintf(o, "\tlocal unknown request:\t\t%12llu\n\n",
+	    (ull)v[ST_RUNTIME_LOCAL_UNKNOWN_REQUEST]);
 }
 
 static void
@@ -172,29 +212,35 @@ render_block_text(FILE *o, const struct stats_block *b)
 		break;
 	case SB_CACHE_BYPASS:
 		fprintf(o, "internal bypass:\n");
-		fprintf(o, "connections new:\t\t%12llu\n", (ull)v[0]);
-		fprintf(o, "connections updated:\t\t%12llu\n", (ull)v[1]);
-		fprintf(o, "connections destroyed:\t\t%12llu\n\n", (ull)v[2]);
+		fprintf(o, "connections new:\t\t%12llu\n",
+		    (ull)v[ST_BYPASS_NEW]);
+		fprintf(o, "connections updated:\t\t%12llu\n",
+		    (ull)v[ST_BYPASS_UPDATED]);
+		fprintf(o, "connections destroyed:\t\t%12llu\n\n",
+		    (ull)v[ST_BYPASS_DESTROYED]);
 		break;
 	case SB_CACHE_INJECT:
 		fprintf(o, "external inject:\n");
 		fprintf(o, "connections created:\t\t%12llu\tfailed:\t%12llu\n",
-		    (ull)v[0], (ull)v[1]);
+		    (ull)v[ST_INJECT_CREATED], (ull)v[ST_INJECT_CREATE_FAILED]);
 		fprintf(o, "connections updated:\t\t%12llu\tfailed:\t%12llu\n",
-		    (ull)v[2], (ull)v[3]);
+		    (ull)v[ST_INJECT_UPDATED], (ull)v[ST_INJECT_UPDATE_FAILED]);
 		fprintf(o, "connections destroyed:\t\t%12llu\tfailed:\t%12llu"
-		    "\n\n", (ull)v[4], (ull)v[5]);
+		    "\n\n", (ull)v[ST_INJECT_DESTROYED],
+		    (ull)v[ST_INJECT_DESTROY_FAILED]);
 		break;
 	case SB_TRAFFIC:
 		fprintf(o, "traffic processed:\n%20llu Bytes      %20llu Pckts"
-		    "\n\n", (ull)v[0], (ull)v[1]);
+		    "\n\n", (ull)v[ST_TRAFFIC_BYTES],
+		    (ull)v[ST_TRAFFIC_PACKETS]);
 		break;
 	case SB_LINK_ACTIVE: case SB_LINK:
 		text_link(o, b);
 		break;
 	case SB_SYNC:
 		fprintf(o, "message tracking:\n%20llu Malformed msgs %20llu "
-		    "Lost msgs\n\n", (ull)v[0], (ull)v[1]);
+		    "Lost msgs\n\n", (ull)v[ST_SYNC_MALFORMED],
+		    (ull)v[ST_SYNC_LOST]);
 		break;
 	case SB_NETWORK:
 		text_network(o, v);
@@ -203,7 +249,7 @@ render_block_text(FILE *o, const struct stats_block *b)
 		text_cache_ext(o, b);
 		break;
 	case SB_UPTIME:
-		render_uptime(up, sizeof(up), v[0]);
+		render_uptime(up, sizeof(up), v[ST_UPTIME_SECONDS]);
 		fprintf(o, "daemon uptime: %s\n\n", up);
 		break;
 	case SB_NETLINK:
@@ -213,30 +259,37 @@ render_block_text(FILE *o, const struct stats_block *b)
 		text_runtime(o, v);
 		break;
 	case SB_QUEUE_NODES:
-		fprintf(o, "allocated queue nodes:\t\t%12llu\n\n", (ull)v[0]);
+		fprintf(o, "allocated queue nodes:\t\t%12llu\n\n",
+		    (ull)v[ST_QUEUE_NODES_ALLOCATED]);
 		break;
 	case SB_QUEUE:
 		fprintf(o, "queue %s:\ncurrent elements:\t\t%12llu\n"
 		    "maximum elements:\t\t%12llu\nnot enough space errors:\t"
-		    "%12llu\n\n", b->label, (ull)v[0], (ull)v[1], (ull)v[2]);
+		    "%12llu\n\n", b->label, (ull)v[ST_QUEUE_CURRENT],
+		    (ull)v[ST_QUEUE_MAXIMUM], (ull)v[ST_QUEUE_NO_SPACE]);
 		break;
 	case SB_PROCESS:
-		fprintf(o, "PID=%llu type=%s\n", (ull)v[0],
-		    process_type_text(v[1]));
+		fprintf(o, "PID=%llu type=%s\n", (ull)v[ST_PROCESS_PID],
+		    process_type_text(v[ST_PROCESS_TYPE]));
 		break;
 	case SB_HEALTH:
-		fprintf(o, "%s: pid=%llu status=%s", b->label, (ull)v[0],
-		    v[1] ? "ok" : "FAILED");
-		if (v[3])
+		fprintf(o, "%s: pid=%llu status=%s",
+		    b->label, (ull)v[ST_HEALTH_PID],
+		    v[ST_HEALTH_OK] ? "ok" : "FAILED");
+		if (v[ST_HEALTH_NETLINK_BUFFER_SIZE])
 			fprintf(o, " kernel_entries=%llu netlink_buffer=%llu",
-			    (ull)v[2], (ull)v[3]);
+			    (ull)v[ST_HEALTH_KERNEL_ENTRIES],
+			    (ull)v[ST_HEALTH_NETLINK_BUFFER_SIZE]);
 		fputc('\n', o);
 		break;
 	case SB_CONTROL:
 		fprintf(o, "control clients: refused=%llu malformed=%llu "
 		    "gone_mid_answer=%llu idle_closed=%llu "
-		    "answers_dropped=%llu\n", (ull)v[0], (ull)v[1], (ull)v[2],
-		    (ull)v[3], (ull)v[4]);
+		    "answers_dropped=%llu\n", (ull)v[ST_CONTROL_REFUSED],
+		    (ull)v[ST_CONTROL_MALFORMED],
+		    (ull)v[ST_CONTROL_GONE_MID_ANSWER],
+		    (ull)v[ST_CONTROL_IDLE_CLOSED],
+		    (ull)v[ST_CONTROL_ANSWERS_DROPPED]);
 		break;
 	}
 }

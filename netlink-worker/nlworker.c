@@ -28,10 +28,10 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 	switch (req) {
 	case REQ_HEALTH:
 		stats_block_init(&b, SB_HEALTH, "netlink worker");
-		b.v[0] = (uint64_t)getpid();
-		b.v[1] = nl_kernel_count(w, &entries) == 0;
-		b.v[2] = entries;
-		b.v[3] = nl_kernel_bufsize(w);
+		b.v[ST_HEALTH_PID] = (uint64_t)getpid();
+		b.v[ST_HEALTH_OK] = nl_kernel_count(w, &entries) == 0;
+		b.v[ST_HEALTH_KERNEL_ENTRIES] = entries;
+		b.v[ST_HEALTH_NETLINK_BUFFER_SIZE] = nl_kernel_bufsize(w);
 		msg_send_stats_block(&w->chan, id, &b);
 		break;
 	case REQ_ALL_RESYNC_MASTER: case REQ_CT_RESYNC_MASTER:
@@ -56,15 +56,15 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		break;
 	case REQ_STATS_RUNTIME:
 		stats_block_init(&b, SB_NETLINK, NULL);
-		b.v[0] = w->cnt.events_received;
-		b.v[1] = w->cnt.events_filtered;
-		b.v[2] = w->cnt.events_unknown;
-		b.v[3] = w->cnt.catch_failed;
-		b.v[4] = w->cnt.dump_unknown;
-		b.v[5] = w->cnt.overrun;
-		b.v[6] = w->cnt.flush_kernel;
-		b.v[7] = w->cnt.resync_kernel;
-		b.v[8] = nl_kernel_bufsize(w);
+		b.v[ST_NETLINK_EVENTS_RECEIVED] = w->cnt.events_received;
+		b.v[ST_NETLINK_EVENTS_FILTERED] = w->cnt.events_filtered;
+		b.v[ST_NETLINK_EVENTS_UNKNOWN_TYPE] = w->cnt.events_unknown;
+		b.v[ST_NETLINK_CATCH_EVENT_FAILED] = w->cnt.catch_failed;
+		b.v[ST_NETLINK_DUMP_UNKNOWN_TYPE] = w->cnt.dump_unknown;
+		b.v[ST_NETLINK_OVERRUN] = w->cnt.overrun;
+		b.v[ST_NETLINK_FLUSH_KERNEL_TABLE] = w->cnt.flush_kernel;
+		b.v[ST_NETLINK_RESYNC_KERNEL_TABLE] = w->cnt.resync_kernel;
+		b.v[ST_NETLINK_BUFFER_SIZE] = nl_kernel_bufsize(w);
 		msg_send_stats_block(&w->chan, id, &b);
 		break;
 	}
@@ -227,7 +227,8 @@ loop(struct nlw *w, const sigset_t *waitmask)
 		}
 		if (w->cfg.poll_secs && w->configured &&
 		    time(NULL) >= w->next_poll) {
-			w->resync_pending = 1;	/* PollSecs: the periodic dump */
+			/* PollSecs: the periodic dump */
+			w->resync_pending = 1;
 			w->next_poll = time(NULL) + w->cfg.poll_secs;
 		}
 		if (w->overrun_resync_at && time(NULL) >= w->overrun_resync_at) {

@@ -399,8 +399,8 @@ self_health(struct ctl_op *op)
 	struct stats_block b;
 
 	stats_block_init(&b, SB_HEALTH, "supervisor");
-	b.v[0] = (uint64_t)getpid();
-	b.v[1] = 1;
+	b.v[ST_HEALTH_PID] = (uint64_t)getpid();
+	b.v[ST_HEALTH_OK] = 1;
 	send_block(op, &b);
 }
 
@@ -411,11 +411,11 @@ control_block(struct sup *s, struct ctl_op *op)
 	struct stats_block b;
 
 	stats_block_init(&b, SB_CONTROL, NULL);
-	b.v[0] = s->rt.ctl_rejected;
-	b.v[1] = s->rt.local_read_failed;
-	b.v[2] = s->rt.ctl_client_gone;
-	b.v[3] = s->rt.ctl_idle;
-	b.v[4] = s->rt.ctl_answer_dropped;
+	b.v[ST_CONTROL_REFUSED] = s->rt.ctl_rejected;
+	b.v[ST_CONTROL_MALFORMED] = s->rt.local_read_failed;
+	b.v[ST_CONTROL_GONE_MID_ANSWER] = s->rt.ctl_client_gone;
+	b.v[ST_CONTROL_IDLE_CLOSED] = s->rt.ctl_idle;
+	b.v[ST_CONTROL_ANSWERS_DROPPED] = s->rt.ctl_answer_dropped;
 	send_block(op, &b);
 }
 
@@ -425,13 +425,13 @@ runtime_block(struct sup *s, struct ctl_op *op)
 	struct stats_block b;
 
 	stats_block_init(&b, SB_RUNTIME, NULL);
-	b.v[0] = s->rt.child_failed;
-	b.v[1] = s->rt.child_segfault;
-	b.v[2] = s->rt.child_termsig;
-	b.v[3] = s->rt.poll_failed;
-	b.v[4] = s->rt.wait_failed;
-	b.v[5] = s->rt.local_read_failed;
-	b.v[6] = s->rt.local_unknown_request;
+	b.v[ST_RUNTIME_CHILD_FAILED] = s->rt.child_failed;
+	b.v[ST_RUNTIME_CHILD_SEGFAULT] = s->rt.child_segfault;
+	b.v[ST_RUNTIME_CHILD_TERMSIG] = s->rt.child_termsig;
+	b.v[ST_RUNTIME_SELECT_FAILED] = s->rt.poll_failed;
+	b.v[ST_RUNTIME_WAIT_FAILED] = s->rt.wait_failed;
+	b.v[ST_RUNTIME_LOCAL_READ_FAILED] = s->rt.local_read_failed;
+	b.v[ST_RUNTIME_LOCAL_UNKNOWN_REQUEST] = s->rt.local_unknown_request;
 	send_block(op, &b);
 }
 
@@ -443,8 +443,8 @@ process_block(struct ctl_op *op, const struct child *c, int type)
 	if (c->pid <= 0)
 		return;
 	stats_block_init(&b, SB_PROCESS, NULL);
-	b.v[0] = (uint64_t)c->pid;
-	b.v[1] = (uint64_t)type;
+	b.v[ST_PROCESS_PID] = (uint64_t)c->pid;
+	b.v[ST_PROCESS_TYPE] = (uint64_t)type;
 	send_block(op, &b);
 }
 
@@ -502,7 +502,8 @@ advance(struct sup *s, struct ctl_op *op)
 			return;
 		case STEP_UPTIME:
 			stats_block_init(&b, SB_UPTIME, NULL);
-			b.v[0] = (uint64_t)(time(NULL) - s->started);
+			b.v[ST_UPTIME_SECONDS] =
+			    (uint64_t)(time(NULL) - s->started);
 			send_block(op, &b);
 			break;
 		case STEP_RUNTIME:

@@ -102,7 +102,7 @@ answer(struct syncw *w, uint32_t id, uint32_t req)
 			ftfw_rsqueue_text(w);
 		break;
 	default:
-		links_stats(w, req);
+		sync_stats(w, req);
 	}
 	return 1;
 }

@@ -157,12 +157,14 @@ void	alarm_tick(struct syncw *);
 int	alarm_timeout_ms(struct syncw *);
 void	alarm_recv(struct syncw *, const struct wire_msg *);
 
+/* sync_stats.c */
+void	sync_stats(struct syncw *, uint32_t req);
+
 /* sync_links.c */
 void	links_add(struct syncw *, const struct cfg_link_fd *, int fd);
 void	links_done(struct syncw *);
 void	links_receive(struct syncw *, int index);
 int	link_status(const struct sync_link *);
-void	links_stats(struct syncw *, uint32_t req);
 void	links_send(struct syncw *, const uint8_t *, size_t);
 void	links_flush(struct syncw *);
 void	links_check(struct syncw *);

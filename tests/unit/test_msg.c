@@ -100,12 +100,14 @@ test_roundtrips(void)
 	    memcmp(&sy, &sy2, sizeof(sy)) == 0, "CFG_SYNC round trip");
 
 	stats_block_init(&b, SB_CACHE, "internal");
-	b.v[0] = 42;
-	b.v[6] = UINT64_MAX;
+	b.v[ST_CACHE_ACTIVE] = 42;
+	b.v[ST_CACHE_DESTROY_FAILED] = UINT64_MAX;
 	msg_send_stats_block(&tx, 5, &b);
 	ok(transfer(&m, &why) == 1 && msg_recv_stats_block(&m, &a, &b2) == 0 &&
-	    a == 5 && b2.kind == SB_CACHE && b2.n == 7 && b2.v[0] == 42 &&
-	    b2.v[6] == UINT64_MAX && strcmp(b2.label, "internal") == 0,
+	    a == 5 && b2.kind == SB_CACHE && b2.n == ST_CACHE_N &&
+	    b2.v[ST_CACHE_ACTIVE] == 42 &&
+	    b2.v[ST_CACHE_DESTROY_FAILED] == UINT64_MAX &&
+	    strcmp(b2.label, "internal") == 0,
 	    "STATS_BLOCK round trip");
 	msg_send_stats_req(&tx, 7, REQ_STATS_LINK);
 	ok(transfer(&m, &why) == 1 && msg_recv_stats_req(&m, &a, &c) == 0 &&

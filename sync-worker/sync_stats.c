@@ -1,0 +1,248 @@
+/*
+ * The sync worker's statistics: one block per cache, link, queue and
+ * protocol counter set, in conntrackd's order for each -s request
+ * (ctl/render.c prints them; the counters are named in stats_keys.h).
+ */
+#include "config.h"
+
+#include <unistd.h>
+
+#include "syncworker.h"
+
+static void
+link_block(struct syncw *w, int i, enum stats_kind kind)
+{
+	const struct sync_link *l = &w->links[i];
+	struct stats_block b;
+
+	stats_block_init(&b, kind, l->ifname);
+	b.v[ST_LINK_KIND] = l->kind;
+	b.v[ST_LINK_STATUS] = (uint64_t)link_status(l);
+	b.v[ST_LINK_ROLE] =
+	    i == w->active_link ? LINKROLE_ACTIVE : LINKROLE_BACKUP;
+	b.v[ST_LINK_BYTES_SENT] = l->cnt.bytes_sent;
+	b.v[ST_LINK_BYTES_RECV] = l->cnt.bytes_recv;
+	b.v[ST_LINK_PACKETS_SENT] = l->cnt.pkts_sent;
+	b.v[ST_LINK_PACKETS_RECV] = l->cnt.pkts_recv;
+	b.v[ST_LINK_ERRORS_SEND] = l->cnt.err_send;
+	b.v[ST_LINK_ERRORS_RECV] = l->cnt.err_recv;
+	if (l->kind == LINK_TCP) {
+		/* the peer's to us */
+		b.v[ST_LINK_SERVER_CONNECTED] = l->conn != -1;
+		/* ours */
+		b.v[ST_LINK_CLIENT_CONNECTED] = l->tx != -1 && !l->connecting;
+	}
+	sync_answer_block(w, &b);
+}
+
+static void
+counts_block(struct syncw *w, const char *name, uint32_t count,
+    const struct cache_stats *st)
+{
+	struct stats_block b;
+
+	stats_block_init(&b, SB_CACHE, name);
+	b.v[ST_CACHE_ACTIVE] = count;
+	b.v[ST_CACHE_CREATED] = st->created;
+	b.v[ST_CACHE_CREATE_FAILED] = st->create_nomem + st->create_nospace;
+	b.v[ST_CACHE_UPDATED] = st->updated;
+	b.v[ST_CACHE_UPDATE_FAILED] = st->update_notfound;
+	b.v[ST_CACHE_DESTROYED] = st->destroyed;
+	b.v[ST_CACHE_DESTROY_FAILED] = st->destroy_notfound;
+	sync_answer_block(w, &b);
+}
+
+static void
+cache_block(struct syncw *w, const char *name, const struct cache *c)
+{
+	counts_block(w, name, c->count, &c->st);
+}
+
+static void
+cache_ext_block(struct syncw *w, const char *name, const struct cache *c)
+{
+	struct stats_block b;
+
+	stats_block_init(&b, SB_CACHE_EXT, name);
+	b.v[ST_CACHE_EXT_OBJECTS] = c->count;
+	b.v[ST_CACHE_EXT_ACTIVE] = c->count;
+	b.v[ST_CACHE_EXT_ENTRIES] = c->count;
+	b.v[ST_CACHE_EXT_CREATE_OK] = c->st.created;
+	b.v[ST_CACHE_EXT_CREATE_FAILED] = c->st.create_nomem +
+	    c->st.create_nospace;
+	b.v[ST_CACHE_EXT_CREATE_NO_MEMORY] = c->st.create_nomem;
+	b.v[ST_CACHE_EXT_CREATE_NO_SPACE] = c->st.create_nospace;
+	b.v[ST_CACHE_EXT_UPDATE_OK] = c->st.updated;
+	b.v[ST_CACHE_EXT_UPDATE_FAILED] = c->st.update_notfound;
+	b.v[ST_CACHE_EXT_UPDATE_NOT_FOUND] = c->st.update_notfound;
+	b.v[ST_CACHE_EXT_DELETE_OK] = c->st.destroyed;
+	b.v[ST_CACHE_EXT_DELETE_FAILED] = c->st.destroy_notfound;
+	b.v[ST_CACHE_EXT_DELETE_NOT_FOUND] = c->st.destroy_notfound;
+	sync_answer_block(w, &b);
+}
+
+/* DisableInternalCache: what went by. */
+static void
+bypass_block(struct syncw *w)
+{
+	struct stats_block b;
+
+	stats_block_init(&b, SB_CACHE_BYPASS, NULL);
+	b.v[ST_BYPASS_NEW] = w->bypass.created;
+	b.v[ST_BYPASS_UPDATED] = w->bypass.updated;
+	b.v[ST_BYPASS_DESTROYED] = w->bypass.destroyed;
+	sync_answer_block(w, &b);
+}
+
+/* DisableExternalCache: what the kernel did with the peers' states. */
+static void
+inject_block(struct syncw *w)
+{
+	struct stats_block b;
+	int i;
+
+	stats_block_init(&b, SB_CACHE_INJECT, NULL);
+	for (i = 0; i < 3; i++) {
+		b.v[2 * i] = w->direct.ok[i];
+		b.v[2 * i + 1] = w->direct.failed[i];
+	}
+	sync_answer_block(w, &b);
+}
+
+static void
+general_stats(struct syncw *w)
+{
+	struct stats_block b;
+
+	if (w->cfg.mode == MODE_STATS) {
+		cache_block(w, "stats", &w->internal);
+	} else {
+		if (bypass_on(w))
+			bypass_block(w);
+		else
+			cache_block(w, "internal", &w->internal);
+		if (w->cfg.disable_external_cache)
+			inject_block(w);
+		else
+			cache_block(w, "external", &w->external);
+	}
+	stats_block_init(&b, SB_TRAFFIC, NULL);
+	b.v[ST_TRAFFIC_BYTES] = w->traffic_bytes;
+	b.v[ST_TRAFFIC_PACKETS] = w->traffic_packets;
+	sync_answer_block(w, &b);
+	if (w->cfg.mode == MODE_STATS)
+		return;
+	if (w->active_link >= 0)
+		link_block(w, w->active_link, SB_LINK_ACTIVE);
+	stats_block_init(&b, SB_SYNC, NULL);
+	b.v[ST_SYNC_MALFORMED] = w->wire.malformed;
+	b.v[ST_SYNC_LOST] = w->wire.lost;
+	sync_answer_block(w, &b);
+}
+
+static void
+queue_block(struct syncw *w, const char *name, uint64_t cur, uint64_t max,
+    uint64_t nospace)
+{
+	struct stats_block b;
+
+	stats_block_init(&b, SB_QUEUE, name);
+	b.v[ST_QUEUE_CURRENT] = cur;
+	b.v[ST_QUEUE_MAXIMUM] = max;
+	b.v[ST_QUEUE_NO_SPACE] = nospace;
+	sync_answer_block(w, &b);
+}
+
+/*
+ * -s queue: conntrackd's three queues, newest first.  The error queue
+ * holds what TCP links could not send yet.
+ */
+static void
+queue_stats(struct syncw *w)
+{
+	const struct ftfw *f = &w->ftfw;
+	struct stats_block b;
+
+	if (w->cfg.mode == MODE_STATS)
+		return;
+	stats_block_init(&b, SB_QUEUE_NODES, NULL);
+	b.v[ST_QUEUE_NODES_ALLOCATED] =
+	    (uint64_t)w->internal.txlen + f->nctl + f->rsq.len +
+	    f->resend.len + w->errq.count;
+	sync_answer_block(w, &b);
+	queue_block(w, "txqueue", (uint64_t)w->internal.txlen + f->nctl +
+	    f->resend.len, 2147483647, 0);
+	queue_block(w, "errorq", w->errq.count, w->errq.max ? w->errq.max :
+	    128, w->errq.dropped);
+	if (w->cfg.mode == MODE_FTFW)
+		queue_block(w, "rsqueue", f->rsq.len, f->rsq_max,
+		    f->rsq_dropped);
+}
+
+/* The blocks of one statistics request, in conntrackd's order. */
+void
+sync_stats(struct syncw *w, uint32_t req)
+{
+	struct stats_block b;
+	int i;
+
+	switch (req) {
+	case REQ_STATS:
+		general_stats(w);
+		break;
+	case REQ_STATS_NETWORK:
+		if (w->cfg.mode == MODE_STATS)
+			break;
+		stats_block_init(&b, SB_NETWORK, NULL);
+		b.v[ST_NETWORK_RECV_MALFORMED] = w->wire.malformed;
+		b.v[ST_NETWORK_RECV_WRONG_VERSION] = w->wire.bad_version;
+		b.v[ST_NETWORK_RECV_MALFORMED_HEADER] = w->wire.bad_header;
+		b.v[ST_NETWORK_RECV_MALFORMED_PAYLOAD] = w->wire.bad_payload;
+		b.v[ST_NETWORK_RECV_BAD_TYPE] = w->wire.bad_type;
+		b.v[ST_NETWORK_RECV_TRUNCATED] = w->wire.truncated;
+		b.v[ST_NETWORK_RECV_BAD_SIZE] = w->wire.bad_size;
+		b.v[ST_NETWORK_SEND_MALFORMED] = w->wire.send_malformed;
+		b.v[ST_NETWORK_SEQ_LOST] = w->wire.lost;
+		b.v[ST_NETWORK_SEQ_BEFORE] = w->wire.before;
+		sync_answer_block(w, &b);
+		if (w->active_link >= 0)
+			link_block(w, w->active_link, SB_LINK_ACTIVE);
+		break;
+	case REQ_STATS_CACHE:
+		if (w->cfg.mode == MODE_STATS) {
+			cache_ext_block(w, "stats", &w->internal);
+			break;
+		}
+		if (bypass_on(w))
+			bypass_block(w);
+		else
+			cache_ext_block(w, "internal", &w->internal);
+		if (w->cfg.disable_external_cache)
+			inject_block(w);
+		else
+			cache_ext_block(w, "external", &w->external);
+		break;
+	case REQ_STATS_LINK:
+		for (i = 0; i < CONF_MAX_LINKS; i++)
+			if (w->links[i].present)
+				link_block(w, i, SB_LINK);
+		break;
+	case REQ_STATS_QUEUE:
+		queue_stats(w);
+		break;
+	case REQ_EXP_STATS:
+		if (!w->cfg.expect_sync)
+			break;		/* empty, as with it off in 1.4.7 */
+		counts_block(w, "internal", w->exp_internal.count,
+		    &w->exp_internal.st);
+		counts_block(w, "external", w->exp_external.count,
+		    &w->exp_external.st);
+		break;
+	case REQ_HEALTH:
+		stats_block_init(&b, SB_HEALTH, "sync worker");
+		b.v[ST_HEALTH_PID] = (uint64_t)getpid();
+		b.v[ST_HEALTH_OK] = 1;
+		sync_answer_block(w, &b);
+		break;
+	}
+}
