@@ -32,7 +32,7 @@ monotonic_ms(void)
 	return (uint32_t)(t.tv_sec * 1000 + t.tv_nsec / 1000000);
 }
 
-void
+static void
 alarm_init(struct syncw *w)
 {
 	srandom((unsigned)time(NULL) ^ monotonic_ms());
@@ -40,7 +40,7 @@ alarm_init(struct syncw *w)
 }
 
 /* The next refresh of an object just created or updated (or dumped). */
-void
+static void
 alarm_arm(struct syncw *w, struct cache_obj *co, time_t now)
 {
 	uint32_t refresh = w->cfg.refresh_time ? w->cfg.refresh_time : 1;
@@ -80,7 +80,7 @@ exp_refresh_one(struct exp_entry *e, void *arg)
 	if (e->refresh_at > w->alarm.now)
 		return;
 	if (e->refresh_at != 0)
-		ftfw_send_exp(w, &e->x, WIRE_EXP_NEW);
+		send_exp(w, &e->x, WIRE_EXP_NEW);
 	e->refresh_at = w->alarm.now + 1 + (time_t)(random() % refresh);
 }
 
@@ -96,7 +96,7 @@ exp_expire_one(struct exp_entry *e, void *arg)
 }
 
 /* One slice of each cache, when due. */
-void
+static void
 alarm_tick(struct syncw *w)
 {
 	struct cache *in = &w->internal, *ex = &w->external;
@@ -116,17 +116,29 @@ alarm_tick(struct syncw *w)
 	}
 }
 
-/* Milliseconds until the next slice. */
-int
+/* What is due goes out: no heartbeat, no resending. */
+static void
+alarm_run(struct syncw *w)
+{
+	alarm_tick(w);
+	send_controls(w);
+	send_queue(w, SEND_BURST);
+	send_flush(w);
+}
+
+/* Milliseconds until the next slice, or 0 while the send queue waits. */
+static int
 alarm_timeout_ms(struct syncw *w)
 {
 	int32_t left = (int32_t)(w->alarm.next_slice - monotonic_ms());
 
+	if (send_queue_ready(w))
+		return 0;
 	return left > 0 ? left : 0;
 }
 
 /* Flag-less messages are data; anything flagged is control, ignored. */
-void
+static void
 alarm_recv(struct syncw *w, const struct wire_msg *m)
 {
 	if (m->flags != 0)
@@ -136,5 +148,14 @@ alarm_recv(struct syncw *w, const struct wire_msg *m)
 		w->wire.malformed++;
 		return;
 	}
-	ftfw_apply_data(w, m);
+	sync_apply(w, m);
 }
+
+const struct sync_mode sync_mode_alarm = {
+	.name = "ALARM",
+	.init = alarm_init,
+	.recv = alarm_recv,
+	.run = alarm_run,
+	.timeout_ms = alarm_timeout_ms,
+	.changed = alarm_arm,
+};

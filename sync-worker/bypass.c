@@ -5,9 +5,8 @@
  * (DUMP_REQ; its CT_DUMP_DONE carries the same token): a bulk (-B, or a
  * peer's RESYNC) sends every entry as CT_NEW, and -i prints every entry
  * as the kernel has it, with its timeout and reference count (cli.md
- * 7.4).  The answer to -i waits for the dump's end, and so do the
- * requests behind it, which the supervisor expects answered in order.
- * -s counts what went by: conntrackd's "internal bypass".
+ * 7.4); the answer to -i ends with the dump.  -s counts what went by:
+ * conntrackd's "internal bypass".
  */
 #include "config.h"
 
@@ -19,12 +18,6 @@
 #include "syncworker.h"
 
 #define LINE_MAX_LEN	1024
-
-int
-bypass_on(const struct syncw *w)
-{
-	return w->cfg.mode == MODE_NOTRACK && w->cfg.disable_internal_cache;
-}
 
 static void
 text_flush(struct syncw *w)
@@ -58,7 +51,7 @@ static void
 send_now(struct syncw *w, const struct ctobj *o, uint8_t type)
 {
 	if (sync_on(w))
-		ftfw_send_object(w, o, type);
+		send_object(w, o, type);
 }
 
 /* A kernel event, or an entry of a dump, with no cache to go through. */
@@ -124,15 +117,9 @@ bypass_bulk(struct syncw *w)
 	want_dump(w, BYPASS_SEND);
 }
 
-static int
-is_print(uint32_t req)
-{
-	return req == REQ_CT_DUMP_INTERNAL || req == REQ_CT_DUMP_INT_XML;
-}
-
 /*
- * Answer the queued requests in their order; a -i at the head waits for
- * a dump of its own (the XML form prints the same, as in conntrackd).
+ * Answer the waiting -i requests in their order: each waits for a dump of
+ * its own (the XML form prints the same, as in conntrackd).
  */
 static void
 drain(struct syncw *w)
@@ -140,34 +127,30 @@ drain(struct syncw *w)
 	struct bypass *b = &w->bypass;
 
 	while (b->nq > 0) {
-		if (is_print(b->q[0].req)) {
-			if (!b->q[0].asked) {
-				b->q[0].asked = 1;
-				want_dump(w, BYPASS_PRINT);
-				return;
-			}
-			if (!b->q[0].done)
-				return;
-			text_flush(w);
-			msg_send_stats_end(&w->chan, b->q[0].id);
-		} else
-			sync_answer(w, b->q[0].id, b->q[0].req);
+		if (!b->q[0].asked) {
+			b->q[0].asked = 1;
+			want_dump(w, BYPASS_PRINT);
+			return;
+		}
+		if (!b->q[0].done)
+			return;
+		text_flush(w);
+		msg_send_stats_end(&w->chan, b->q[0].id);
 		b->nq--;
 		memmove(b->q, b->q + 1, b->nq * sizeof(b->q[0]));
 	}
 }
 
-/* A request from the supervisor, answered in order (see above). */
+/* -i: the kernel's table as it is now, when the dumps before it are done. */
 void
-bypass_request(struct syncw *w, uint32_t id, uint32_t req)
+bypass_print(struct syncw *w, uint32_t id)
 {
 	struct bypass *b = &w->bypass;
 
 	if (b->nq == BYPASS_MAX_WAITING)
-		fatalx("too many requests waiting");
+		fatalx("more -i waiting than the supervisor may ask");
 	memset(&b->q[b->nq], 0, sizeof(b->q[0]));
-	b->q[b->nq].id = id;
-	b->q[b->nq++].req = req;
+	b->q[b->nq++].id = id;
 	drain(w);
 }
 

@@ -14,12 +14,6 @@
 #define CTSYNCD_FTFW_H
 
 #include <stdint.h>
-#include <time.h>
-
-#include "wire.h"
-
-struct syncw;
-struct cache_obj;
 
 /* A sent message, kept until acknowledged. */
 struct rsq_entry {
@@ -35,22 +29,14 @@ struct rsq_list {
 	uint32_t	 len;
 };
 
-#define FTFW_CTLQ_MAX	64
-
+/* FT-FW's own state (ftfw.c); sending itself is send.c's. */
 struct ftfw {
-	int		 reliable;	/* FT-FW; 0: NOTRACK or ALARM */
-	int		 alarm;		/* ALARM */
 	/* sending */
-	uint32_t	 next_seq;
-	int		 seq_started;
 	int		 hello;		/* 0 not yet sent, 1 saying, 2 answered */
 	int		 send_hello_back;
-	struct { uint8_t flags; uint32_t from, to; } ctlq[FTFW_CTLQ_MAX];
-	int		 nctl;
 	struct rsq_list	 rsq;		/* sent, waiting for an ACK */
 	struct rsq_list	 resend;	/* NACKed, to send again */
 	uint32_t	 rsq_max;
-	struct timespec	 last_tx;
 	/* receiving */
 	int		 have_last;
 	uint32_t	 last;
@@ -61,16 +47,5 @@ struct ftfw {
 	/* counters */
 	uint64_t	 rsq_dropped;	/* resend queue full: oldest dropped */
 };
-
-void	 ftfw_init(struct syncw *);
-void	 ftfw_bulk(struct syncw *);
-void	 ftfw_request_resync(struct syncw *);
-void	 ftfw_recv(struct syncw *, const struct wire_msg *);
-void	 ftfw_apply_data(struct syncw *, const struct wire_msg *);
-void	 ftfw_run(struct syncw *);
-void	 ftfw_send_object(struct syncw *, const struct ctobj *, uint8_t type);
-void	 ftfw_send_exp(struct syncw *, const struct ctexp *, uint8_t type);
-int	 ftfw_timeout_ms(struct syncw *);
-void	 ftfw_rsqueue_text(struct syncw *);
 
 #endif

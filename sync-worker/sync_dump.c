@@ -111,7 +111,7 @@ dump_job_run(struct syncw *w, struct dump_job *j)
 	d.id = j->id;
 	d.xml = j->xml;
 	d.now = time(NULL);
-	d.expires_after = w->cfg.mode == MODE_ALARM && j->cache ==
+	d.expires_after = w->mode == &sync_mode_alarm && j->cache ==
 	    &w->external ? (long)w->cfg.cache_timeout : 0;
 	d.len = d.sent = 0;
 	while (j->next < j->base && d.sent < DUMP_PART)

@@ -166,8 +166,9 @@ links_check(struct syncw *w)
 			use_link(w, i, "the Default link is back");
 	}
 	a = &w->links[w->active_link];
-	if (a->status == LINKSTAT_RUNNING && (w->cfg.mode == MODE_ALARM ||
-	    now - a->last_rx < LINK_SILENCE))
+	/* a mode without heartbeat (ALARM) may be silent for long */
+	if (a->status == LINKSTAT_RUNNING && (w->mode == NULL ||
+	    !w->mode->heartbeat || now - a->last_rx < LINK_SILENCE))
 		return;
 	next = next_link_up(w, w->active_link);
 	if (a->status == LINKSTAT_RUNNING) {
@@ -247,8 +248,8 @@ links_deliver(struct syncw *w, int index, const uint8_t *p, size_t n,
 			left = 0;
 			break;
 		}
-		if (deliver && w->cfg.mode != MODE_STATS) {
-			ftfw_recv(w, &m);
+		if (deliver && w->mode != NULL) {
+			w->mode->recv(w, &m);
 			valid = 1;
 		}
 		p += step;
@@ -282,6 +283,19 @@ peer_moved(struct syncw *w, int i)
 	a = &w->links[w->active_link];
 	return a->status != LINKSTAT_RUNNING ||
 	    now_secs() - a->last_rx >= LINK_SILENCE;
+}
+
+/* What a TCP link's stream brought: its whole messages. */
+static void
+stream_deliver(struct syncw *w, int i)
+{
+	struct sync_link *l = &w->links[i];
+	size_t used;
+
+	if (links_deliver(w, i, l->rxbuf, l->rxlen, &used) == -1)
+		tcp_drop_stream(l);	/* counted by the wire parser */
+	else
+		tcp_consume(l, used);
 }
 
 void
@@ -363,8 +377,8 @@ links_events(struct syncw *w, const struct pollfd *pfd,
 				links_receive(w, i);
 			break;
 		case LR_CONN:
-			if (w->links[i].conn != -1)
-				tcp_read(w, i);
+			if (w->links[i].conn != -1 && tcp_read(w, i))
+				stream_deliver(w, i);
 			break;
 		case LR_TX:
 			tcp_tx_event(w, i, pfd[k].revents);

@@ -167,14 +167,14 @@ queue_stats(struct syncw *w)
 		return;
 	stats_block_init(&b, SB_QUEUE_NODES, NULL);
 	b.v[ST_QUEUE_NODES_ALLOCATED] =
-	    (uint64_t)w->internal.txlen + f->nctl + f->rsq.len +
+	    (uint64_t)w->internal.txlen + w->tx.nctl + f->rsq.len +
 	    f->resend.len + w->errq.count;
 	sync_answer_block(w, &b);
-	queue_block(w, "txqueue", (uint64_t)w->internal.txlen + f->nctl +
+	queue_block(w, "txqueue", (uint64_t)w->internal.txlen + w->tx.nctl +
 	    f->resend.len, 2147483647, 0);
 	queue_block(w, "errorq", w->errq.count, w->errq.max ? w->errq.max :
 	    128, w->errq.dropped);
-	if (w->cfg.mode == MODE_FTFW)
+	if (w->mode == &sync_mode_ftfw)
 		queue_block(w, "rsqueue", f->rsq.len, f->rsq_max,
 		    f->rsq_dropped);
 }

@@ -18,18 +18,28 @@
 #include "sandbox.h"
 #include "syncworker.h"
 
-/* A sync mode over a working link: states go to and come from peers. */
-int
-sync_on(const struct syncw *w)
-{
-	return w->cfg.mode != MODE_STATS && w->active_link >= 0;
-}
-
 /* FT-FW and NOTRACK answer -B and -n; ALARM sends everything anyway. */
 static int
 bulk_on(const struct syncw *w)
 {
-	return sync_on(w) && w->cfg.mode != MODE_ALARM;
+	return sync_on(w) && w->mode->bulk;
+}
+
+/* The sync mode of the configuration, chosen once; NULL in Stats mode. */
+static const struct sync_mode *
+sync_mode_of(const struct conf_sync *cfg)
+{
+	switch (cfg->mode) {
+	case MODE_FTFW:
+		return &sync_mode_ftfw;
+	case MODE_NOTRACK:
+		return &sync_mode_notrack;
+	case MODE_ALARM:
+		return &sync_mode_alarm;
+	case MODE_STATS:
+		break;
+	}
+	return NULL;
 }
 
 static void
@@ -52,8 +62,11 @@ answer(struct syncw *w, uint32_t id, uint32_t req)
 		return 1;
 	switch (req) {
 	case REQ_CT_DUMP_INTERNAL: case REQ_CT_DUMP_INT_XML:
-		sync_dump_cache(w, id, &w->internal,
-		    req == REQ_CT_DUMP_INT_XML);
+		if (bypass_on(w))	/* no cache: a dump of the kernel's */
+			bypass_print(w, id);
+		else
+			sync_dump_cache(w, id, &w->internal,
+			    req == REQ_CT_DUMP_INT_XML);
 		return 0;
 	case REQ_CT_DUMP_EXTERNAL: case REQ_CT_DUMP_EXT_XML:
 		sync_dump_cache(w, id, &w->external,
@@ -77,13 +90,13 @@ answer(struct syncw *w, uint32_t id, uint32_t req)
 	case REQ_SEND_BULK:
 		if (bulk_on(w)) {
 			log_info("sending bulk update");
-			ftfw_bulk(w);
+			sync_bulk(w);
 		}
 		break;
 	case REQ_REQUEST_DUMP:
 		if (bulk_on(w)) {
 			log_info("resync requested");
-			ftfw_request_resync(w);
+			send_request_resync(w);
 		}
 		break;
 	case REQ_EXP_DUMP_INTERNAL: case REQ_EXP_DUMP_INT_XML:
@@ -98,8 +111,8 @@ answer(struct syncw *w, uint32_t id, uint32_t req)
 			    req == REQ_EXP_DUMP_EXT_XML);
 		break;
 	case REQ_STATS_RSQUEUE:
-		if (sync_on(w) && w->cfg.mode == MODE_FTFW)
-			ftfw_rsqueue_text(w);
+		if (sync_on(w) && w->mode->rsqueue_text)
+			w->mode->rsqueue_text(w);
 		break;
 	default:
 		sync_stats(w, req);
@@ -108,7 +121,7 @@ answer(struct syncw *w, uint32_t id, uint32_t req)
 }
 
 /* A request from the supervisor answered: blocks or text, then END. */
-void
+static void
 sync_answer(struct syncw *w, uint32_t id, uint32_t req)
 {
 	w->answering = id;
@@ -178,14 +191,14 @@ apply_event(struct syncw *w, struct ct_event *ev)
 	if (ev->kind == CTE_DUMP && (!w->initial_dump_done ||
 	    !dump_changes(w, &ev->obj))) {
 		co = cache_upsert(&w->internal, &ev->obj, time(NULL));
-		if (co && co->alarm == 0 && w->cfg.mode == MODE_ALARM)
-			alarm_arm(w, co, time(NULL));
+		if (co && co->alarm == 0 && w->mode->changed)
+			w->mode->changed(w, co, time(NULL));
 		return;
 	}
 	if ((co = cache_upsert(&w->internal, &ev->obj, time(NULL))) == NULL)
 		return;
-	if (w->cfg.mode == MODE_ALARM)
-		alarm_arm(w, co, time(NULL));
+	if (w->mode->changed)
+		w->mode->changed(w, co, time(NULL));
 	if (!((w->self_change == SELF_COMMIT + 1 ||
 	    w->self_change == SELF_COMMIT_ALL + 1) &&
 	    cache_find(&w->external, &ev->obj)))
@@ -287,13 +300,13 @@ handle(struct syncw *w, const struct msg *m)
 		    w->cfg.hashlimit);
 		expect_init(w);
 		links_done(w);
-		if (w->cfg.mode != MODE_STATS)
-			ftfw_init(w);
-		if (w->cfg.mode == MODE_ALARM)
-			alarm_init(w);
+		if ((w->mode = sync_mode_of(&w->cfg)) != NULL) {
+			send_init(w);
+			w->mode->init(w);
+		}
 		w->configured = 1;
 		if (w->cfg.startup_resync && bulk_on(w))
-			ftfw_request_resync(w);
+			send_request_resync(w);
 		msg_send_ready(&w->chan);
 		break;
 	case MSG_SELF_START:
@@ -317,10 +330,7 @@ handle(struct syncw *w, const struct msg *m)
 	case MSG_STATS_REQ:
 		if (!w->configured || msg_recv_stats_req(m, &id, &req) == -1)
 			fatalx("malformed or early STATS_REQ");
-		if (bypass_on(w))
-			bypass_request(w, id, req);	/* -i waits for a dump */
-		else
-			sync_answer(w, id, req);
+		sync_answer(w, id, req);
 		break;
 	case MSG_ANSWER_MORE: {
 		int stop;
@@ -392,7 +402,7 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		pfd[2].fd = w->child_out.fd > 0 ? w->child_out.fd : -1;
 		pfd[2].events = POLLOUT;
 		nl = w->configured ? links_pollfds(w, pfd + 3, role) : 0;
-		timeout = sync_on(w) ? ftfw_timeout_ms(w) : -1;
+		timeout = sync_on(w) ? w->mode->timeout_ms(w) : -1;
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (timeout % 1000) * 1000000L;
 		if (ppoll(pfd, (nfds_t)(3 + nl), timeout < 0 ? NULL : &ts,
@@ -414,7 +424,7 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		links_events(w, pfd + 3, role, nl);
 		if (sync_on(w)) {
 			links_check(w);
-			ftfw_run(w);
+			w->mode->run(w);
 		}
 		flows_flush(w);
 		direct_flush(w);

@@ -14,6 +14,8 @@
 #include "ftfw.h"
 #include "msg.h"
 #include "msgs.h"
+#include "sync_mode.h"
+#include "wire.h"
 #include "worker.h"
 
 struct link_counters {
@@ -58,7 +60,7 @@ struct errq {
 #define LINK_SILENCE	3
 
 #define DIRECT_BATCH	256	/* states per batch to inject */
-#define BYPASS_MAX_WAITING CTL_MAX_CLIENTS /* requests behind a -i */
+#define BYPASS_MAX_WAITING CTL_MAX_CLIENTS /* -i waiting for dumps */
 #define BYPASS_TEXT_CHUNK 8192
 enum { BYPASS_SEND = 1, BYPASS_PRINT = 2 };
 
@@ -67,11 +69,30 @@ struct bypass {
 	uint64_t	 created, updated, destroyed;	/* -s */
 	uint32_t	 token, next_token;	/* the dump asked for, or 0 */
 	int		 running, wanted;	/* BYPASS_* of this, the next */
-	struct { uint32_t id, req; uint8_t asked, done; }
-			 q[BYPASS_MAX_WAITING];	/* requests, in order */
+	struct { uint32_t id; uint8_t asked, done; }
+			 q[BYPASS_MAX_WAITING];	/* -i waiting, in order */
 	int		 nq;
 	char		 text[BYPASS_TEXT_CHUNK + 1024 + 1];
 	size_t		 textlen;
+};
+
+/* Sending, shared by the sync modes (send.c). */
+#define SEND_CTLQ_MAX	64
+/*
+ * Objects sent per pass of the loop.  In between, the loop reads what came
+ * in: sending a whole resend queue's worth (131072) at once let the peer's
+ * ACKs overflow the link socket, and each lost ACK made 300 objects go out
+ * again (bench/: 40% more traffic for a resync, and datagrams lost at the
+ * peer).
+ */
+#define SEND_BURST	4096
+
+struct sync_tx {
+	uint32_t	 next_seq;
+	int		 seq_started;
+	struct timespec	 last;		/* the last message sent */
+	struct { uint8_t flags; uint32_t from, to; } ctlq[SEND_CTLQ_MAX];
+	int		 nctl;		/* control messages queued */
 };
 
 /* The sync worker's one context. */
@@ -111,7 +132,13 @@ struct syncw {
 					   fd 0: none */
 	int		 self_change;	/* 1 + enum self_change until the
 					   netlink worker's barrier; 0: none */
+	const struct sync_mode *mode;	/* NULL in Stats mode */
+	struct sync_tx	 tx;
 	struct ftfw	 ftfw;
+	struct {			/* NOTRACK: sequence numbers counted */
+		int	 have_last;
+		uint32_t last;
+	} notrack;
 	struct errq	 errq;		/* TCP links */
 	struct {			/* DisableExternalCache, direct.c */
 		struct ct_event batch[DIRECT_BATCH];
@@ -150,12 +177,24 @@ void	sync_stream_cache(struct syncw *, struct cache *, struct expcache *,
 void	sync_dump_exp(struct syncw *, struct expcache *, int xml);
 void	sync_stream_flush(struct syncw *);
 
-/* alarm.c */
-void	alarm_init(struct syncw *);
-void	alarm_arm(struct syncw *, struct cache_obj *, time_t now);
-void	alarm_tick(struct syncw *);
-int	alarm_timeout_ms(struct syncw *);
-void	alarm_recv(struct syncw *, const struct wire_msg *);
+/* send.c */
+void	send_init(struct syncw *);
+uint32_t send_idle_ms(const struct syncw *);
+void	send_ctl(struct syncw *, uint8_t flags, uint32_t from, uint32_t to);
+void	send_controls(struct syncw *);
+void	send_request_resync(struct syncw *);
+void	send_object(struct syncw *, const struct ctobj *, uint8_t type);
+void	send_exp(struct syncw *, const struct ctexp *, uint8_t type);
+void	send_again(struct syncw *, uint8_t *msg, size_t len, int ctl);
+void	send_queue(struct syncw *, uint32_t budget);
+int	send_queue_ready(const struct syncw *);
+void	send_flush(struct syncw *);
+
+/* apply.c */
+void	sync_apply(struct syncw *, const struct wire_msg *);
+
+/* bulk.c */
+void	sync_bulk(struct syncw *);
 
 /* sync_stats.c */
 void	sync_stats(struct syncw *, uint32_t req);
@@ -179,18 +218,26 @@ void	links_events(struct syncw *, const struct pollfd *,
 void	expect_init(struct syncw *);
 void	expect_event(struct syncw *, const struct exp_event *);
 void	expect_bulk(struct syncw *);
-void	expect_recv(struct syncw *, const struct wire_msg *);
 
 /* bypass.c */
-int	bypass_on(const struct syncw *);
 void	bypass_event(struct syncw *, struct ct_event *);
 void	bypass_bulk(struct syncw *);
-void	bypass_request(struct syncw *, uint32_t id, uint32_t req);
+void	bypass_print(struct syncw *, uint32_t id);
 void	bypass_dump_done(struct syncw *, uint32_t token);
 
-/* syncworker.c */
-int	sync_on(const struct syncw *);
-void	sync_answer(struct syncw *, uint32_t id, uint32_t req);
+/* A sync mode over a working link: states go to and come from peers. */
+static inline int
+sync_on(const struct syncw *w)
+{
+	return w->mode != NULL && w->active_link >= 0;
+}
+
+/* DisableInternalCache (NOTRACK only): no internal cache, bypass.c. */
+static inline int
+bypass_on(const struct syncw *w)
+{
+	return w->cfg.mode == MODE_NOTRACK && w->cfg.disable_internal_cache;
+}
 
 /* direct.c */
 void	direct_inject(struct syncw *, uint8_t wire_type, const struct ctobj *);
@@ -209,6 +256,8 @@ void	tcp_tx_event(struct syncw *, int index, short revents);
 void	tcp_new_socket(struct syncw *, int index, int fd);
 void	tcp_reconnect(struct syncw *, time_t now);
 void	tcp_accept(struct syncw *, int index);
-void	tcp_read(struct syncw *, int index);
+int	tcp_read(struct syncw *, int index);
+void	tcp_consume(struct sync_link *, size_t used);
+void	tcp_drop_stream(struct sync_link *);
 
 #endif

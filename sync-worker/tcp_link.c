@@ -278,31 +278,40 @@ tcp_close_conn(struct sync_link *l)
 	l->rxlen = 0;
 }
 
-/* What the peer wrote: whole messages go to the sync mode. */
-void
+/* What the peer wrote, after what waits in rxbuf; 1 if anything came. */
+int
 tcp_read(struct syncw *w, int i)
 {
 	struct sync_link *l = &w->links[i];
 	ssize_t n;
-	size_t used;
 
 	n = recv(l->conn, l->rxbuf + l->rxlen, TCP_RXBUF - l->rxlen,
 	    MSG_DONTWAIT);
 	if (n == -1 && transient(errno))
-		return;
+		return 0;
 	if (n <= 0) {		/* the peer closed it, or it broke */
 		if (n == -1)
 			l->cnt.err_recv++;
 		tcp_close_conn(l);
-		return;
+		return 0;
 	}
 	l->cnt.pkts_recv++;
 	l->cnt.bytes_recv += (uint64_t)n;
 	l->rxlen += (size_t)n;
-	if (links_deliver(w, i, l->rxbuf, l->rxlen, &used) == -1) {
-		tcp_close_conn(l);	/* counted by the wire parser */
-		return;
-	}
+	return 1;
+}
+
+/* The first `used' bytes were whole messages, taken. */
+void
+tcp_consume(struct sync_link *l, size_t used)
+{
 	memmove(l->rxbuf, l->rxbuf + used, l->rxlen - used);
 	l->rxlen -= used;
+}
+
+/* A stream that lost its way: the peer must connect again. */
+void
+tcp_drop_stream(struct sync_link *l)
+{
+	tcp_close_conn(l);
 }

@@ -1,0 +1,57 @@
+/*
+ * What the peers send, applied: a state into the external cache, or with
+ * DisableExternalCache straight to the netlink worker (direct.c); an
+ * expectation into the external expectation cache, or to the netlink
+ * worker likewise.  Every sync mode ends its receive path here.
+ */
+#include "config.h"
+
+#include <time.h>
+
+#include "syncworker.h"
+
+/* A peer's EXP_NEW, EXP_UPD or EXP_DEL. */
+static void
+apply_exp(struct syncw *w, const struct wire_msg *m)
+{
+	struct ctexp x;
+
+	if (wire_get_exp(m, &x) == -1) {
+		wire_count_payload_error(&w->wire);
+		return;
+	}
+	if (w->cfg.disable_external_cache) {
+		struct exp_event ev = { m->type == WIRE_EXP_DEL ?
+		    CTE_DESTROY : CTE_NEW, x };
+
+		direct_flush(w);	/* the entries before it go first */
+		msg_send_exp_event(&w->peer, &ev);
+		return;
+	}
+	if (m->type == WIRE_EXP_DEL)
+		expcache_delete(&w->exp_external, &x);
+	else
+		expcache_upsert(&w->exp_external, &x, time(NULL));
+}
+
+/* A peer's data message (CT_* or EXP_*). */
+void
+sync_apply(struct syncw *w, const struct wire_msg *m)
+{
+	struct ctobj o;
+
+	if (m->type >= WIRE_EXP_NEW) {
+		apply_exp(w, m);
+		return;
+	}
+	if (wire_get_ct(m, &o) == -1) {
+		wire_count_payload_error(&w->wire);
+		return;
+	}
+	if (w->cfg.disable_external_cache)
+		direct_inject(w, m->type, &o);
+	else if (m->type == WIRE_CT_DEL)
+		cache_delete(&w->external, &o);
+	else
+		cache_upsert(&w->external, &o, time(NULL));
+}

@@ -1,0 +1,77 @@
+/*
+ * NOTRACK (wire-protocol.md 9): FT-FW without the reliability.  Each
+ * change is sent once; no HELLO, no ACK or NACK, nothing kept for
+ * resending; ALIVE when idle; sequence numbers only counted.  A peer's
+ * RESYNC brings it a bulk.
+ */
+#include "config.h"
+
+#include "log.h"
+#include "syncworker.h"
+
+static void
+notrack_init(struct syncw *w)
+{
+	w->notrack.have_last = 0;
+}
+
+/*
+ * Everything in arrival order; sequence numbers only counted.  ACK and
+ * NACK (a peer in FT-FW) count as malformed headers, as in 1.4.7.
+ */
+static void
+notrack_recv(struct syncw *w, const struct wire_msg *m)
+{
+	enum wire_kind kind = wire_classify(m);
+
+	if (kind == WK_BAD || kind == WK_ACK || kind == WK_NACK) {
+		w->wire.bad_header++;
+		w->wire.malformed++;
+		return;
+	}
+	if (w->notrack.have_last && m->seq != w->notrack.last + 1) {
+		if (wire_seq_before(m->seq, w->notrack.last + 1))
+			w->wire.before++;
+		else	/* 1.4.7's count */
+			w->wire.lost += m->seq - w->notrack.last + 1;
+	}
+	w->notrack.last = m->seq;
+	w->notrack.have_last = 1;
+	if (kind == WK_DATA)
+		sync_apply(w, m);
+	else if (kind == WK_RESYNC) {
+		log_info("resync requested by other node");
+		sync_bulk(w);
+	}
+}
+
+static void
+notrack_run(struct syncw *w)
+{
+	if (send_idle_ms(w) >= SYNC_HEARTBEAT_MS)
+		send_ctl(w, WIRE_F_ALIVE, 0, 0);
+	send_controls(w);
+	send_queue(w, SEND_BURST);
+	send_flush(w);
+}
+
+static int
+notrack_timeout_ms(struct syncw *w)
+{
+	uint32_t since = send_idle_ms(w);
+
+	if (send_queue_ready(w))
+		return 0;
+	return since >= SYNC_HEARTBEAT_MS ? 0 :
+	    (int)(SYNC_HEARTBEAT_MS - since);
+}
+
+const struct sync_mode sync_mode_notrack = {
+	.name = "NOTRACK",
+	.bulk = 1,
+	.heartbeat = 1,
+	.init = notrack_init,
+	.recv = notrack_recv,
+	.run = notrack_run,
+	.timeout_ms = notrack_timeout_ms,
+};
