@@ -17,12 +17,13 @@
 	/* worker -> supervisor */					\
 	X(MSG_LOG,		"LOG")					\
 	X(MSG_READY,		"READY")				\
-	/* supervisor <-> worker requests and answers */		\
-	/* a query: REQ_STATS*, REQ_HEALTH; answered by blocks + END */	\
-	/* (blocks, text and END name the query's u32 id) */		\
-	X(MSG_STATS_REQ,	"STATS_REQ")				\
+	/* a worker's part of a control request (u32 id, u32 REQ_*):	\
+	 * a query (statistics, health, a dump) or a command (flush a	\
+	 * cache, bulk, resync, the barrier after a commit or flush);	\
+	 * answered by blocks or text, then DONE, each naming the id */	\
+	X(MSG_WORKER_REQ,	"WORKER_REQ")				\
 	X(MSG_STATS_BLOCK,	"STATS_BLOCK")				\
-	X(MSG_STATS_END,	"STATS_END")				\
+	X(MSG_WORKER_DONE,	"WORKER_DONE")				\
 	/* a long answer (a cache dump) comes in parts: after each the	\
 	 * worker waits until the supervisor wants more, or says stop */	\
 	X(MSG_ANSWER_WAIT,	"ANSWER_WAIT")	/* u32 id */		\

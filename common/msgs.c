@@ -395,8 +395,8 @@ recv_u32(const struct msg *m, uint32_t *v)
 	return mr_done(&r) ? 0 : -1;
 }
 
-void msg_send_stats_end(struct chan *c, uint32_t id) { send_u32(c, MSG_STATS_END, id); }
-int msg_recv_stats_end(const struct msg *m, uint32_t *id) { return recv_u32(m, id); }
+void msg_send_worker_done(struct chan *c, uint32_t id) { send_u32(c, MSG_WORKER_DONE, id); }
+int msg_recv_worker_done(const struct msg *m, uint32_t *id) { return recv_u32(m, id); }
 void msg_send_answer_wait(struct chan *c, uint32_t id) { send_u32(c, MSG_ANSWER_WAIT, id); }
 int msg_recv_answer_wait(const struct msg *m, uint32_t *id) { return recv_u32(m, id); }
 
@@ -425,18 +425,18 @@ msg_recv_answer_more(const struct msg *m, uint32_t *id, int *stop)
 }
 
 void
-msg_send_stats_req(struct chan *c, uint32_t id, uint32_t req)
+msg_send_worker_req(struct chan *c, uint32_t id, uint32_t req)
 {
 	struct mbuild mb;
 
-	msg_begin(&mb, c, MSG_STATS_REQ);
+	msg_begin(&mb, c, MSG_WORKER_REQ);
 	mb_u32(&mb, id);
 	mb_u32(&mb, req);
 	msg_end(&mb);
 }
 
 int
-msg_recv_stats_req(const struct msg *m, uint32_t *id, uint32_t *req)
+msg_recv_worker_req(const struct msg *m, uint32_t *id, uint32_t *req)
 {
 	struct mread r;
 

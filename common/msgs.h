@@ -119,14 +119,14 @@ void	msg_send_cfg_filter(struct chan *, const struct conf_filter *);
 int	msg_recv_cfg_filter(const struct msg *, struct conf_filter *);
 void	msg_send_cfg_done(struct chan *);
 int	msg_recv_cfg_done(const struct msg *);
-void	msg_send_stats_req(struct chan *, uint32_t id, uint32_t req);
-int	msg_recv_stats_req(const struct msg *, uint32_t *id, uint32_t *req);
+void	msg_send_worker_req(struct chan *, uint32_t id, uint32_t req);
+int	msg_recv_worker_req(const struct msg *, uint32_t *id, uint32_t *req);
 void	msg_send_stats_block(struct chan *, uint32_t id,
 	    const struct stats_block *);
 int	msg_recv_stats_block(const struct msg *, uint32_t *id,
 	    struct stats_block *);
-void	msg_send_stats_end(struct chan *, uint32_t id);
-int	msg_recv_stats_end(const struct msg *, uint32_t *id);
+void	msg_send_worker_done(struct chan *, uint32_t id);
+int	msg_recv_worker_done(const struct msg *, uint32_t *id);
 void	msg_send_answer_wait(struct chan *, uint32_t id);
 int	msg_recv_answer_wait(const struct msg *, uint32_t *id);
 void	msg_send_answer_more(struct chan *, uint32_t id, int stop);
@@ -159,6 +159,7 @@ enum self_change {
 	SELF_COMMIT_ALL,	/* the external caches: entries, then
 				   expectations (ExpectationSync) */
 	SELF_COMMIT_EXP,	/* the external expectation cache only */
+	SELF_NONE,		/* none under way (never sent) */
 };
 
 void	msg_send_self_start(struct chan *, int what, int fd);

@@ -181,3 +181,25 @@ worker_enter_chroot(const char *dir)
 	if (chroot(dir) == -1 || chdir("/") == -1)
 		fatal("chroot %s", dir);
 }
+
+/*
+ * Read a channel from a sibling process and hand each message to
+ * `handle'.  The sibling gone (EOF) ends this worker quietly: the
+ * supervisor sees to it; a malformed message is fatal.  A fd that came
+ * with a message is the handler's, to keep or to close.
+ */
+void
+worker_read(struct chan *c, const char *from,
+    void (*handle)(void *, const struct msg *), void *arg)
+{
+	struct msg m;
+	const char *why;
+	int n;
+
+	if (chan_read(c) == 0)
+		exit(0);
+	while ((n = chan_get(c, &m, &why)) == 1)
+		handle(arg, &m);
+	if (n == -1)
+		fatalx("from the %s: %s", from, why);
+}

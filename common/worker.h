@@ -35,5 +35,7 @@ void	worker_test_seccomp(const struct msg *);
 void	worker_signals(sigset_t *waitmask);
 int	worker_should_stop(void);
 void	worker_enter_chroot(const char *dir);
+void	worker_read(struct chan *, const char *from,
+	    void (*handle)(void *, const struct msg *), void *arg);
 
 #endif

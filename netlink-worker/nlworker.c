@@ -68,12 +68,13 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		msg_send_stats_block(&w->chan, id, &b);
 		break;
 	}
-	msg_send_stats_end(&w->chan, id);
+	msg_send_worker_done(&w->chan, id);
 }
 
 static void
-handle(struct nlw *w, const struct msg *m)
+handle(void *arg, const struct msg *m)
 {
+	struct nlw *w = arg;
 	uint32_t id, req;
 
 	switch (m->type) {
@@ -102,9 +103,9 @@ handle(struct nlw *w, const struct msg *m)
 		msg_send_ready(&w->chan);
 		log_debug("ready, netlink buffer %u bytes", nl_kernel_bufsize(w));
 		break;
-	case MSG_STATS_REQ:
-		if (!w->configured || msg_recv_stats_req(m, &id, &req) == -1)
-			fatalx("malformed or early STATS_REQ");
+	case MSG_WORKER_REQ:
+		if (!w->configured || msg_recv_worker_req(m, &id, &req) == -1)
+			fatalx("malformed or early WORKER_REQ");
 		answer_stats(w, id, req);
 		break;
 	case MSG_TEST_SECCOMP:		/* accepted in test builds only */
@@ -116,55 +117,32 @@ handle(struct nlw *w, const struct msg *m)
 	}
 }
 
-static void
-read_channel(struct nlw *w)
-{
-	struct msg m;
-	const char *why;
-	int n;
-
-	if (chan_read(&w->chan) == 0)
-		exit(0);	/* the supervisor is gone */
-	while ((n = chan_get(&w->chan, &m, &why)) == 1)
-		handle(w, &m);
-	if (n == -1)
-		fatalx("from the supervisor: %s", why);
-}
-
 /* The sync worker sends states to inject (DisableExternalCache) and
- * asks for dumps (DisableInternalCache); its channel closing ends us. */
+ * asks for dumps (DisableInternalCache). */
 static void
-read_peer(struct nlw *w)
+handle_peer(void *arg, const struct msg *m)
 {
-	struct msg m;
-	const char *why;
-	int n;
+	struct nlw *w = arg;
 
-	if (chan_read(&w->peer) == 0)
-		exit(0);
-	while ((n = chan_get(&w->peer, &m, &why)) == 1) {
-		if (!w->configured)
-			fatalx("%s from the sync worker before the "
-			    "configuration", msg_type_name(m.type));
-		if (m.type == MSG_CT_EVENTS) {
-			nl_direct_apply(w, &m);
-			continue;
-		}
-		if (m.type == MSG_EXP_EVENT) {
-			nl_direct_exp(w, &m);
-			continue;
-		}
-		/* DUMP_REQ: the table for -i, -B or a RESYNC without an
-		 * internal cache; a failed dump is answered all the same */
-		if (msg_recv_dump_req(&m, &w->dump_token) == -1)
-			fatalx("malformed DUMP_REQ");
-		if (nl_dump(w, 0) == -1) {
-			msg_send_ct_dump_done(&w->peer, 0, w->dump_token);
-			w->dump_token = 0;
-		}
+	if (!w->configured)
+		fatalx("%s from the sync worker before the configuration",
+		    msg_type_name(m->type));
+	if (m->type == MSG_CT_EVENTS) {
+		nl_direct_apply(w, m);
+		return;
 	}
-	if (n == -1)
-		fatalx("from the sync worker: %s", why);
+	if (m->type == MSG_EXP_EVENT) {
+		nl_direct_exp(w, m);
+		return;
+	}
+	/* DUMP_REQ: the table for -i, -B or a RESYNC without an internal
+	 * cache; a failed dump is answered all the same */
+	if (msg_recv_dump_req(m, &w->dump_token) == -1)
+		fatalx("malformed DUMP_REQ");
+	if (nl_dump(w, 0) == -1) {
+		msg_send_ct_dump_done(&w->peer, 0, w->dump_token);
+		w->dump_token = 0;
+	}
 }
 
 /* How long the loop may sleep: the pause under load, the next poll. */
@@ -190,6 +168,9 @@ sleep_for(struct nlw *w, int busy, struct timespec *ts)
 	return ts;
 }
 
+/* The netlink worker's poll slots. */
+enum { PFD_SUPERVISOR, PFD_SYNC, PFD_EVENTS, PFD_COUNT };
+
 static void
 loop(struct nlw *w, const sigset_t *waitmask)
 {
@@ -197,28 +178,29 @@ loop(struct nlw *w, const sigset_t *waitmask)
 
 	while (!worker_should_stop()) {
 		struct timespec ts;
-		struct pollfd pfd[3] = {
-			{ w->chan.fd, POLLIN, 0 },
-			{ w->peer.fd, POLLIN, 0 },
+		struct pollfd pfd[PFD_COUNT] = {
+			[PFD_SUPERVISOR] = { w->chan.fd, POLLIN, 0 },
+			[PFD_SYNC] = { w->peer.fd, POLLIN, 0 },
 			/* busy: let events queue a moment, see nlworker.h */
-			{ w->events && !busy ? mnl_socket_get_fd(w->events) :
-			    -1, POLLIN, 0 },
+			[PFD_EVENTS] = { w->events && !busy ?
+			    mnl_socket_get_fd(w->events) : -1, POLLIN, 0 },
 		};
 
 		if (chan_pending(&w->chan))
-			pfd[0].events |= POLLOUT;
+			pfd[PFD_SUPERVISOR].events |= POLLOUT;
 		if (chan_pending(&w->peer))
-			pfd[1].events |= POLLOUT;
-		if (ppoll(pfd, 3, sleep_for(w, busy, &ts), waitmask) == -1) {
+			pfd[PFD_SYNC].events |= POLLOUT;
+		if (ppoll(pfd, PFD_COUNT, sleep_for(w, busy, &ts),
+		    waitmask) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("ppoll");
 		}
-		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
-			read_channel(w);
-		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
-			read_peer(w);
-		if ((pfd[2].revents & POLLIN) || busy) {
+		if (pfd[PFD_SUPERVISOR].revents & (POLLIN | POLLHUP | POLLERR))
+			worker_read(&w->chan, "supervisor", handle, w);
+		if (pfd[PFD_SYNC].revents & (POLLIN | POLLHUP | POLLERR))
+			worker_read(&w->peer, "sync worker", handle_peer, w);
+		if ((pfd[PFD_EVENTS].revents & POLLIN) || busy) {
 			uint32_t n = nl_events_read(w);
 
 			/* pause after a drained read; go on while behind */
@@ -250,7 +232,7 @@ main(int argc, char **argv)
 	struct nlw *w;
 	sigset_t waitmask;
 	uint64_t accept = MSG_BIT(MSG_CFG_NETLINK) | MSG_BIT(MSG_CFG_FILTER) |
-	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_STATS_REQ);
+	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_WORKER_REQ);
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;

@@ -265,124 +265,6 @@ finish(struct ctl_op *op, uint32_t status, const char *text)
 	op->closing = 1;
 }
 
-/*
- * Where the mode or the options change what a request does; 1 if they
- * decided the steps.
- */
-static int
-mode_plan(struct sup *s, struct ctl_op *op)
-{
-	/*
-	 * DisableInternalCache: the kernel's table stands in for the cache
-	 * (cli.md 4.2, 4.7): flushing it flushes the kernel's entries, and
-	 * there is nothing to resynchronise.
-	 */
-	if (s->conf->sync.mode == MODE_NOTRACK &&
-	    s->conf->sync.disable_internal_cache) {
-		static const uint8_t flush_int[] = { STEP_FLUSH,
-		    STEP_ASK_NETLINK, STEP_END };
-		static const uint8_t flush_all[] = { STEP_FLUSH,
-		    STEP_ASK_NETLINK, STEP_ASK_SYNC, STEP_END };
-
-		if (op->req == REQ_CT_FLUSH_INT_CACHE ||
-		    op->req == REQ_ALL_FLUSH_CACHE) {
-			memset(op->steps, STEP_END, sizeof(op->steps));
-			memcpy(op->steps, op->req == REQ_ALL_FLUSH_CACHE ?
-			    flush_all : flush_int, op->req ==
-			    REQ_ALL_FLUSH_CACHE ? sizeof(flush_all) :
-			    sizeof(flush_int));
-			return 1;
-		}
-		if (op->req == REQ_CT_RESYNC_MASTER ||
-		    op->req == REQ_ALL_RESYNC_MASTER) {
-			log_info("resync is unsupported in this mode");
-			op->steps[0] = STEP_END;
-			return 1;
-		}
-	}
-	/* the expectation requests do nothing without ExpectationSync */
-	if (!s->conf->sync.expect_sync && (op->req == REQ_EXP_COMMIT ||
-	    op->req == REQ_EXP_FLUSH_MASTER ||
-	    op->req == REQ_EXP_RESYNC_MASTER)) {
-		op->steps[0] = STEP_END;
-		return 1;
-	}
-	/*
-	 * In Stats mode there is no external cache to commit or purge to;
-	 * with DisableExternalCache the states are in the kernel already.
-	 */
-	if (((s->conf->sync.mode == MODE_STATS ||
-	    s->conf->sync.disable_external_cache) &&
-	    (op->req == REQ_ALL_COMMIT || op->req == REQ_CT_COMMIT)) ||
-	    (s->conf->sync.mode == MODE_STATS &&
-	    op->req == REQ_RESET_TIMERS)) {
-		op->steps[0] = STEP_END;
-		return 1;
-	}
-	return 0;
-}
-
-/* The steps of each request; anything not listed is not supported yet. */
-static int
-plan(struct sup *s, struct ctl_op *op)
-{
-	static const struct {
-		uint32_t req;
-		uint8_t steps[MAX_OP_STEPS];
-	} plans[] = {
-		{ REQ_STATS, { STEP_ASK_SYNC } },
-		{ REQ_STATS_NETWORK, { STEP_ASK_SYNC } },
-		{ REQ_STATS_CACHE, { STEP_ASK_SYNC } },
-		{ REQ_STATS_LINK, { STEP_ASK_SYNC } },
-		{ REQ_STATS_QUEUE, { STEP_ASK_SYNC } },
-		{ REQ_STATS_RUNTIME, { STEP_UPTIME, STEP_ASK_NETLINK,
-		    STEP_RUNTIME } },
-		{ REQ_STATS_PROCESS, { STEP_PROCESSES } },
-		{ REQ_HEALTH, { STEP_SELF_HEALTH, STEP_ASK_NETLINK,
-		    STEP_ASK_SYNC } },
-		{ REQ_EXP_STATS, { STEP_ASK_SYNC } },
-		{ REQ_EXP_DUMP_INTERNAL, { STEP_ASK_SYNC } },
-		{ REQ_EXP_DUMP_INT_XML, { STEP_ASK_SYNC } },
-		{ REQ_EXP_DUMP_EXTERNAL, { STEP_ASK_SYNC } },
-		{ REQ_EXP_DUMP_EXT_XML, { STEP_ASK_SYNC } },
-		{ REQ_EXP_RESYNC_MASTER, { STEP_ASK_NETLINK } },
-		{ REQ_EXP_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK } },
-		{ REQ_EXP_FLUSH_MASTER, { STEP_FLUSH, STEP_ASK_NETLINK } },
-		{ REQ_CT_DUMP_INTERNAL, { STEP_ASK_SYNC } },
-		{ REQ_CT_DUMP_INT_XML, { STEP_ASK_SYNC } },
-		{ REQ_CT_FLUSH_INT_CACHE, { STEP_ASK_SYNC } },
-		{ REQ_ALL_FLUSH_CACHE, { STEP_ASK_SYNC } },
-		{ REQ_CT_DUMP_EXTERNAL, { STEP_ASK_SYNC } },
-		{ REQ_CT_DUMP_EXT_XML, { STEP_ASK_SYNC } },
-		{ REQ_CT_FLUSH_EXT_CACHE, { STEP_ASK_SYNC } },
-		{ REQ_SEND_BULK, { STEP_ASK_SYNC } },
-		{ REQ_REQUEST_DUMP, { STEP_ASK_SYNC } },
-		{ REQ_STATS_RSQUEUE, { STEP_ASK_SYNC } },
-		/* the commit child, then the netlink worker's barrier */
-		{ REQ_ALL_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK } },
-		{ REQ_CT_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK } },
-		/* the flush child, then the netlink worker's barrier */
-		{ REQ_ALL_FLUSH_MASTER, { STEP_FLUSH, STEP_ASK_NETLINK } },
-		{ REQ_CT_FLUSH_MASTER, { STEP_FLUSH, STEP_ASK_NETLINK } },
-		{ REQ_RESET_TIMERS, { STEP_PURGE_TIMER } },
-		{ REQ_CT_RESYNC_MASTER, { STEP_ASK_NETLINK } },
-		{ REQ_ALL_RESYNC_MASTER, { STEP_ASK_NETLINK } },
-		/* the supervisor's own (children.c) */
-		{ REQ_CHILD_END, { STEP_ASK_NETLINK } },
-	};
-	size_t i;
-
-	if (mode_plan(s, op))
-		return 1;
-	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++)
-		if (plans[i].req == op->req) {
-			memcpy(op->steps, plans[i].steps, MAX_OP_STEPS);
-			op->steps[MAX_OP_STEPS] = STEP_END;
-			return 1;
-		}
-	return 0;
-}
-
 static void
 ask_worker(struct ctl_op *op, struct worker *w)
 {
@@ -390,7 +272,7 @@ ask_worker(struct ctl_op *op, struct worker *w)
 		fatalx("%s: too many queries waiting", w->name);
 	w->waiting[w->nwaiting++] = op;
 	op->on_worker = w;
-	msg_send_stats_req(&w->chan, op->id, op->req);
+	msg_send_worker_req(&w->chan, op->id, op->req);
 }
 
 static void
@@ -603,7 +485,7 @@ start_request(struct sup *s, struct ctl_op *op, uint32_t req)
 		finish(op, CTL_ERR, msg);
 		return;
 	}
-	if (!plan(s, op)) {
+	if (!plan_request(s->conf, req, op->steps)) {
 		snprintf(msg, sizeof(msg), "%s: not supported yet by ctsyncd "
 		    "%s", client_req_name((int)req), PACKAGE_VERSION);
 		finish(op, CTL_NOTSUP, msg);
@@ -799,9 +681,9 @@ control_worker_msg(struct sup *s, struct worker *w, const struct msg *m)
 		} else
 			resume_paused(op);
 		return;
-	case MSG_STATS_END:
-		if (msg_recv_stats_end(m, &id) == -1)
-			fatalx("malformed STATS_END from %s", w->name);
+	case MSG_WORKER_DONE:
+		if (msg_recv_worker_done(m, &id) == -1)
+			fatalx("malformed WORKER_DONE from %s", w->name);
 		op = waiting_op(w, id, m);
 		if (op->paused)
 			fatalx("%s ended request %u while paused", w->name, id);

@@ -201,7 +201,7 @@ start_worker(struct sup *s, enum worker_kind k, int peerfd)
 		fatal("fcntl");
 	chan_init(&w->chan, sv[0], w->name, CHAN_MSG_MAX, MSG_BIT(MSG_LOG) |
 	    MSG_BIT(MSG_READY) | MSG_BIT(MSG_STATS_BLOCK) |
-	    MSG_BIT(MSG_STATS_END) | MSG_BIT(MSG_CTL_TEXT) |
+	    MSG_BIT(MSG_WORKER_DONE) | MSG_BIT(MSG_CTL_TEXT) |
 	    (k == W_SYNC ? MSG_BIT(MSG_LINK_CONNECT) | MSG_BIT(MSG_FLOW_LOG) |
 	    MSG_BIT(MSG_ANSWER_WAIT) : 0), 0);
 }
@@ -424,28 +424,31 @@ all_ready(const struct sup *s)
 	return s->w[W_NETLINK].ready && s->w[W_SYNC].ready;
 }
 
+/* The supervisor's poll slots; control clients follow the fixed ones. */
+enum { PFD_NETLINK = W_NETLINK, PFD_SYNC = W_SYNC, PFD_CONTROL, PFD_COMMIT,
+    PFD_FLUSH, PFD_CLIENTS };
+
 /* One round of the loop: wait, then serve whatever is ready. */
 static void
 loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 {
-	struct pollfd pfd[2 + 3 + CTL_MAX_CLIENTS];
+	struct pollfd pfd[PFD_CLIENTS + CTL_MAX_CLIENTS];
 	struct ctl_op *ops[CTL_MAX_CLIENTS];
 	struct timespec ts = { timeout_ms / 1000, (timeout_ms % 1000) * 1000000L };
-	int i, n = 0, nops = 0;
+	int i, n = PFD_CLIENTS, nops = 0;
 
 	for (i = 0; i < W_COUNT; i++) {
 		struct worker *w = &s->w[i];
 
-		pfd[n].fd = w->pid > 0 ? w->chan.fd : -1;
-		pfd[n].events = POLLIN | (chan_pending(&w->chan) ? POLLOUT : 0);
-		n++;
+		pfd[i].fd = w->pid > 0 ? w->chan.fd : -1;
+		pfd[i].events = POLLIN | (chan_pending(&w->chan) ? POLLOUT : 0);
 	}
-	pfd[n].fd = all_ready(s) ? s->ctl_fd : -1;
-	pfd[n++].events = POLLIN;
-	pfd[n].fd = s->commit.pid > 0 ? s->commit.chan.fd : -1;
-	pfd[n++].events = POLLIN;
-	pfd[n].fd = s->flush.pid > 0 ? s->flush.chan.fd : -1;
-	pfd[n++].events = POLLIN;
+	pfd[PFD_CONTROL].fd = all_ready(s) ? s->ctl_fd : -1;
+	pfd[PFD_CONTROL].events = POLLIN;
+	pfd[PFD_COMMIT].fd = s->commit.pid > 0 ? s->commit.chan.fd : -1;
+	pfd[PFD_COMMIT].events = POLLIN;
+	pfd[PFD_FLUSH].fd = s->flush.pid > 0 ? s->flush.chan.fd : -1;
+	pfd[PFD_FLUSH].events = POLLIN;
 	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
 		struct ctl_op *op = &s->ops[i];
 
@@ -473,14 +476,14 @@ loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 			w->chan.fd = -1;
 		}
 	}
-	if (pfd[2].revents & POLLIN)
+	if (pfd[PFD_CONTROL].revents & POLLIN)
 		control_accept(s);
-	if (pfd[3].revents & (POLLIN | POLLHUP | POLLERR))
+	if (pfd[PFD_COMMIT].revents & (POLLIN | POLLHUP | POLLERR))
 		child_read(s, &s->commit);
-	if (pfd[4].revents & (POLLIN | POLLHUP | POLLERR))
+	if (pfd[PFD_FLUSH].revents & (POLLIN | POLLHUP | POLLERR))
 		child_read(s, &s->flush);
 	for (i = 0; i < nops; i++) {
-		short re = pfd[5 + i].revents;
+		short re = pfd[PFD_CLIENTS + i].revents;
 
 		if (re & (POLLIN | POLLHUP | POLLERR))
 			control_read(s, ops[i]);

@@ -156,6 +156,10 @@ void	 control_op_fail(struct ctl_op *, const char *);
 void	 control_internal_request(struct sup *, uint32_t req);
 void	 control_check_timers(struct sup *);
 
+/* plan.c */
+int	 plan_request(const struct conf *, uint32_t req,
+	    uint8_t steps[MAX_OP_STEPS + 1]);
+
 /* children.c */
 int	 child_start(struct sup *, struct child *, struct ctl_op *);
 void	 child_read(struct sup *, struct child *);

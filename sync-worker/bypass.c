@@ -68,16 +68,14 @@ bypass_event(struct syncw *w, struct ct_event *ev)
 			send_now(w, &ev->obj, WIRE_CT_NEW);
 		return;
 	case CTE_DESTROY:
-		if (w->self_change == SELF_FLUSH + 1 ||
-		    w->self_change == SELF_FLUSH_FILTERED + 1)
+		if (self_flushing(w))
 			return;		/* our own flush */
 		b->destroyed++;
 		send_now(w, &ev->obj, WIRE_CT_DEL);
 		return;
 	default:
 		/* our own commit's entries came from the peers */
-		if ((w->self_change == SELF_COMMIT + 1 ||
-		    w->self_change == SELF_COMMIT_ALL + 1) &&
+		if (self_committing(w, 0) &&
 		    cache_find(&w->external, &ev->obj))
 			return;
 		if (ev->kind == CTE_NEW)
@@ -135,7 +133,7 @@ drain(struct syncw *w)
 		if (!b->q[0].done)
 			return;
 		text_flush(w);
-		msg_send_stats_end(&w->chan, b->q[0].id);
+		msg_send_worker_done(&w->chan, b->q[0].id);
 		b->nq--;
 		memmove(b->q, b->q + 1, b->nq * sizeof(b->q[0]));
 	}

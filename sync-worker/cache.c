@@ -24,6 +24,7 @@ cache_init(struct cache *c, const char *name, uint32_t buckets,
 	c->name = name;
 	c->nbuckets = buckets ? buckets : 1;
 	c->limit = limit;
+	TAILQ_INIT(&c->txq);
 	c->buckets = calloc(c->nbuckets, sizeof(*c->buckets));
 	if (c->buckets == NULL)
 		fatal("cache %s: %u buckets", name, c->nbuckets);
@@ -113,13 +114,7 @@ cache_queue(struct cache *c, struct cache_obj *co)
 	if (co->queued)
 		return;
 	co->queued = 1;
-	co->txnext = NULL;
-	co->txprev = c->txtail;
-	if (c->txtail)
-		c->txtail->txnext = co;
-	else
-		c->txhead = co;
-	c->txtail = co;
+	TAILQ_INSERT_TAIL(&c->txq, co, tx);
 	c->txlen++;
 }
 
@@ -128,15 +123,7 @@ unqueue(struct cache *c, struct cache_obj *co)
 {
 	if (!co->queued)
 		return;
-	if (co->txprev)
-		co->txprev->txnext = co->txnext;
-	else
-		c->txhead = co->txnext;
-	if (co->txnext)
-		co->txnext->txprev = co->txprev;
-	else
-		c->txtail = co->txprev;
-	co->txnext = co->txprev = NULL;
+	TAILQ_REMOVE(&c->txq, co, tx);
 	co->queued = 0;
 	c->txlen--;
 }
@@ -144,29 +131,25 @@ unqueue(struct cache *c, struct cache_obj *co)
 struct cache_obj *
 cache_dequeue(struct cache *c)
 {
-	struct cache_obj *co = c->txhead;
+	struct cache_obj *co = TAILQ_FIRST(&c->txq);
 
 	if (co)
 		unqueue(c, co);
 	return co;
 }
 
-/* `co' moved to `to' (a bigger allocation): whoever pointed at it must
- * point at `to' now.  `pp' is the bucket link that held it. */
+/* `co' moved to `to' (a bigger allocation, not yet freed): whoever
+ * pointed at it must point at `to' now.  `pp' is the bucket link that
+ * held it. */
 static void
-moved(struct cache *c, struct cache_obj **pp, struct cache_obj *to)
+moved(struct cache *c, struct cache_obj **pp, struct cache_obj *co,
+    struct cache_obj *to)
 {
 	*pp = to;
-	if (!to->queued)
+	if (!co->queued)
 		return;
-	if (to->txprev)
-		to->txprev->txnext = to;
-	else
-		c->txhead = to;
-	if (to->txnext)
-		to->txnext->txprev = to;
-	else
-		c->txtail = to;
+	TAILQ_INSERT_AFTER(&c->txq, co, to, tx);
+	TAILQ_REMOVE(&c->txq, co, tx);
 }
 
 /* ---- insert, update, delete ---------------------------------------------- */
@@ -193,7 +176,7 @@ update(struct cache *c, struct cache_obj **pp, const uint8_t *packed,
 		}
 		memcpy(bigger, co, sizeof(*co));
 		bigger->cap = cap;
-		moved(c, pp, bigger);
+		moved(c, pp, co, bigger);
 		free(co);
 		co = bigger;
 	}
@@ -306,7 +289,7 @@ cache_flush(struct cache *c)
 		c->buckets[i] = NULL;
 	}
 	c->count = 0;
-	c->txhead = c->txtail = NULL;
+	TAILQ_INIT(&c->txq);
 	c->txlen = 0;
 }
 

@@ -12,6 +12,8 @@
 #ifndef CTSYNCD_CACHE_H
 #define CTSYNCD_CACHE_H
 
+#include <sys/queue.h>
+
 #include <stdint.h>
 #include <time.h>
 
@@ -21,7 +23,7 @@
 
 struct cache_obj {
 	struct cache_obj *next;		/* bucket chain */
-	struct cache_obj *txnext, *txprev; /* send queue, when queued */
+	TAILQ_ENTRY(cache_obj) tx;	/* send queue, when queued */
 	uint32_t	 hash;
 	uint32_t	 gen;		/* generation that last touched it */
 	uint32_t	 since;		/* when it entered the cache (time_t) */
@@ -40,6 +42,8 @@ struct cache_stats {
 	uint64_t	 destroyed, destroy_notfound;
 };
 
+TAILQ_HEAD(cache_txq, cache_obj);
+
 struct cache {
 	const char	*name;
 	struct cache_obj **buckets;
@@ -47,7 +51,7 @@ struct cache {
 	uint32_t	 limit;
 	uint32_t	 count;
 	uint32_t	 gen;		/* current generation, see cache_sweep */
-	struct cache_obj *txhead, *txtail;	/* the send queue */
+	struct cache_txq txq;		/* the send queue, oldest first */
 	uint32_t	 txlen;
 	struct cache_stats st;
 };

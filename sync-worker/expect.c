@@ -36,8 +36,7 @@ expect_event(struct syncw *w, const struct exp_event *ev)
 	if (ev->kind == CTE_DESTROY) {
 		if (!expcache_delete(&w->exp_internal, &ev->x))
 			return;
-		if (sync_on(w) && w->self_change != SELF_FLUSH + 1 &&
-		    w->self_change != SELF_FLUSH_FILTERED + 1)
+		if (sync_on(w) && !self_flushing(w))
 			send_exp(w, &ev->x, WIRE_EXP_DEL);
 		return;
 	}
@@ -51,7 +50,7 @@ expect_event(struct syncw *w, const struct exp_event *ev)
 		return;
 	/* the start-up dump waits for a bulk; our commit's came from peers */
 	if (ev->kind == CTE_DUMP || !sync_on(w) ||
-	    (w->self_change >= SELF_COMMIT_ALL + 1 &&
+	    (self_committing(w, 1) &&
 	    expcache_find(&w->exp_external, &ev->x)))
 		return;
 	send_exp(w, &ev->x, WIRE_EXP_NEW);

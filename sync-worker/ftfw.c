@@ -22,6 +22,8 @@ ftfw_init(struct syncw *w)
 	struct ftfw *f = &w->ftfw;
 
 	memset(f, 0, sizeof(*f));
+	TAILQ_INIT(&f->rsq.q);
+	TAILQ_INIT(&f->resend.q);
 	f->rsq_max = w->cfg.resend_queue_size;
 	f->window_size = f->window = w->cfg.ack_window;
 }
@@ -31,27 +33,14 @@ ftfw_init(struct syncw *w)
 static void
 rsq_append(struct rsq_list *l, struct rsq_entry *e)
 {
-	e->next = NULL;
-	e->prev = l->tail;
-	if (l->tail)
-		l->tail->next = e;
-	else
-		l->head = e;
-	l->tail = e;
+	TAILQ_INSERT_TAIL(&l->q, e, link);
 	l->len++;
 }
 
 static void
 rsq_unlink(struct rsq_list *l, struct rsq_entry *e)
 {
-	if (e->prev)
-		e->prev->next = e->next;
-	else
-		l->head = e->next;
-	if (e->next)
-		e->next->prev = e->prev;
-	else
-		l->tail = e->prev;
+	TAILQ_REMOVE(&l->q, e, link);
 	l->len--;
 }
 
@@ -64,8 +53,8 @@ rsq_store(struct syncw *w, const uint8_t *msg, size_t len, uint32_t seq,
 	struct rsq_entry *e;
 
 	/* only control messages can find it full: data is paced (run) */
-	while (f->rsq.len >= f->rsq_max && f->rsq.head) {
-		struct rsq_entry *old = f->rsq.head;
+	while (f->rsq.len >= f->rsq_max && !TAILQ_EMPTY(&f->rsq.q)) {
+		struct rsq_entry *old = TAILQ_FIRST(&f->rsq.q);
 
 		rsq_unlink(&f->rsq, old);
 		free(old);
@@ -94,10 +83,10 @@ static void
 rsq_ack(struct syncw *w, uint32_t from, uint32_t to)
 {
 	struct ftfw *f = &w->ftfw;
-	struct rsq_entry *e = f->rsq.head, *next;
+	struct rsq_entry *e, *next;
 
-	for (; e; e = next) {
-		next = e->next;
+	for (e = TAILQ_FIRST(&f->rsq.q); e; e = next) {
+		next = TAILQ_NEXT(e, link);
 		if (wire_seq_before(to, e->seq))
 			break;
 		rsq_unlink(&f->rsq, e);
@@ -113,10 +102,10 @@ static void
 rsq_nack(struct syncw *w, uint32_t from, uint32_t to)
 {
 	struct ftfw *f = &w->ftfw;
-	struct rsq_entry *e = f->rsq.head, *next;
+	struct rsq_entry *e, *next;
 
-	for (; e; e = next) {
-		next = e->next;
+	for (e = TAILQ_FIRST(&f->rsq.q); e; e = next) {
+		next = TAILQ_NEXT(e, link);
 		if (wire_seq_before(e->seq, from))
 			continue;
 		if (wire_seq_before(to, e->seq))
@@ -159,7 +148,7 @@ send_resends(struct syncw *w)
 	struct ftfw *f = &w->ftfw;
 	struct rsq_entry *e;
 
-	while ((e = f->resend.head) != NULL) {
+	while ((e = TAILQ_FIRST(&f->resend.q)) != NULL) {
 		rsq_unlink(&f->resend, e);
 		/* control messages and expectations: resent as they were */
 		if (e->ctl || ((e->msg[0] & 0x0f) >= WIRE_EXP_NEW &&
@@ -207,18 +196,6 @@ ftfw_run(struct syncw *w)
 	send_resends(w);
 	send_queue(w, SEND_BURST);
 	send_flush(w);
-}
-
-/* Milliseconds until the next burst or heartbeat is due. */
-static int
-ftfw_timeout_ms(struct syncw *w)
-{
-	uint32_t since = send_idle_ms(w);
-
-	if (send_queue_ready(w))
-		return 0;
-	return since >= SYNC_HEARTBEAT_MS ? 0 :
-	    (int)(SYNC_HEARTBEAT_MS - since);
 }
 
 /* ---- receiving ------------------------------------------------------------ */
@@ -331,7 +308,7 @@ ftfw_rsqueue_text(struct syncw *w)
 
 	n = (size_t)snprintf(buf, sizeof(buf), "resent queue (len=%u)\n",
 	    f->rsq.len);
-	for (e = f->rsq.head; e; e = e->next) {
+	TAILQ_FOREACH(e, &f->rsq.q, link) {
 		if (n > sizeof(buf) - 64) {
 			sync_answer_text(w, buf);
 			n = 0;
@@ -351,12 +328,11 @@ ftfw_rsqueue_text(struct syncw *w)
 
 const struct sync_mode sync_mode_ftfw = {
 	.name = "FT-FW",
-	.bulk = 1,
 	.heartbeat = 1,
 	.init = ftfw_init,
 	.recv = ftfw_recv,
 	.run = ftfw_run,
-	.timeout_ms = ftfw_timeout_ms,
+	.timeout_ms = send_heartbeat_due_ms,
 	.tx_flags = hello_flags,
 	.tx_keep = rsq_store,
 	.tx_room = rsq_room,

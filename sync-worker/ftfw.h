@@ -13,11 +13,13 @@
 #ifndef CTSYNCD_FTFW_H
 #define CTSYNCD_FTFW_H
 
+#include <sys/queue.h>
+
 #include <stdint.h>
 
 /* A sent message, kept until acknowledged. */
 struct rsq_entry {
-	struct rsq_entry *next, *prev;
+	TAILQ_ENTRY(rsq_entry) link;
 	uint32_t	 seq;
 	uint8_t		 ctl;		/* an ACK, NACK or RESYNC */
 	uint16_t	 len;
@@ -25,7 +27,7 @@ struct rsq_entry {
 };
 
 struct rsq_list {
-	struct rsq_entry *head, *tail;
+	TAILQ_HEAD(, rsq_entry) q;	/* oldest first */
 	uint32_t	 len;
 };
 

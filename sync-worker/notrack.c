@@ -55,23 +55,11 @@ notrack_run(struct syncw *w)
 	send_flush(w);
 }
 
-static int
-notrack_timeout_ms(struct syncw *w)
-{
-	uint32_t since = send_idle_ms(w);
-
-	if (send_queue_ready(w))
-		return 0;
-	return since >= SYNC_HEARTBEAT_MS ? 0 :
-	    (int)(SYNC_HEARTBEAT_MS - since);
-}
-
 const struct sync_mode sync_mode_notrack = {
 	.name = "NOTRACK",
-	.bulk = 1,
 	.heartbeat = 1,
 	.init = notrack_init,
 	.recv = notrack_recv,
 	.run = notrack_run,
-	.timeout_ms = notrack_timeout_ms,
+	.timeout_ms = send_heartbeat_due_ms,
 };

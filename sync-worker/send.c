@@ -109,38 +109,37 @@ wire_opts_of(const struct syncw *w)
 	return &o;
 }
 
+/* An encoded data message out, or counted if it could not be encoded. */
+static void
+send_data(struct syncw *w, const uint8_t *msg, size_t len, uint32_t seq)
+{
+	if (len == 0) {
+		w->wire.send_malformed++;
+		return;
+	}
+	transmit(w, msg, len, 1, 0, seq);
+}
+
 /* An object as it stands: NEW, UPD or DEL. */
 void
 send_object(struct syncw *w, const struct ctobj *o, uint8_t type)
 {
-	uint8_t msg[WIRE_MSG_MAX];
-	uint8_t flags = mode_flags(w);
+	uint8_t msg[WIRE_MSG_MAX], flags = mode_flags(w);
 	uint32_t seq = next_seq(w);
-	size_t n = wire_put_ct(msg, sizeof(msg), type, flags, seq, o,
-	    wire_opts_of(w));
 
-	if (n == 0) {
-		w->wire.send_malformed++;
-		return;
-	}
-	transmit(w, msg, n, 1, 0, seq);
+	send_data(w, msg, wire_put_ct(msg, sizeof(msg), type, flags, seq, o,
+	    wire_opts_of(w)), seq);
 }
 
 /* An expectation now (they are few: no queue of their own). */
 void
 send_exp(struct syncw *w, const struct ctexp *x, uint8_t type)
 {
-	uint8_t msg[WIRE_MSG_MAX];
-	uint8_t flags = mode_flags(w);
+	uint8_t msg[WIRE_MSG_MAX], flags = mode_flags(w);
 	uint32_t seq = next_seq(w);
-	size_t n = wire_put_exp(msg, sizeof(msg), type, flags, seq, x,
-	    wire_opts_of(w));
 
-	if (n == 0) {
-		w->wire.send_malformed++;
-		return;
-	}
-	transmit(w, msg, n, 1, 0, seq);
+	send_data(w, msg, wire_put_exp(msg, sizeof(msg), type, flags, seq, x,
+	    wire_opts_of(w)), seq);
 }
 
 /* A kept message once more, with a new sequence number and flags. */
@@ -190,6 +189,18 @@ send_queue_ready(const struct syncw *w)
 {
 	return w->internal.txlen > 0 && (w->mode->tx_room == NULL ||
 	    w->mode->tx_room(w));
+}
+
+/* For a mode with a heartbeat: ms until the send queue or an ALIVE. */
+int
+send_heartbeat_due_ms(struct syncw *w)
+{
+	uint32_t since = send_idle_ms(w);
+
+	if (send_queue_ready(w))
+		return 0;
+	return since >= SYNC_HEARTBEAT_MS ? 0 :
+	    (int)(SYNC_HEARTBEAT_MS - since);
 }
 
 /* The datagram being packed goes out. */

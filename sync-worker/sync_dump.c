@@ -97,7 +97,7 @@ dump_job_find(struct syncw *w, uint32_t id)
 static void
 dump_job_end(struct syncw *w, struct dump_job *j)
 {
-	msg_send_stats_end(&w->chan, j->id);
+	msg_send_worker_done(&w->chan, j->id);
 	*j = w->dumps[--w->ndumps];
 }
 

@@ -27,7 +27,6 @@ struct cache_obj;
 
 struct sync_mode {
 	const char	*name;
-	int		 bulk;		/* -B and -n do something */
 	int		 heartbeat;	/* says ALIVE when idle, so that
 					   silence means a link is dead */
 	void	(*init)(struct syncw *);

@@ -163,8 +163,6 @@ queue_stats(struct syncw *w)
 	const struct ftfw *f = &w->ftfw;
 	struct stats_block b;
 
-	if (w->cfg.mode == MODE_STATS)
-		return;
 	stats_block_init(&b, SB_QUEUE_NODES, NULL);
 	b.v[ST_QUEUE_NODES_ALLOCATED] =
 	    (uint64_t)w->internal.txlen + w->tx.nctl + f->rsq.len +
@@ -191,8 +189,6 @@ sync_stats(struct syncw *w, uint32_t req)
 		general_stats(w);
 		break;
 	case REQ_STATS_NETWORK:
-		if (w->cfg.mode == MODE_STATS)
-			break;
 		stats_block_init(&b, SB_NETWORK, NULL);
 		b.v[ST_NETWORK_RECV_MALFORMED] = w->wire.malformed;
 		b.v[ST_NETWORK_RECV_WRONG_VERSION] = w->wire.bad_version;
@@ -231,8 +227,6 @@ sync_stats(struct syncw *w, uint32_t req)
 		queue_stats(w);
 		break;
 	case REQ_EXP_STATS:
-		if (!w->cfg.expect_sync)
-			break;		/* empty, as with it off in 1.4.7 */
 		counts_block(w, "internal", w->exp_internal.count,
 		    &w->exp_internal.st);
 		counts_block(w, "external", w->exp_external.count,

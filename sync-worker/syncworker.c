@@ -18,13 +18,6 @@
 #include "sandbox.h"
 #include "syncworker.h"
 
-/* FT-FW and NOTRACK answer -B and -n; ALARM sends everything anyway. */
-static int
-bulk_on(const struct syncw *w)
-{
-	return sync_on(w) && w->mode->bulk;
-}
-
 /* The sync mode of the configuration, chosen once; NULL in Stats mode. */
 static const struct sync_mode *
 sync_mode_of(const struct conf_sync *cfg)
@@ -49,17 +42,14 @@ flush_internal(struct syncw *w)
 }
 
 /*
- * A request from the supervisor: statistics, dumps, flushes.  Returns 1
- * if answered, 0 if a dump goes on in parts (it ends the answer itself).
+ * A request from the supervisor: statistics, dumps, flushes.  Which mode
+ * does what is the supervisor's plan (supervisor/plan.c); here only what
+ * depends on the moment (a link to send on).  Returns 1 if answered, 0 if
+ * a dump goes on in parts (it ends the answer itself).
  */
 static int
 answer(struct syncw *w, uint32_t id, uint32_t req)
 {
-	/* Stats mode has one cache, the internal one (cli.md 4.2, 4.5) */
-	if (w->cfg.mode == MODE_STATS && (req == REQ_ALL_FLUSH_CACHE ||
-	    req == REQ_CT_FLUSH_EXT_CACHE || req == REQ_CT_DUMP_EXTERNAL ||
-	    req == REQ_CT_DUMP_EXT_XML))
-		return 1;
 	switch (req) {
 	case REQ_CT_DUMP_INTERNAL: case REQ_CT_DUMP_INT_XML:
 		if (bypass_on(w))	/* no cache: a dump of the kernel's */
@@ -88,27 +78,22 @@ answer(struct syncw *w, uint32_t id, uint32_t req)
 		expcache_flush(&w->exp_external);
 		break;
 	case REQ_SEND_BULK:
-		if (bulk_on(w)) {
+		if (sync_on(w)) {
 			log_info("sending bulk update");
 			sync_bulk(w);
 		}
 		break;
 	case REQ_REQUEST_DUMP:
-		if (bulk_on(w)) {
+		if (sync_on(w)) {
 			log_info("resync requested");
 			send_request_resync(w);
 		}
 		break;
 	case REQ_EXP_DUMP_INTERNAL: case REQ_EXP_DUMP_INT_XML:
-		/* plain prints nothing without ExpectationSync, as 1.4.7 */
-		if (w->cfg.expect_sync || req == REQ_EXP_DUMP_INT_XML)
-			sync_dump_exp(w, &w->exp_internal,
-			    req == REQ_EXP_DUMP_INT_XML);
+		sync_dump_exp(w, &w->exp_internal, req == REQ_EXP_DUMP_INT_XML);
 		break;
 	case REQ_EXP_DUMP_EXTERNAL: case REQ_EXP_DUMP_EXT_XML:
-		if (w->cfg.expect_sync || req == REQ_EXP_DUMP_EXT_XML)
-			sync_dump_exp(w, &w->exp_external,
-			    req == REQ_EXP_DUMP_EXT_XML);
+		sync_dump_exp(w, &w->exp_external, req == REQ_EXP_DUMP_EXT_XML);
 		break;
 	case REQ_STATS_RSQUEUE:
 		if (sync_on(w) && w->mode->rsqueue_text)
@@ -126,7 +111,7 @@ sync_answer(struct syncw *w, uint32_t id, uint32_t req)
 {
 	w->answering = id;
 	if (answer(w, id, req))
-		msg_send_stats_end(&w->chan, id);
+		msg_send_worker_done(&w->chan, id);
 }
 
 /* Whether a dumped entry differs from the cached one (timeouts aside). */
@@ -170,8 +155,7 @@ apply_event(struct syncw *w, struct ct_event *ev)
 			cache_upsert(&w->internal, &ev->obj, time(NULL));
 		return;
 	}
-	if (ev->kind == CTE_DESTROY && (w->self_change == SELF_FLUSH + 1 ||
-	    w->self_change == SELF_FLUSH_FILTERED + 1)) {
+	if (ev->kind == CTE_DESTROY && self_flushing(w)) {
 		/* our own flush: gone here too, nothing to tell the peers */
 		cache_delete(&w->internal, &ev->obj);
 		return;
@@ -199,8 +183,7 @@ apply_event(struct syncw *w, struct ct_event *ev)
 		return;
 	if (w->mode->changed)
 		w->mode->changed(w, co, time(NULL));
-	if (!((w->self_change == SELF_COMMIT + 1 ||
-	    w->self_change == SELF_COMMIT_ALL + 1) &&
+	if (!(self_committing(w, 0) &&
 	    cache_find(&w->external, &ev->obj)))
 		cache_queue(&w->internal, co);
 }
@@ -217,8 +200,9 @@ announce_gone(struct cache_obj *co, void *arg)
 }
 
 static void
-handle_peer(struct syncw *w, const struct msg *m)
+handle_peer(void *arg, const struct msg *m)
 {
+	struct syncw *w = arg;
 	struct ct_events_reader rd;
 	struct inject_result inj;
 	struct ct_event ev;
@@ -250,7 +234,7 @@ handle_peer(struct syncw *w, const struct msg *m)
 	case MSG_CT_BARRIER:
 		if (msg_recv_ct_barrier(m) == -1)
 			fatalx("malformed CT_BARRIER");
-		w->self_change = 0;	/* our changes' events are all in */
+		w->self_change = SELF_NONE;	/* our events are all in */
 		break;
 	case MSG_CT_DUMP_DONE:
 		if (!w->configured ||
@@ -270,9 +254,12 @@ handle_peer(struct syncw *w, const struct msg *m)
 	}
 }
 
+/* From the supervisor; fds come only with the types that keep them
+ * (CFG_LINK, SELF_START, LINK_SOCKET: the channel's accept mask). */
 static void
-handle(struct syncw *w, const struct msg *m)
+handle(void *arg, const struct msg *m)
 {
+	struct syncw *w = arg;
 	struct cfg_link_fd l;
 	uint32_t id, req;
 	uint8_t link;
@@ -305,7 +292,7 @@ handle(struct syncw *w, const struct msg *m)
 			w->mode->init(w);
 		}
 		w->configured = 1;
-		if (w->cfg.startup_resync && bulk_on(w))
+		if (w->cfg.startup_resync && sync_on(w))
 			send_request_resync(w);
 		msg_send_ready(&w->chan);
 		break;
@@ -313,7 +300,7 @@ handle(struct syncw *w, const struct msg *m)
 		if (!w->configured || msg_recv_self_start(m, &what) == -1)
 			fatalx("malformed or early SELF_START");
 		/* kernel events of our own changes are not ours to send */
-		w->self_change = what + 1;
+		w->self_change = what;
 		if (what == SELF_COMMIT || what == SELF_COMMIT_ALL ||
 		    what == SELF_COMMIT_EXP)
 			sync_stream_cache(w, what == SELF_COMMIT_EXP ? NULL :
@@ -327,9 +314,9 @@ handle(struct syncw *w, const struct msg *m)
 			fatalx("malformed or early LINK_SOCKET");
 		tcp_new_socket(w, link, m->fd);
 		break;
-	case MSG_STATS_REQ:
-		if (!w->configured || msg_recv_stats_req(m, &id, &req) == -1)
-			fatalx("malformed or early STATS_REQ");
+	case MSG_WORKER_REQ:
+		if (!w->configured || msg_recv_worker_req(m, &id, &req) == -1)
+			fatalx("malformed or early WORKER_REQ");
 		sync_answer(w, id, req);
 		break;
 	case MSG_ANSWER_MORE: {
@@ -349,79 +336,52 @@ handle(struct syncw *w, const struct msg *m)
 	}
 }
 
-static void
-read_channel(struct syncw *w)
-{
-	struct msg m;
-	const char *why;
-	int n;
-
-	if (chan_read(&w->chan) == 0)
-		exit(0);	/* the supervisor is gone */
-	while ((n = chan_get(&w->chan, &m, &why)) == 1) {
-		handle(w, &m);
-		/* a fd we were given but did not keep must not leak */
-		if (m.fd >= 0 && m.type != MSG_CFG_LINK &&
-		    m.type != MSG_SELF_START && m.type != MSG_LINK_SOCKET)
-			close(m.fd);
-	}
-	if (n == -1)
-		fatalx("from the supervisor: %s", why);
-}
-
-static void
-read_peer(struct syncw *w)
-{
-	struct msg m;
-	const char *why;
-	int n;
-
-	if (chan_read(&w->peer) == 0)
-		exit(0);	/* the netlink worker is gone */
-	while ((n = chan_get(&w->peer, &m, &why)) == 1)
-		handle_peer(w, &m);
-	if (n == -1)
-		fatalx("from the netlink worker: %s", why);
-}
+/* The sync worker's poll slots; the links' sockets follow. */
+enum { PFD_SUPERVISOR, PFD_NETLINK, PFD_CHILD, PFD_LINKS };
 
 static void
 loop(struct syncw *w, const sigset_t *waitmask)
 {
-	struct pollfd pfd[3 + 3 * CONF_MAX_LINKS];
+	struct pollfd pfd[PFD_LINKS + 3 * CONF_MAX_LINKS];
 	struct link_role role[3 * CONF_MAX_LINKS];
 	struct timespec ts;
 	int nl, timeout;
 
 	while (!worker_should_stop()) {
-		pfd[0].fd = w->chan.fd;
-		pfd[0].events = POLLIN | (chan_pending(&w->chan) ? POLLOUT : 0);
+		pfd[PFD_SUPERVISOR].fd = w->chan.fd;
+		pfd[PFD_SUPERVISOR].events = POLLIN |
+		    (chan_pending(&w->chan) ? POLLOUT : 0);
 		/* kernel events wait until the configuration is complete */
-		pfd[1].fd = w->configured ? w->peer.fd : -1;
-		pfd[1].events = POLLIN | (chan_pending(&w->peer) ? POLLOUT : 0);
+		pfd[PFD_NETLINK].fd = w->configured ? w->peer.fd : -1;
+		pfd[PFD_NETLINK].events = POLLIN |
+		    (chan_pending(&w->peer) ? POLLOUT : 0);
 		/* a cache streaming to a commit or flush child */
-		pfd[2].fd = w->child_out.fd > 0 ? w->child_out.fd : -1;
-		pfd[2].events = POLLOUT;
-		nl = w->configured ? links_pollfds(w, pfd + 3, role) : 0;
+		pfd[PFD_CHILD].fd = w->child_out.fd > 0 ? w->child_out.fd : -1;
+		pfd[PFD_CHILD].events = POLLOUT;
+		nl = w->configured ? links_pollfds(w, pfd + PFD_LINKS, role) :
+		    0;
 		timeout = sync_on(w) ? w->mode->timeout_ms(w) : -1;
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (timeout % 1000) * 1000000L;
-		if (ppoll(pfd, (nfds_t)(3 + nl), timeout < 0 ? NULL : &ts,
-		    waitmask) == -1) {
+		if (ppoll(pfd, (nfds_t)(PFD_LINKS + nl),
+		    timeout < 0 ? NULL : &ts, waitmask) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("ppoll");
 		}
-		if (pfd[0].revents & POLLOUT && chan_flush(&w->chan) == -1)
+		if (pfd[PFD_SUPERVISOR].revents & POLLOUT &&
+		    chan_flush(&w->chan) == -1)
 			fatalx("supervisor gone");
-		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
-			read_channel(w);
-		if (pfd[1].revents & POLLOUT && chan_flush(&w->peer) == -1)
+		if (pfd[PFD_SUPERVISOR].revents & (POLLIN | POLLHUP | POLLERR))
+			worker_read(&w->chan, "supervisor", handle, w);
+		if (pfd[PFD_NETLINK].revents & POLLOUT &&
+		    chan_flush(&w->peer) == -1)
 			fatalx("netlink worker gone");
-		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
-			read_peer(w);
-		if (pfd[2].revents)
+		if (pfd[PFD_NETLINK].revents & (POLLIN | POLLHUP | POLLERR))
+			worker_read(&w->peer, "netlink worker", handle_peer, w);
+		if (pfd[PFD_CHILD].revents)
 			sync_stream_flush(w);
-		links_events(w, pfd + 3, role, nl);
+		links_events(w, pfd + PFD_LINKS, role, nl);
 		if (sync_on(w)) {
 			links_check(w);
 			w->mode->run(w);
@@ -441,11 +401,12 @@ main(int argc, char **argv)
 	struct syncw *w;
 	sigset_t waitmask;
 	uint64_t accept = MSG_BIT(MSG_CFG_SYNC) | MSG_BIT(MSG_CFG_LINK) |
-	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_STATS_REQ) |
+	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_WORKER_REQ) |
 	    MSG_BIT(MSG_ANSWER_MORE) | MSG_BIT(MSG_LINK_SOCKET);
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;
+	w->self_change = SELF_NONE;
 	worker_start(&w->chan, "sync worker", argc, argv, &w->args,
 	    accept | MSG_BIT(MSG_SELF_START),
 	    MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START) |

@@ -130,8 +130,8 @@ struct syncw {
 	int		 initial_dump_done;
 	struct chan	 child_out;	/* a cache on its way to a child;
 					   fd 0: none */
-	int		 self_change;	/* 1 + enum self_change until the
-					   netlink worker's barrier; 0: none */
+	int		 self_change;	/* enum self_change until the netlink
+					   worker's barrier; SELF_NONE: none */
 	const struct sync_mode *mode;	/* NULL in Stats mode */
 	struct sync_tx	 tx;
 	struct ftfw	 ftfw;
@@ -188,6 +188,7 @@ void	send_exp(struct syncw *, const struct ctexp *, uint8_t type);
 void	send_again(struct syncw *, uint8_t *msg, size_t len, int ctl);
 void	send_queue(struct syncw *, uint32_t budget);
 int	send_queue_ready(const struct syncw *);
+int	send_heartbeat_due_ms(struct syncw *);
 void	send_flush(struct syncw *);
 
 /* apply.c */
@@ -230,6 +231,22 @@ static inline int
 sync_on(const struct syncw *w)
 {
 	return w->mode != NULL && w->active_link >= 0;
+}
+
+/* Our own flush is under way: its DESTROY events are no news for peers. */
+static inline int
+self_flushing(const struct syncw *w)
+{
+	return w->self_change == SELF_FLUSH ||
+	    w->self_change == SELF_FLUSH_FILTERED;
+}
+
+/* Our own commit of the peers' entries (or expectations) is under way. */
+static inline int
+self_committing(const struct syncw *w, int expectations)
+{
+	return w->self_change == SELF_COMMIT_ALL || (expectations ?
+	    w->self_change == SELF_COMMIT_EXP : w->self_change == SELF_COMMIT);
 }
 
 /* DisableInternalCache (NOTRACK only): no internal cache, bypass.c. */

@@ -37,9 +37,9 @@ decode_any(const struct msg *m)
 	case MSG_CFG_LINK: return msg_recv_cfg_link(m, &l);
 	case MSG_CFG_FILTER: return msg_recv_cfg_filter(m, &fl);
 	case MSG_CFG_DONE: return msg_recv_cfg_done(m);
-	case MSG_STATS_REQ: return msg_recv_stats_req(m, &a, &c);
+	case MSG_WORKER_REQ: return msg_recv_worker_req(m, &a, &c);
 	case MSG_STATS_BLOCK: return msg_recv_stats_block(m, &a, &b);
-	case MSG_STATS_END: return msg_recv_stats_end(m, &a);
+	case MSG_WORKER_DONE: return msg_recv_worker_done(m, &a);
 	case MSG_ANSWER_WAIT: return msg_recv_answer_wait(m, &a);
 	case MSG_ANSWER_MORE: return msg_recv_answer_more(m, &a, &level);
 	case MSG_TEST_SECCOMP: return msg_recv_test_seccomp(m);

@@ -162,7 +162,7 @@ count_queue(struct cache *c)
 	struct cache_obj *co;
 	int n = 0;
 
-	for (co = c->txhead; co; co = co->txnext)
+	TAILQ_FOREACH(co, &c->txq, tx)
 		n++;
 	return n;
 }
@@ -255,20 +255,22 @@ test_queue(void)
 	moved = cache_upsert(&c, &o, 2);
 	ok(moved != NULL && moved->updated && moved->queued,
 	    "a bigger update keeps the object queued");
-	ok(a->txnext == moved && moved->txnext == d && d->txprev == moved,
+	ok(TAILQ_NEXT(a, tx) == moved && TAILQ_NEXT(moved, tx) == d &&
+	    TAILQ_PREV(d, cache_txq, tx) == moved,
 	    "the queue points at its new place");
 	cache_obj_get(moved, &back);
 	ok(memcmp(&back, &o, sizeof(o)) == 0 && !strcmp(back.helper,
 	    "ftp-longest-nam"), "with the new fields");
 	o = tcp4(3);
 	cache_delete(&c, &o);
-	ok(c.txlen == 2 && c.txtail == moved && moved->txnext == NULL,
+	ok(c.txlen == 2 && TAILQ_LAST(&c.txq, cache_txq) == moved &&
+	    TAILQ_NEXT(moved, tx) == NULL,
 	    "a deleted object leaves the queue");
 	ok(cache_dequeue(&c) == a && cache_dequeue(&c) == moved &&
 	    cache_dequeue(&c) == NULL && c.txlen == 0, "dequeued in order");
 	cache_queue(&c, a);
 	cache_flush(&c);
-	ok(c.txhead == NULL && c.txlen == 0 && c.count == 0,
+	ok(TAILQ_EMPTY(&c.txq) && c.txlen == 0 && c.count == 0,
 	    "a flush empties the queue too");
 	for (i = 0; i < 101; i++) {
 		o = tcp4((uint32_t)i);

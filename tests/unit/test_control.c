@@ -139,8 +139,8 @@ worker_got(int k, uint32_t *id, int *arg)
 	chan_read(&far[k]);
 	if (chan_get(&far[k], &m, &why) != 1)
 		return MSG_NONE;
-	if (m.type == MSG_STATS_REQ)
-		msg_recv_stats_req(&m, id, &req);
+	if (m.type == MSG_WORKER_REQ)
+		msg_recv_worker_req(&m, id, &req);
 	else if (m.type == MSG_ANSWER_MORE)
 		msg_recv_answer_more(&m, id, arg);
 	return m.type;
@@ -182,7 +182,7 @@ test_client_gone_mid_dump(void)
 
 	ok(op != NULL && op->on_worker == &s.w[W_SYNC], "-i waits for the sync "
 	    "worker");
-	ok(worker_got(W_SYNC, &id, &arg) == MSG_STATS_REQ && id == op->id,
+	ok(worker_got(W_SYNC, &id, &arg) == MSG_WORKER_REQ && id == op->id,
 	    "... which is asked");
 	msg_send_ctl_text(&far[W_SYNC], id, "first part\n");
 	worker_says(W_SYNC);
@@ -197,7 +197,7 @@ test_client_gone_mid_dump(void)
 	    "and counted");
 	ok(worker_got(W_SYNC, &id2, &arg) == MSG_ANSWER_MORE && id2 == id &&
 	    arg == 1, "the paused dump is told to stop");
-	msg_send_stats_end(&far[W_SYNC], id);
+	msg_send_worker_done(&far[W_SYNC], id);
 	worker_says(W_SYNC);
 	ok(active_ops() == 0 && s.w[W_SYNC].nwaiting == 0, "its end frees "
 	    "the slot");
@@ -229,7 +229,7 @@ test_more_bytes_while_waiting(void)
 	control_read(&s, op);
 	ok(op->active && op->client_gone && op->on_worker != NULL, "bytes "
 	    "after the request while it waits: client closed, slot kept");
-	msg_send_stats_end(&far[W_SYNC], id);
+	msg_send_worker_done(&far[W_SYNC], id);
 	worker_says(W_SYNC);
 	ok(active_ops() == 0, "... and freed by the worker's answer");
 	close(fd);
@@ -262,7 +262,7 @@ test_slow_reader_paused(void)
 	}
 	ok(!op->paused && worker_got(W_SYNC, &id2, &arg) == MSG_ANSWER_MORE &&
 	    id2 == id && arg == 0, "once it reads, the dump goes on");
-	msg_send_stats_end(&far[W_SYNC], id);
+	msg_send_worker_done(&far[W_SYNC], id);
 	worker_says(W_SYNC);
 	control_write(&s, op);
 	ok(active_ops() == 0 && client_got_done(&c), "the end of the dump "
@@ -285,9 +285,9 @@ test_client_gone_during_commit(void)
 	s.commit.pid = 0;
 	s.commit.op = NULL;
 	control_op_resume(&s, op);
-	ok(worker_got(W_NETLINK, &id, &arg) == MSG_STATS_REQ && id == op->id,
+	ok(worker_got(W_NETLINK, &id, &arg) == MSG_WORKER_REQ && id == op->id,
 	    "the child done, the netlink worker's barrier is still asked");
-	msg_send_stats_end(&far[W_NETLINK], id);
+	msg_send_worker_done(&far[W_NETLINK], id);
 	worker_says(W_NETLINK);
 	ok(active_ops() == 0, "then the slot is freed");
 }

@@ -109,12 +109,12 @@ test_roundtrips(void)
 	    b2.v[ST_CACHE_DESTROY_FAILED] == UINT64_MAX &&
 	    strcmp(b2.label, "internal") == 0,
 	    "STATS_BLOCK round trip");
-	msg_send_stats_req(&tx, 7, REQ_STATS_LINK);
-	ok(transfer(&m, &why) == 1 && msg_recv_stats_req(&m, &a, &c) == 0 &&
-	    a == 7 && c == REQ_STATS_LINK, "STATS_REQ round trip");
-	msg_send_stats_end(&tx, 9);
-	ok(transfer(&m, &why) == 1 && m.type == MSG_STATS_END &&
-	    msg_recv_stats_end(&m, &a) == 0 && a == 9, "STATS_END round trip");
+	msg_send_worker_req(&tx, 7, REQ_STATS_LINK);
+	ok(transfer(&m, &why) == 1 && msg_recv_worker_req(&m, &a, &c) == 0 &&
+	    a == 7 && c == REQ_STATS_LINK, "WORKER_REQ round trip");
+	msg_send_worker_done(&tx, 9);
+	ok(transfer(&m, &why) == 1 && m.type == MSG_WORKER_DONE &&
+	    msg_recv_worker_done(&m, &a) == 0 && a == 9, "WORKER_DONE round trip");
 	msg_send_ctl_request(&tx, REQ_KILL, 0);
 	ok(transfer(&m, &why) == 1 && msg_recv_ctl_request(&m, &a, &c) == 0 &&
 	    a == REQ_KILL, "CTL_REQUEST round trip");
@@ -152,16 +152,16 @@ test_batching(void)
 	uint32_t id, req;
 	int i, n = 0, bad = 0;
 
-	pair(MSG_BIT(MSG_STATS_REQ), 0, CHAN_MSG_MAX);
+	pair(MSG_BIT(MSG_WORKER_REQ), 0, CHAN_MSG_MAX);
 	for (i = 0; i < 10000; i++)
-		msg_send_stats_req(&tx, (uint32_t)i, REQ_STATS);
+		msg_send_worker_req(&tx, (uint32_t)i, REQ_STATS);
 	ok(chan_pending(&tx) == 10000 * (MSG_HDR_LEN + 8),
 	    "10000 messages queued in one buffer");
 	while (chan_flush(&tx) == 1 || n < 10000) {
 		if (chan_read(&rx) == -1 && chan_pending(&tx) == 0 && n >= 10000)
 			break;
 		while (chan_get(&rx, &m, &why) == 1) {
-			if (msg_recv_stats_req(&m, &id, &req) == -1 ||
+			if (msg_recv_worker_req(&m, &id, &req) == -1 ||
 			    id != (uint32_t)n)
 				bad++;
 			n++;
@@ -256,35 +256,35 @@ test_malformed_frames(void)
 	const char *why = "";
 	uint8_t h[16];
 
-	pair(MSG_BIT(MSG_STATS_END), 0, 64);
-	memcpy(h, (uint8_t[]){ MSG_VERSION, 0, 0, MSG_STATS_END, 0, 0, 0, 12,
+	pair(MSG_BIT(MSG_WORKER_DONE), 0, 64);
+	memcpy(h, (uint8_t[]){ MSG_VERSION, 0, 0, MSG_WORKER_DONE, 0, 0, 0, 12,
 	    0, 0 }, 10);
 	ok(raw(h, 10, &m, &why) == 0, "truncated message waits for more");
 	ok(raw((uint8_t[]){ 0, 1 }, 2, &m, &why) == 1 && m.len == 4,
 	    "completed message is delivered");
 
-	pair(MSG_BIT(MSG_STATS_END), 0, 64);
-	ok(raw((uint8_t[]){ 9, 0, 0, MSG_STATS_END, 0, 0, 0, 8 }, 8, &m,
+	pair(MSG_BIT(MSG_WORKER_DONE), 0, 64);
+	ok(raw((uint8_t[]){ 9, 0, 0, MSG_WORKER_DONE, 0, 0, 0, 8 }, 8, &m,
 	    &why) == -1 &&
 	    strstr(why, "bad version"), "bad version rejected");
-	pair(MSG_BIT(MSG_STATS_END), 0, 64);
-	ok(raw((uint8_t[]){ MSG_VERSION, 0, 0, MSG_STATS_END, 0, 0, 0, 4 }, 8,
+	pair(MSG_BIT(MSG_WORKER_DONE), 0, 64);
+	ok(raw((uint8_t[]){ MSG_VERSION, 0, 0, MSG_WORKER_DONE, 0, 0, 0, 4 }, 8,
 	    &m, &why) == -1 &&
 	    strstr(why, "short message"), "length below header rejected");
-	pair(MSG_BIT(MSG_STATS_END), 0, 64);
-	ok(raw((uint8_t[]){ MSG_VERSION, 0, 0, MSG_STATS_END, 0, 0, 1, 0 }, 8,
+	pair(MSG_BIT(MSG_WORKER_DONE), 0, 64);
+	ok(raw((uint8_t[]){ MSG_VERSION, 0, 0, MSG_WORKER_DONE, 0, 0, 1, 0 }, 8,
 	    &m, &why) == -1 &&
 	    strstr(why, "oversized"), "oversized message rejected");
-	pair(MSG_BIT(MSG_STATS_END), 0, 64);
+	pair(MSG_BIT(MSG_WORKER_DONE), 0, 64);
 	ok(raw((uint8_t[]){ MSG_VERSION, 0, 0, 200, 0, 0, 0, 8 }, 8, &m,
 	    &why) == -1 &&
 	    strstr(why, "unexpected message type"), "unknown type rejected");
-	pair(MSG_BIT(MSG_STATS_END), 0, 64);
+	pair(MSG_BIT(MSG_WORKER_DONE), 0, 64);
 	ok(raw((uint8_t[]){ MSG_VERSION, 0, 0, MSG_LOG, 0, 0, 0, 8 }, 8, &m,
 	    &why) == -1 &&
 	    strstr(why, "unexpected message type"), "known type not accepted on this channel");
-	pair(MSG_BIT(MSG_STATS_END), 0, 64);
-	ok(raw((uint8_t[]){ MSG_VERSION, 0x80, 0, MSG_STATS_END, 0, 0, 0, 8 },
+	pair(MSG_BIT(MSG_WORKER_DONE), 0, 64);
+	ok(raw((uint8_t[]){ MSG_VERSION, 0x80, 0, MSG_WORKER_DONE, 0, 0, 0, 8 },
 	    8, &m, &why) == -1 &&
 	    strstr(why, "unknown flags"), "unknown flag rejected");
 }
@@ -326,9 +326,9 @@ send_one_of_each(struct chan *c, int pipefd)
 		msg_send_cfg_filter(c, &fl);
 	}
 	msg_send_cfg_done(c);
-	msg_send_stats_req(c, 1, REQ_STATS);
+	msg_send_worker_req(c, 1, REQ_STATS);
 	msg_send_stats_block(c, 1, &b);
-	msg_send_stats_end(c, 1);
+	msg_send_worker_done(c, 1);
 	msg_send_answer_wait(c, 1);
 	msg_send_answer_more(c, 1, 0);
 	msg_send_test_seccomp(c);
