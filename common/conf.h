@@ -43,6 +43,13 @@ struct conf_addr {
 	int		 prefix;	/* -1: a single address */
 };
 
+/* ExpectationSync: whose expectations are replicated. */
+struct conf_expect_sync {
+	uint8_t		 mode;			/* enum conf_expect */
+	int		 nhelpers;		/* EXPECT_LIST */
+	char		 helpers[CONF_MAX_EXPECT_HELPERS][CONF_NAME_MAX];
+};
+
 /* Values a worker needs for its kernel socket. */
 struct conf_netlink {
 	uint32_t	 bufsize;		/* 0: system default */
@@ -51,9 +58,7 @@ struct conf_netlink {
 	uint32_t	 poll_secs;		/* 0: event mode */
 	uint32_t	 event_iter_limit;
 	uint8_t		 events_reliable;
-	uint8_t		 expect_sync;		/* enum conf_expect */
-	char		 expect_helpers[CONF_MAX_EXPECT_HELPERS][CONF_NAME_MAX];
-	int		 nexpect_helpers;	/* EXPECT_LIST */
+	struct conf_expect_sync expect;		/* ExpectationSync */
 	/* from Sync, for the netlink worker */
 	uint8_t		 direct_inject;		/* DisableExternalCache */
 	uint8_t		 window_tracking;	/* TCPWindowTracking */
@@ -76,6 +81,8 @@ struct conf_sync {
 	uint8_t		 tcp_window_tracking;
 	uint8_t		 flow_log;	/* Stats: LogFile or Syslog set */
 	uint8_t		 expect_sync;	/* ExpectationSync not off */
+	struct conf_expect_sync expect;	/* whose expectations, to check
+					   the peers' */
 };
 
 struct conf_link {

@@ -709,17 +709,17 @@ parse_expectation_sync(struct parser *p)
 	struct conf *c = p->conf;
 
 	if (p->tok.type == T_BOOL) {
-		c->nl.expect_sync = expect_bool(p) ? EXPECT_ALL : EXPECT_OFF;
-		c->nl.nexpect_helpers = 0;
+		c->nl.expect.mode = expect_bool(p) ? EXPECT_ALL : EXPECT_OFF;
+		c->nl.expect.nhelpers = 0;
 		return;
 	}
 	expect(p, T_LBRACE);
-	c->nl.expect_sync = EXPECT_LIST;
+	c->nl.expect.mode = EXPECT_LIST;
 	while (!accept_tok(p, T_RBRACE)) {
-		if (c->nl.nexpect_helpers == CONF_MAX_EXPECT_HELPERS)
+		if (c->nl.expect.nhelpers == CONF_MAX_EXPECT_HELPERS)
 			perr(p, p->tok.line, "too many ExpectationSync helpers "
 			    "(at most %d)", CONF_MAX_EXPECT_HELPERS);
-		expect_word(p, T_STRING, c->nl.expect_helpers[c->nl.nexpect_helpers++],
+		expect_word(p, T_STRING, c->nl.expect.helpers[c->nl.expect.nhelpers++],
 		    CONF_NAME_MAX, "helper name");
 	}
 }

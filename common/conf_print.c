@@ -247,14 +247,14 @@ print_sync(FILE *fp, const struct conf *c)
 		print_link(fp, &c->links[i]);
 	fprintf(fp, "\tOptions {\n");
 	fprintf(fp, "\t\tTCPWindowTracking %s\n", onoff(s->tcp_window_tracking));
-	if (c->nl.expect_sync == EXPECT_LIST) {
+	if (c->nl.expect.mode == EXPECT_LIST) {
 		fprintf(fp, "\t\tExpectationSync {");
-		for (i = 0; i < c->nl.nexpect_helpers; i++)
-			fprintf(fp, " %s", c->nl.expect_helpers[i]);
+		for (i = 0; i < c->nl.expect.nhelpers; i++)
+			fprintf(fp, " %s", c->nl.expect.helpers[i]);
 		fprintf(fp, " }\n");
 	} else
 		fprintf(fp, "\t\tExpectationSync %s\n",
-		    onoff(c->nl.expect_sync == EXPECT_ALL));
+		    onoff(c->nl.expect.mode == EXPECT_ALL));
 	fprintf(fp, "\t}\n}\n");
 }
 

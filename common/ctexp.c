@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 
 #include <string.h>
+#include <strings.h>
 
+#include "conf.h"
 #include "ctexp.h"
 #include "msg.h"
 
@@ -121,4 +123,88 @@ ctexp_master(const struct ctexp *x, struct ctobj *o)
 		o->zone = x->zone;
 		o->attrs |= CT_BIT(CT_A_ZONE);
 	}
+}
+
+/* ExpectationSync: on, or a helper whose name starts with a listed one
+ * (case-insensitive, so that `sip' takes `sip-5060'). */
+int
+ctexp_helper_wanted(const struct conf_expect_sync *x, const char *helper)
+{
+	int i;
+
+	if (x->mode == EXPECT_ALL)
+		return 1;
+	for (i = 0; x->mode == EXPECT_LIST && i < x->nhelpers; i++)
+		if (strncasecmp(helper, x->helpers[i],
+		    strlen(x->helpers[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* The kernel's expectation flags (linux/netfilter/nf_conntrack_common.h) */
+#define EXP_F_PERMANENT		0x1
+#define EXP_F_INACTIVE		0x2
+#define EXP_F_USERSPACE		0x4
+#define EXP_CLASSES		4	/* NF_CT_MAX_EXPECT_CLASSES */
+
+static int
+all_bytes(const void *p, size_t n, uint8_t v)
+{
+	const uint8_t *b = p;
+
+	while (n-- > 0)
+		if (*b++ != v)
+			return 0;
+	return 1;
+}
+
+/* Whether a tuple names both ends: no zero address, no zero port. */
+static int
+complete_tuple(const struct ct_tuple *t, uint8_t l4proto, size_t alen)
+{
+	return !all_bytes(&t->src, alen, 0) && !all_bytes(&t->dst, alen, 0) &&
+	    (!ctobj_has_ports(l4proto) || (t->sport != 0 && t->dport != 0));
+}
+
+/*
+ * Whether a peer's expectation may go into this node's kernel: only what
+ * a kernel helper would create here (ctsyncd.conf(5), EXPECTATIONS).  Its
+ * helper must be one ExpectationSync names (`wanted'; NULL: not checked,
+ * the sync worker has); its master a whole tuple, its expected tuple's
+ * destination exact; to create one, also: no PERMANENT or unknown flag,
+ * a class and a timeout in range, a source mask of all or nothing.
+ */
+int
+ctexp_acceptable(const struct ctexp *x, const struct conf_expect_sync *wanted,
+    int create, const char **why)
+{
+	size_t alen = x->family == AF_INET6 ? 16 : 4;
+
+	if (x->helper[0] == '\0')
+		return *why = "expectation of no helper", -1;
+	if (wanted != NULL && !ctexp_helper_wanted(wanted, x->helper))
+		return *why = "helper not named by ExpectationSync", -1;
+	if (!complete_tuple(&x->master, x->master_l4proto, alen))
+		return *why = "wildcard master", -1;
+	if (all_bytes(&x->tuple.dst, alen, 0) ||
+	    (ctobj_has_ports(x->l4proto) && x->tuple.dport == 0))
+		return *why = "wildcard destination", -1;
+	if (!create)
+		return 0;
+	if (x->flags & EXP_F_PERMANENT)
+		return *why = "PERMANENT flag", -1;
+	if (x->flags & ~(EXP_F_INACTIVE | EXP_F_USERSPACE))
+		return *why = "unknown flags", -1;
+	if (x->class >= EXP_CLASSES)
+		return *why = "class out of range", -1;
+	if (!CTX_HAS(x, CTX_A_TIMEOUT) || x->timeout == 0 ||
+	    x->timeout > CTEXP_TIMEOUT_MAX)
+		return *why = "timeout missing or out of range", -1;
+	if (!all_bytes(&x->mask.src, alen, 0xff) &&
+	    !all_bytes(&x->mask.src, alen, 0))
+		return *why = "partial source address mask", -1;
+	if (ctobj_has_ports(x->l4proto) && x->mask.sport != 0 &&
+	    x->mask.sport != 0xffff)
+		return *why = "partial source port mask", -1;
+	return 0;
 }

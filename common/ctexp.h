@@ -20,6 +20,9 @@ enum ctexp_attr {
 #define CTX_BIT(a)		(UINT32_C(1) << (a))
 #define CTX_HAS(x, a)		(((x)->attrs & CTX_BIT(a)) != 0)
 #define CTX_FN_MAX		32	/* with its NUL, as on the wire */
+/* The longest timeout a peer's expectation may ask for (kernel helpers
+ * ask for 5 minutes at most). */
+#define CTEXP_TIMEOUT_MAX	3600
 
 struct ctexp {
 	uint32_t	 attrs;		/* CTX_BIT() of what is held */
@@ -38,11 +41,17 @@ struct ctexp {
 
 struct mbuild;
 struct mread;
+struct conf_expect_sync;
 
 void	 ctexp_put(struct mbuild *, const struct ctexp *);
 int	 ctexp_get(struct mread *, struct ctexp *);
 int	 ctexp_valid(const struct ctexp *, const char **why);
 int	 ctexp_same(const struct ctexp *, const struct ctexp *);
 void	 ctexp_master(const struct ctexp *, struct ctobj *);
+int	 ctexp_helper_wanted(const struct conf_expect_sync *,
+	    const char *helper);
+int	 ctexp_acceptable(const struct ctexp *,
+	    const struct conf_expect_sync *wanted, int create,
+	    const char **why);
 
 #endif

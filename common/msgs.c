@@ -72,11 +72,36 @@ int msg_recv_cfg_done(const struct msg *m) { return recv_empty(m); }
 void msg_send_test_seccomp(struct chan *c) { send_empty(c, MSG_TEST_SECCOMP); }
 int msg_recv_test_seccomp(const struct msg *m) { return recv_empty(m); }
 
+/* ExpectationSync: its mode and list of helper names. */
+static void
+put_expect(struct mbuild *mb, const struct conf_expect_sync *x)
+{
+	int i;
+
+	mb_u8(mb, x->mode);
+	mb_u8(mb, (uint8_t)x->nhelpers);
+	for (i = 0; i < x->nhelpers; i++)
+		mb_str(mb, x->helpers[i]);
+}
+
+static int
+get_expect(struct mread *r, struct conf_expect_sync *x)
+{
+	int i;
+
+	x->mode = mr_u8(r);
+	x->nhelpers = mr_u8(r);
+	if (x->mode > EXPECT_LIST || x->nhelpers > CONF_MAX_EXPECT_HELPERS)
+		return -1;
+	for (i = 0; i < x->nhelpers; i++)
+		mr_str(r, x->helpers[i], CONF_NAME_MAX);
+	return 0;
+}
+
 void
 msg_send_cfg_netlink(struct chan *c, const struct conf_netlink *nl)
 {
 	struct mbuild mb;
-	int i;
 
 	msg_begin(&mb, c, MSG_CFG_NETLINK);
 	mb_u32(&mb, nl->bufsize);
@@ -85,12 +110,9 @@ msg_send_cfg_netlink(struct chan *c, const struct conf_netlink *nl)
 	mb_u32(&mb, nl->poll_secs);
 	mb_u32(&mb, nl->event_iter_limit);
 	mb_u8(&mb, nl->events_reliable);
-	mb_u8(&mb, nl->expect_sync);
 	mb_u8(&mb, nl->direct_inject);
 	mb_u8(&mb, nl->window_tracking);
-	mb_u8(&mb, (uint8_t)nl->nexpect_helpers);
-	for (i = 0; i < nl->nexpect_helpers; i++)
-		mb_str(&mb, nl->expect_helpers[i]);
+	put_expect(&mb, &nl->expect);
 	msg_end(&mb);
 }
 
@@ -98,7 +120,6 @@ int
 msg_recv_cfg_netlink(const struct msg *m, struct conf_netlink *nl)
 {
 	struct mread r;
-	int i;
 
 	mr_init(&r, m);
 	memset(nl, 0, sizeof(*nl));
@@ -108,17 +129,11 @@ msg_recv_cfg_netlink(const struct msg *m, struct conf_netlink *nl)
 	nl->poll_secs = mr_u32(&r);
 	nl->event_iter_limit = mr_u32(&r);
 	nl->events_reliable = mr_u8(&r);
-	nl->expect_sync = mr_u8(&r);
 	nl->direct_inject = mr_u8(&r);
 	nl->window_tracking = mr_u8(&r);
-	nl->nexpect_helpers = mr_u8(&r);
-	if (nl->nexpect_helpers > CONF_MAX_EXPECT_HELPERS)
-		return -1;
-	for (i = 0; i < nl->nexpect_helpers; i++)
-		mr_str(&r, nl->expect_helpers[i], CONF_NAME_MAX);
-	if (!mr_done(&r) || !bool_ok(nl->events_reliable) ||
-	    !bool_ok(nl->direct_inject) || !bool_ok(nl->window_tracking) ||
-	    nl->expect_sync > EXPECT_LIST || nl->event_iter_limit == 0)
+	if (get_expect(&r, &nl->expect) == -1 || !mr_done(&r) ||
+	    !bool_ok(nl->events_reliable) || !bool_ok(nl->direct_inject) ||
+	    !bool_ok(nl->window_tracking) || nl->event_iter_limit == 0)
 		return -1;
 	return 0;
 }
@@ -144,6 +159,7 @@ msg_send_cfg_sync(struct chan *c, const struct conf_sync *s)
 	mb_u8(&mb, s->tcp_window_tracking);
 	mb_u8(&mb, s->expect_sync);
 	mb_u8(&mb, s->flow_log);
+	put_expect(&mb, &s->expect);
 	msg_end(&mb);
 }
 
@@ -169,7 +185,8 @@ msg_recv_cfg_sync(const struct msg *m, struct conf_sync *s)
 	s->tcp_window_tracking = mr_u8(&r);
 	s->expect_sync = mr_u8(&r);
 	s->flow_log = mr_u8(&r);
-	if (!mr_done(&r) || s->mode > MODE_NOTRACK || s->hashsize == 0 ||
+	if (get_expect(&r, &s->expect) == -1 ||
+	    !mr_done(&r) || s->mode > MODE_NOTRACK || s->hashsize == 0 ||
 	    s->hashlimit == 0 || !bool_ok(s->disable_internal_cache) ||
 	    !bool_ok(s->disable_external_cache) ||
 	    !bool_ok(s->startup_resync) || !bool_ok(s->tcp_window_tracking) ||
@@ -257,6 +274,8 @@ msg_send_cfg_link(struct chan *c, const struct cfg_link_fd *l, int fd)
 	mb_u8(&mb, l->checksum);
 	mb_u32(&mb, l->errq_len);
 	mb_str(&mb, l->ifname);
+	mb_u8(&mb, l->peer_family);
+	mb_bytes(&mb, l->peer, sizeof(l->peer));
 	msg_end_fd(&mb, fd);
 }
 
@@ -274,7 +293,11 @@ msg_recv_cfg_link(const struct msg *m, struct cfg_link_fd *l)
 	l->checksum = mr_u8(&r);
 	l->errq_len = mr_u32(&r);
 	mr_str(&r, l->ifname, sizeof(l->ifname));
+	l->peer_family = mr_u8(&r);
+	mr_bytes(&r, l->peer, sizeof(l->peer));
 	if (!mr_done(&r) || l->index >= CONF_MAX_LINKS ||
+	    (l->peer_family != 0 && l->peer_family != AF_INET &&
+	    l->peer_family != AF_INET6) ||
 	    l->dir > LINKFD_TX || l->kind < LINK_MCAST || l->kind > LINK_TCP ||
 	    !bool_ok(l->is_default) || !bool_ok(l->checksum) || m->fd < 0 ||
 	    l->errq_len > CONF_MAX_ERRQ)

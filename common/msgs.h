@@ -67,6 +67,9 @@ struct cfg_link_fd {
 	uint8_t		 checksum;
 	uint32_t	 errq_len;	/* TCP: ErrorQueueLength */
 	char		 ifname[IF_NAMESIZE];
+	/* UDP and TCP: the configured peer, the only source accepted */
+	uint8_t		 peer_family;	/* AF_INET, AF_INET6, or 0: any */
+	uint8_t		 peer[16];
 };
 
 /* What happened to a conntrack entry, as carried by CT_EVENTS. */

@@ -60,7 +60,12 @@
 	X(ST_NETWORK_RECV_BAD_SIZE, "recv_bad_size")                   \
 	X(ST_NETWORK_SEND_MALFORMED, "send_malformed")                 \
 	X(ST_NETWORK_SEQ_LOST, "seq_lost")                             \
-	X(ST_NETWORK_SEQ_BEFORE, "seq_before")
+	X(ST_NETWORK_SEQ_BEFORE, "seq_before")                         \
+	X(ST_NETWORK_RECV_NOT_FROM_PEER, "recv_not_from_peer")         \
+	X(ST_NETWORK_RECV_EXPECT_REFUSED, "recv_expect_refused")       \
+	X(ST_NETWORK_SEQ_OUT_OF_WINDOW, "seq_out_of_window")           \
+	X(ST_NETWORK_ACK_OUT_OF_RANGE, "ack_out_of_range")             \
+	X(ST_NETWORK_BULK_DEFERRED, "bulk_deferred")
 
 #define STATS_KEYS_CACHE_EXT(X)                              \
 	X(ST_CACHE_EXT_OBJECTS, "objects")                   \

@@ -125,6 +125,18 @@ text_network(FILE *o, const uint64_t *v)
 	    (ull)v[ST_NETWORK_SEQ_LOST]);
 	fprintf(o, "\t\tPackets before:\t\t%20llu\n\n",
 	    (ull)v[ST_NETWORK_SEQ_BEFORE]);
+	/* ctsyncd's own checks on what the link brings (not in conntrackd) */
+	fprintf(o, "link checks:\n\trecv:\n");
+	fprintf(o, "\t\tNot from the peer:\t%20llu\n",
+	    (ull)v[ST_NETWORK_RECV_NOT_FROM_PEER]);
+	fprintf(o, "\t\tExpectations refused:\t%20llu\n",
+	    (ull)v[ST_NETWORK_RECV_EXPECT_REFUSED]);
+	fprintf(o, "\t\tSequence out of window:\t%20llu\n",
+	    (ull)v[ST_NETWORK_SEQ_OUT_OF_WINDOW]);
+	fprintf(o, "\t\tACK/NACK out of range:\t%20llu\n",
+	    (ull)v[ST_NETWORK_ACK_OUT_OF_RANGE]);
+	fprintf(o, "\t\tBulk requests deferred:\t%20llu\n\n",
+	    (ull)v[ST_NETWORK_BULK_DEFERRED]);
 }
 
 static void

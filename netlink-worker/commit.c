@@ -48,9 +48,11 @@ take_expectation(struct commit *c, const struct msg *m)
 
 	if (msg_recv_exp_event(m, &ev) == -1)
 		fatalx("malformed EXP_EVENT from the sync worker");
-	if (ctexp_valid(&ev.x, &why) == -1) {
+	/* the helper was checked when it came (the child has no list) */
+	if (ctexp_valid(&ev.x, &why) == -1 ||
+	    ctexp_acceptable(&ev.x, NULL, 1, &why) == -1) {
 		if (c->exp_failed++ == 0)
-			log_warnx("invalid expectation refused: %s", why);
+			log_warnx("expectation refused: %s", why);
 		return;
 	}
 	if (c->nexps == c->capexps) {

@@ -73,10 +73,12 @@ nl_direct_exp(struct nlw *w, const struct msg *m)
 	if (w->inj == NULL || msg_recv_exp_event(m, &ev) == -1)
 		fatalx("EXP_EVENT from the sync worker without "
 		    "DisableExternalCache, or malformed");
-	if (ctexp_valid(&ev.x, &why) == -1) {
+	/* the sync worker checked it too; this is the kernel's door */
+	if (ctexp_valid(&ev.x, &why) == -1 || ctexp_acceptable(&ev.x,
+	    &w->cfg.expect, ev.kind != CTE_DESTROY, &why) == -1) {
 		if (w->cnt.inject_invalid++ == 0)
-			log_warnx("invalid expectation from the sync worker "
-			    "refused: %s", why);
+			log_warnx("expectation from the sync worker refused: "
+			    "%s", why);
 		return;
 	}
 	/* the entries before it went in first: its master is there */

@@ -103,7 +103,7 @@ nl_events_open(struct nlw *w)
 	unsigned int groups = NF_NETLINK_CONNTRACK_NEW |
 	    NF_NETLINK_CONNTRACK_UPDATE | NF_NETLINK_CONNTRACK_DESTROY;
 
-	if (w->cfg.expect_sync != EXPECT_OFF)
+	if (w->cfg.expect.mode != EXPECT_OFF)
 		groups |= NF_NETLINK_CONNTRACK_EXP_NEW |
 		    NF_NETLINK_CONNTRACK_EXP_DESTROY;
 
@@ -168,22 +168,6 @@ batch_add(struct nlw *w, uint8_t kind, const struct nlmsghdr *nlh)
 	return 0;
 }
 
-/* ExpectationSync: on, or a helper whose name starts with a listed one
- * (case-insensitive, so that `sip' takes `sip-5060'). */
-static int
-helper_wanted(const struct nlw *w, const char *helper)
-{
-	int i;
-
-	if (w->cfg.expect_sync == EXPECT_ALL)
-		return 1;
-	for (i = 0; i < w->cfg.nexpect_helpers; i++)
-		if (strncasecmp(helper, w->cfg.expect_helpers[i],
-		    strlen(w->cfg.expect_helpers[i])) == 0)
-			return 1;
-	return 0;
-}
-
 /*
  * An expectation event or dumped expectation: after the conntrack
  * events before it (its master among them), on its own.
@@ -197,7 +181,7 @@ exp_add(struct nlw *w, uint8_t kind, const struct nlmsghdr *nlh)
 		w->cnt.catch_failed++;
 		return;
 	}
-	if (!helper_wanted(w, ev.x.helper)) {
+	if (!ctexp_helper_wanted(&w->cfg.expect, ev.x.helper)) {
 		w->cnt.events_filtered++;
 		return;
 	}
@@ -407,7 +391,7 @@ int
 nl_dump(struct nlw *w, int sweep)
 {
 	if (run_dump(w, 0, dump_cb) != MNL_CB_STOP ||
-	    (w->cfg.expect_sync != EXPECT_OFF &&
+	    (w->cfg.expect.mode != EXPECT_OFF &&
 	    run_dump(w, 1, exp_dump_cb) != MNL_CB_STOP)) {
 		log_warn("dumping the kernel conntrack table failed");
 		return -1;

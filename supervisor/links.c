@@ -91,6 +91,24 @@ open_pair(const struct conf_link *l, int rx_family, int tx_family,
 	return 0;
 }
 
+/*
+ * A receiving socket takes only what arrives on the link's Interface, so
+ * that nothing reaches the sync worker through another network.
+ */
+static int
+bind_to_interface(int fd, const struct conf_link *l, const char *kind)
+{
+	if (l->ifname[0] == '\0')
+		return 0;
+	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, l->ifname,
+	    (socklen_t)strlen(l->ifname)) == -1) {
+		log_warn("%s link at line %d: Interface %s", kind, l->line,
+		    l->ifname);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 open_udp(const struct conf_link *l, int fds[2])
 {
@@ -104,7 +122,8 @@ open_udp(const struct conf_link *l, int fds[2])
 		    "address", l->line);
 		return -1;
 	}
-	if (open_pair(l, l->local.family, l->dest.family, fds) == -1)
+	if (open_pair(l, l->local.family, l->dest.family, fds) == -1 ||
+	    bind_to_interface(fds[0], l, "UDP") == -1)
 		return -1;
 	len = make_sockaddr(&l->local, l->port, scope, &ss);
 	if (bind(fds[0], (struct sockaddr *)&ss, len) == -1) {
@@ -199,12 +218,8 @@ open_multicast(const struct conf_link *l, int fds[2])
 	}
 	if (open_pair(l, l->local.family, l->local.family, fds) == -1)
 		return -1;
-	if (setsockopt(fds[0], SOL_SOCKET, SO_BINDTODEVICE, l->ifname,
-	    (socklen_t)strlen(l->ifname)) == -1) {
-		log_warn("Multicast link at line %d: Interface %s", l->line,
-		    l->ifname);
+	if (bind_to_interface(fds[0], l, "Multicast") == -1)
 		return -1;
-	}
 	len = make_sockaddr(&l->local, l->port, ifindex, &ss);
 	if (bind(fds[0], (struct sockaddr *)&ss, len) == -1) {
 		log_warn("Multicast link at line %d: bind to the group, port "
@@ -283,7 +298,7 @@ open_tcp(const struct conf_link *l, int fds[2])
 	setsockopt(fds[0], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	setsockopt(fds[0], SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
 	if (set_buffer(fds[0], SO_RCVBUFFORCE, l->rcvbuf, "RcvSocketBuffer")
-	    == -1)
+	    == -1 || bind_to_interface(fds[0], l, "TCP") == -1)
 		return -1;
 	len = make_sockaddr(&l->local, l->port, if_nametoindex(l->ifname),
 	    &ss);

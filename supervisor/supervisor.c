@@ -206,6 +206,19 @@ start_worker(struct sup *s, enum worker_kind k, int peerfd)
 	    MSG_BIT(MSG_ANSWER_WAIT) : 0), 0);
 }
 
+/* The peer a UDP or TCP link accepts datagrams and connections from. */
+static void
+link_peer(const struct conf_link *cl, struct cfg_link_fd *l)
+{
+	if (cl->kind == LINK_MCAST || !cl->has_dest)
+		return;
+	l->peer_family = (uint8_t)cl->dest.family;
+	if (cl->dest.family == AF_INET)
+		memcpy(l->peer, &cl->dest.a.v4, 4);
+	else
+		memcpy(l->peer, &cl->dest.a.v6, 16);
+}
+
 /* Each worker's part of the configuration, CFG_* ... CFG_DONE. */
 static void
 send_config(struct sup *s)
@@ -221,7 +234,8 @@ send_config(struct sup *s)
 	msg_send_cfg_filter(nl, &c->filter);
 	msg_send_cfg_done(nl);
 	s->conf->sync.expect_sync = c->sync.mode != MODE_STATS &&
-	    c->nl.expect_sync != EXPECT_OFF;
+	    c->nl.expect.mode != EXPECT_OFF;
+	s->conf->sync.expect = c->nl.expect;
 	s->conf->sync.flow_log = c->sync.mode == MODE_STATS &&
 	    (c->stats_logfile[0] || c->stats_syslog_facility >= 0);
 	msg_send_cfg_sync(sy, &c->sync);
@@ -242,6 +256,7 @@ send_config(struct sup *s)
 				l.errq_len = CONF_MAX_ERRQ;
 			snprintf(l.ifname, sizeof(l.ifname), "%s",
 			    c->links[i].ifname);
+			link_peer(&c->links[i], &l);
 			/* the channel closes our copy once it is sent */
 			msg_send_cfg_link(sy, &l, s->link_fds[i][dir]);
 			s->link_fds[i][dir] = -1;

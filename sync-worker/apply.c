@@ -3,21 +3,51 @@
  * DisableExternalCache straight to the netlink worker (direct.c); an
  * expectation into the external expectation cache, or to the netlink
  * worker likewise.  Every sync mode ends its receive path here.
+ * Expectations are checked against what this node's kernel helpers
+ * would create (ctexp_acceptable) before they go anywhere.
  */
 #include "config.h"
 
 #include <time.h>
 
+#include "log.h"
 #include "syncworker.h"
+
+#define REFUSED_LOG_SECS	10	/* between two logs of refusals */
+
+/* A peer's expectation this node would not create: counted, logged at
+ * most every REFUSED_LOG_SECS with the last reason. */
+static void
+refuse_exp(struct syncw *w, const char *why)
+{
+	time_t now = time(NULL);
+
+	w->wire.exp_refused++;
+	w->exp_refused_since++;
+	if (w->exp_refused_logged != 0 &&
+	    now - w->exp_refused_logged < REFUSED_LOG_SECS)
+		return;
+	log_warnx("%llu expectations from the peers refused, the last: %s",
+	    (unsigned long long)w->exp_refused_since, why);
+	w->exp_refused_logged = now;
+	w->exp_refused_since = 0;
+}
 
 /* A peer's EXP_NEW, EXP_UPD or EXP_DEL. */
 static void
 apply_exp(struct syncw *w, const struct wire_msg *m)
 {
 	struct ctexp x;
+	const char *why;
 
 	if (wire_get_exp(m, &x) == -1) {
 		wire_count_payload_error(&w->wire);
+		return;
+	}
+	if (!w->cfg.expect_sync || ctexp_acceptable(&x, &w->cfg.expect,
+	    m->type != WIRE_EXP_DEL, &why) == -1) {
+		refuse_exp(w, w->cfg.expect_sync ? why :
+		    "ExpectationSync is off");
 		return;
 	}
 	if (w->cfg.disable_external_cache) {

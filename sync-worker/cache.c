@@ -12,16 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cache.h"
 #include "cache_pack.h"
 #include "log.h"
 
 void
 cache_init(struct cache *c, const char *name, uint32_t buckets,
-    uint32_t limit)
+    uint32_t limit, const uint8_t key[CACHE_HASH_KEY_LEN])
 {
 	memset(c, 0, sizeof(*c));
 	c->name = name;
+	memcpy(c->hkey, key, sizeof(c->hkey));
 	c->nbuckets = buckets ? buckets : 1;
 	c->limit = limit;
 	TAILQ_INIT(&c->txq);
@@ -30,18 +33,19 @@ cache_init(struct cache *c, const char *name, uint32_t buckets,
 		fatal("cache %s: %u buckets", name, c->nbuckets);
 }
 
-/* FNV-1a: cheap, and good enough over keys an attacker cannot choose. */
-static uint32_t
-hash_key(const uint8_t *key, size_t n)
+/*
+ * SipHash-2-4 (libsodium's crypto_shorthash) under a key drawn at each
+ * start: remote flows and peers choose our keys, and must not be able to
+ * choose which of them share a bucket.
+ */
+uint32_t
+cache_hash(const uint8_t key[CACHE_HASH_KEY_LEN], const void *p, size_t n)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
+	uint8_t out[crypto_shorthash_BYTES];
 
-	for (i = 0; i < n; i++) {
-		h ^= key[i];
-		h *= 16777619u;
-	}
-	return h;
+	crypto_shorthash(out, p, n, key);
+	return (uint32_t)out[0] | (uint32_t)out[1] << 8 |
+	    (uint32_t)out[2] << 16 | (uint32_t)out[3] << 24;
 }
 
 /* The link that points at the object with this key, or at NULL. */
@@ -84,7 +88,7 @@ cache_find(struct cache *c, const struct ctobj *o)
 	uint8_t key[CACHE_KEY_MAX];
 	size_t n = cache_pack_key(o, key);
 
-	return *slot_of(c, key, n, hash_key(key, n));
+	return *slot_of(c, key, n, cache_hash(c->hkey, key, n));
 }
 
 void
@@ -195,7 +199,7 @@ cache_upsert(struct cache *c, const struct ctobj *o, time_t now)
 {
 	uint8_t packed[CACHE_PACK_MAX];
 	size_t len = cache_pack(o, packed), keylen = cache_key_len(packed);
-	uint32_t h = hash_key(packed, keylen);
+	uint32_t h = cache_hash(c->hkey, packed, keylen);
 	struct cache_obj **pp = slot_of(c, packed, keylen, h), *co = *pp;
 	uint16_t cap;
 
@@ -250,7 +254,7 @@ cache_delete(struct cache *c, const struct ctobj *o)
 {
 	uint8_t key[CACHE_KEY_MAX];
 	size_t n = cache_pack_key(o, key);
-	struct cache_obj **pp = slot_of(c, key, n, hash_key(key, n));
+	struct cache_obj **pp = slot_of(c, key, n, cache_hash(c->hkey, key, n));
 
 	if (*pp == NULL) {
 		c->st.destroy_notfound++;

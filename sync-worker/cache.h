@@ -20,6 +20,7 @@
 #include "ctobj.h"
 
 #define CACHE_BUCKETS_MAX	(1u << 26)
+#define CACHE_HASH_KEY_LEN	16	/* crypto_shorthash_KEYBYTES */
 
 struct cache_obj {
 	struct cache_obj *next;		/* bucket chain */
@@ -51,13 +52,16 @@ struct cache {
 	uint32_t	 limit;
 	uint32_t	 count;
 	uint32_t	 gen;		/* current generation, see cache_sweep */
+	uint8_t		 hkey[CACHE_HASH_KEY_LEN];	/* cache_hash() */
 	struct cache_txq txq;		/* the send queue, oldest first */
 	uint32_t	 txlen;
 	struct cache_stats st;
 };
 
 void	 cache_init(struct cache *, const char *name, uint32_t buckets,
-	    uint32_t limit);
+	    uint32_t limit, const uint8_t key[CACHE_HASH_KEY_LEN]);
+uint32_t cache_hash(const uint8_t key[CACHE_HASH_KEY_LEN], const void *,
+	    size_t);
 void	 cache_free(struct cache *);
 struct cache_obj *cache_find(struct cache *, const struct ctobj *);
 struct cache_obj *cache_upsert(struct cache *, const struct ctobj *,

@@ -11,8 +11,6 @@
 #include "cache.h"
 #include "ctexp.h"
 
-#define EXPCACHE_BUCKETS	1024
-
 struct exp_entry {
 	struct exp_entry *next;
 	struct ctexp	 x;
@@ -23,12 +21,16 @@ struct exp_entry {
 
 struct expcache {
 	const char	*name;
-	struct exp_entry *buckets[EXPCACHE_BUCKETS];
+	struct exp_entry **buckets;
+	uint32_t	 nbuckets;	/* HashSize, and grows with the count */
 	uint32_t	 count, limit;
+	uint8_t		 hkey[CACHE_HASH_KEY_LEN];	/* cache_hash() */
 	struct cache_stats st;
 };
 
-void	 expcache_init(struct expcache *, const char *name, uint32_t limit);
+void	 expcache_init(struct expcache *, const char *name, uint32_t buckets,
+	    uint32_t limit, const uint8_t key[CACHE_HASH_KEY_LEN]);
+void	 expcache_free(struct expcache *);
 struct exp_entry *expcache_find(struct expcache *, const struct ctexp *);
 struct exp_entry *expcache_upsert(struct expcache *, const struct ctexp *,
 	    time_t now);

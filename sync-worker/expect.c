@@ -16,8 +16,10 @@
 void
 expect_init(struct syncw *w)
 {
-	expcache_init(&w->exp_internal, "internal", w->cfg.hashlimit);
-	expcache_init(&w->exp_external, "external", w->cfg.hashlimit);
+	expcache_init(&w->exp_internal, "internal", w->cfg.hashsize,
+	    w->cfg.hashlimit, w->hash_key);
+	expcache_init(&w->exp_external, "external", w->cfg.hashsize,
+	    w->cfg.hashlimit, w->hash_key);
 }
 
 /* An expectation event or dumped expectation from the netlink worker. */

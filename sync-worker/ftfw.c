@@ -200,6 +200,52 @@ ftfw_run(struct syncw *w)
 
 /* ---- receiving ------------------------------------------------------------ */
 
+/*
+ * Without a key anyone on the link can send us anything, so a message
+ * far from the expected sequence number is not taken on trust: one
+ * forged datagram 2^30 ahead would make every genuine one look old.  It
+ * is dropped and counted, unless REANCHOR_RUN of them come in sequence
+ * (a peer that really moved: after a very long partition); then the
+ * window moves there.  A HELLO (a restarted peer) is not held to it, but
+ * a forged one moves the window only until REANCHOR_RUN genuine messages
+ * move it back.  Returns 1 to drop.
+ */
+static int
+out_of_window(struct syncw *w, const struct wire_msg *m)
+{
+	struct ftfw *f = &w->ftfw;
+	uint32_t ahead = m->seq - (f->last + 1);
+	uint32_t behind = (f->last + 1) - m->seq;
+
+	if (!f->have_last || ahead <= SEQ_WINDOW || behind <= SEQ_WINDOW) {
+		f->run = 0;
+		return 0;
+	}
+	f->run = f->run > 0 && m->seq == f->run_next ? f->run + 1 : 1;
+	f->run_next = m->seq + 1;
+	if (f->run < REANCHOR_RUN) {
+		w->wire.out_of_window++;
+		return 1;
+	}
+	log_warnx("FT-FW: the peer's sequence moved from %u to %u, following "
+	    "it", f->last, m->seq);
+	f->have_last = f->ack_pending = 0;
+	f->window = f->window_size;
+	f->run = 0;
+	return 0;
+}
+
+/* An ACK or NACK only of what we sent: from <= to <= the last seq. */
+static int
+range_sent(const struct syncw *w, uint32_t from, uint32_t to)
+{
+	if (w->tx.seq_started && !wire_seq_before(to, from) &&
+	    !wire_seq_before(w->tx.next_seq - 1, to))
+		return 1;
+	((struct syncw *)w)->wire.ack_out_of_range++;
+	return 0;
+}
+
 static void
 process(struct syncw *w, const struct wire_msg *m, enum wire_kind kind)
 {
@@ -208,14 +254,16 @@ process(struct syncw *w, const struct wire_msg *m, enum wire_kind kind)
 		sync_apply(w, m);
 		break;
 	case WK_ACK:
-		rsq_ack(w, m->from, m->to);
+		if (range_sent(w, m->from, m->to))
+			rsq_ack(w, m->from, m->to);
 		break;
 	case WK_NACK:
-		rsq_nack(w, m->from, m->to);
+		if (range_sent(w, m->from, m->to))
+			rsq_nack(w, m->from, m->to);
 		break;
 	case WK_RESYNC:
 		log_info("resync requested by other node");
-		sync_bulk(w);
+		sync_bulk_asked(w);
 		break;
 	case WK_ALIVE: case WK_BAD:
 		break;
@@ -242,7 +290,7 @@ peer_hello(struct syncw *w, const struct wire_msg *m)
 		f->ack_from = m->seq;
 		f->window = f->window_size - 1;
 	}
-	sync_bulk(w);
+	sync_bulk_asked(w);
 	return 1;
 }
 
@@ -259,6 +307,9 @@ ftfw_recv(struct syncw *w, const struct wire_msg *m)
 		w->wire.malformed++;
 		return;
 	}
+	/* HELLO is a restart: its sequence starts anew (8.5) */
+	if (!(m->flags & WIRE_F_HELLO) && out_of_window(w, m))
+		return;
 	if (!(m->flags & WIRE_F_HELLO))
 		f->peer_in_hello = 0;
 	if (!((m->flags & WIRE_F_HELLO) && peer_hello(w, m))) {

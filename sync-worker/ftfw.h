@@ -31,6 +31,11 @@ struct rsq_list {
 	uint32_t	 len;
 };
 
+/* Farther than this from the expected sequence number: suspect. */
+#define SEQ_WINDOW	(1u << 24)
+/* Suspect messages in sequence that make the window follow them. */
+#define REANCHOR_RUN	8
+
 /* FT-FW's own state (ftfw.c); sending itself is send.c's. */
 struct ftfw {
 	/* sending */
@@ -46,6 +51,7 @@ struct ftfw {
 	uint32_t	 ack_from;
 	uint32_t	 window, window_size;
 	int		 peer_in_hello;
+	uint32_t	 run, run_next;	/* far from the window, in sequence */
 	/* counters */
 	uint64_t	 rsq_dropped;	/* resend queue full: oldest dropped */
 };

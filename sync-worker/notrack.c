@@ -32,6 +32,8 @@ notrack_recv(struct syncw *w, const struct wire_msg *m)
 	if (w->notrack.have_last && m->seq != w->notrack.last + 1) {
 		if (wire_seq_before(m->seq, w->notrack.last + 1))
 			w->wire.before++;
+		else if (m->seq - w->notrack.last > SEQ_WINDOW)
+			w->wire.out_of_window++;	/* not a count of loss */
 		else	/* 1.4.7's count */
 			w->wire.lost += m->seq - w->notrack.last + 1;
 	}
@@ -41,7 +43,7 @@ notrack_recv(struct syncw *w, const struct wire_msg *m)
 		sync_apply(w, m);
 	else if (kind == WK_RESYNC) {
 		log_info("resync requested by other node");
-		sync_bulk(w);
+		sync_bulk_asked(w);
 	}
 }
 

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>
 #include <poll.h>
@@ -19,6 +20,7 @@
 #include "syncworker.h"
 
 #define RX_BUDGET	64	/* datagrams per wake-up, then serve others */
+#define STRANGER_LOG_SECS 10	/* between two logs of strangers dropped */
 
 void
 links_add(struct syncw *w, const struct cfg_link_fd *l, int fd)
@@ -35,6 +37,8 @@ links_add(struct syncw *w, const struct cfg_link_fd *l, int fd)
 		sl->errq_len = l->errq_len;
 		sl->conn = -1;
 		memcpy(sl->ifname, l->ifname, sizeof(sl->ifname));
+		sl->peer_family = l->peer_family;
+		memcpy(sl->peer, l->peer, sizeof(sl->peer));
 	}
 	if (*slot != -1)
 		fatalx("link %u: socket passed twice", l->index);
@@ -298,6 +302,44 @@ stream_deliver(struct syncw *w, int i)
 		tcp_consume(l, used);
 }
 
+/*
+ * Whether a datagram or connection comes from the link's configured peer
+ * (any source, on a link without one: multicast).  A stranger's is
+ * counted, and logged at most every STRANGER_LOG_SECS with its address.
+ * Without Authentication this is all a link can check: a spoofed source
+ * address passes.
+ */
+static int
+from_peer(struct syncw *w, struct sync_link *l,
+    const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+	char addr[INET6_ADDRSTRLEN] = "?";
+	time_t now;
+
+	if (l->peer_family == 0 || (ss->ss_family == AF_INET &&
+	    l->peer_family == AF_INET &&
+	    memcmp(&s4->sin_addr, l->peer, 4) == 0) ||
+	    (ss->ss_family == AF_INET6 && l->peer_family == AF_INET6 &&
+	    memcmp(&s6->sin6_addr, l->peer, 16) == 0))
+		return 1;
+	w->wire.not_from_peer++;
+	l->strangers++;
+	if ((now = now_secs()) - l->stranger_logged < STRANGER_LOG_SECS &&
+	    l->stranger_logged != 0)
+		return 0;
+	inet_ntop(ss->ss_family, ss->ss_family == AF_INET ?
+	    (const void *)&s4->sin_addr : (const void *)&s6->sin6_addr, addr,
+	    sizeof(addr));
+	log_warnx("link %s: %llu datagrams or connections from %s and other "
+	    "strangers dropped: not the configured peer", l->ifname,
+	    (unsigned long long)l->strangers, addr);
+	l->stranger_logged = now;
+	l->strangers = 0;
+	return 0;
+}
+
 void
 links_receive(struct syncw *w, int index)
 {
@@ -307,8 +349,10 @@ links_receive(struct syncw *w, int index)
 	int i;
 
 	for (i = 0; i < RX_BUDGET; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sslen = sizeof(ss);
 		ssize_t n = recvfrom(l->rx, buf, sizeof(buf), MSG_DONTWAIT,
-		    NULL, NULL);
+		    (struct sockaddr *)&ss, &sslen);
 
 		if (n == -1) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK &&
@@ -318,8 +362,25 @@ links_receive(struct syncw *w, int index)
 		}
 		l->cnt.pkts_recv++;
 		l->cnt.bytes_recv += (uint64_t)n;
-		links_deliver(w, index, (const uint8_t *)buf, (size_t)n, &used);
+		if (from_peer(w, l, &ss))
+			links_deliver(w, index, (const uint8_t *)buf,
+			    (size_t)n, &used);
 	}
+}
+
+/* A connection to a TCP link's listener: the peer's, or closed. */
+static void
+accept_peer(struct syncw *w, int i)
+{
+	struct sockaddr_storage ss;
+	int fd = tcp_accept(&w->links[i], &ss);
+
+	if (fd == -1)
+		return;
+	if (from_peer(w, &w->links[i], &ss))
+		tcp_adopt(&w->links[i], fd);
+	else
+		close(fd);
 }
 
 /*
@@ -372,7 +433,7 @@ links_events(struct syncw *w, const struct pollfd *pfd,
 		switch (role[k].what) {
 		case LR_RX:
 			if (w->links[i].kind == LINK_TCP)
-				tcp_accept(w, i);
+				accept_peer(w, i);
 			else if (pfd[k].revents & POLLIN)
 				links_receive(w, i);
 			break;

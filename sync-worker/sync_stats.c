@@ -200,6 +200,11 @@ sync_stats(struct syncw *w, uint32_t req)
 		b.v[ST_NETWORK_SEND_MALFORMED] = w->wire.send_malformed;
 		b.v[ST_NETWORK_SEQ_LOST] = w->wire.lost;
 		b.v[ST_NETWORK_SEQ_BEFORE] = w->wire.before;
+		b.v[ST_NETWORK_RECV_NOT_FROM_PEER] = w->wire.not_from_peer;
+		b.v[ST_NETWORK_RECV_EXPECT_REFUSED] = w->wire.exp_refused;
+		b.v[ST_NETWORK_SEQ_OUT_OF_WINDOW] = w->wire.out_of_window;
+		b.v[ST_NETWORK_ACK_OUT_OF_RANGE] = w->wire.ack_out_of_range;
+		b.v[ST_NETWORK_BULK_DEFERRED] = w->bulk.deferred_count;
 		sync_answer_block(w, &b);
 		if (w->active_link >= 0)
 			link_block(w, w->active_link, SB_LINK_ACTIVE);

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "log.h"
 #include "msgs.h"
 #include "sandbox.h"
@@ -282,9 +284,9 @@ handle(void *arg, const struct msg *m)
 		    msg_recv_cfg_done(m) == -1)
 			fatalx("malformed or early CFG_DONE");
 		cache_init(&w->internal, "internal", w->cfg.hashsize,
-		    w->cfg.hashlimit);
+		    w->cfg.hashlimit, w->hash_key);
 		cache_init(&w->external, "external", w->cfg.hashsize,
-		    w->cfg.hashlimit);
+		    w->cfg.hashlimit, w->hash_key);
 		expect_init(w);
 		links_done(w);
 		if ((w->mode = sync_mode_of(&w->cfg)) != NULL) {
@@ -345,7 +347,7 @@ loop(struct syncw *w, const sigset_t *waitmask)
 	struct pollfd pfd[PFD_LINKS + 3 * CONF_MAX_LINKS];
 	struct link_role role[3 * CONF_MAX_LINKS];
 	struct timespec ts;
-	int nl, timeout;
+	int nl, timeout, bulk_ms;
 
 	while (!worker_should_stop()) {
 		pfd[PFD_SUPERVISOR].fd = w->chan.fd;
@@ -360,7 +362,10 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		pfd[PFD_CHILD].events = POLLOUT;
 		nl = w->configured ? links_pollfds(w, pfd + PFD_LINKS, role) :
 		    0;
+		bulk_ms = sync_bulk_due(w);	/* before: it fills the queue */
 		timeout = sync_on(w) ? w->mode->timeout_ms(w) : -1;
+		if (bulk_ms >= 0 && (timeout < 0 || bulk_ms < timeout))
+			timeout = bulk_ms;
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (timeout % 1000) * 1000000L;
 		if (ppoll(pfd, (nfds_t)(PFD_LINKS + nl),
@@ -415,6 +420,11 @@ main(int argc, char **argv)
 	    MSG_BIT(MSG_CT_DUMP_DONE) | MSG_BIT(MSG_CT_BARRIER) |
 	    MSG_BIT(MSG_INJECT_DONE) | MSG_BIT(MSG_EXP_EVENT));
 
+	/* the caches' hash key, drawn while the system's random source
+	 * is still in reach (getrandom, or /dev/urandom before chroot) */
+	if (sodium_init() == -1)
+		fatalx("libsodium cannot start");
+	randombytes_buf(w->hash_key, sizeof(w->hash_key));
 	sync_drop_privileges(&w->args);
 	worker_signals(&waitmask);
 	sync_sandbox();

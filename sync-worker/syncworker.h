@@ -6,6 +6,8 @@
 #ifndef CTSYNCD_SYNCWORKER_H
 #define CTSYNCD_SYNCWORKER_H
 
+#include <sys/socket.h>
+
 #include <stdint.h>
 
 #include "cache.h"
@@ -39,6 +41,11 @@ struct sync_link {
 	uint32_t	 errq_len;	/* ErrorQueueLength */
 	uint8_t		*rxbuf;		/* an incomplete message waits here */
 	size_t		 rxlen;
+	/* UDP and TCP: only the configured peer is heard (0: anyone) */
+	uint8_t		 peer_family;
+	uint8_t		 peer[16];
+	time_t		 stranger_logged;	/* rate limit, monotonic s */
+	uint64_t	 strangers;	/* since that log line */
 };
 
 /* What a polled link socket is. */
@@ -121,10 +128,13 @@ struct syncw {
 	time_t		 links_checked;		/* links_check, once a second */
 	int		 no_link_logged;
 	int		 peer_heard;		/* since the last silent switch */
+	uint8_t		 hash_key[CACHE_HASH_KEY_LEN];	/* per start */
 	struct cache	 internal;	/* this node's kernel table */
 	struct cache	 external;	/* the peers' states */
 	struct expcache	 exp_internal, exp_external;	/* ExpectationSync */
 	uint64_t	 rejected;	/* invalid objects from the kernel side */
+	time_t		 exp_refused_logged;	/* apply.c's rate limit */
+	uint64_t	 exp_refused_since;
 	uint64_t	 traffic_bytes, traffic_packets;
 	struct wire_counters wire;	/* -s network */
 	int		 initial_dump_done;
@@ -134,6 +144,11 @@ struct syncw {
 					   worker's barrier; SELF_NONE: none */
 	const struct sync_mode *mode;	/* NULL in Stats mode */
 	struct sync_tx	 tx;
+	struct {			/* bulk.c */
+		uint64_t last_ms;	/* the last bulk (monotonic) */
+		int	 pending;	/* one asked for within the gap */
+		uint64_t deferred_count;
+	} bulk;
 	struct ftfw	 ftfw;
 	struct {			/* NOTRACK: sequence numbers counted */
 		int	 have_last;
@@ -195,7 +210,10 @@ void	send_flush(struct syncw *);
 void	sync_apply(struct syncw *, const struct wire_msg *);
 
 /* bulk.c */
+#define BULK_GAP_MS	2000	/* at least this between two bulks */
 void	sync_bulk(struct syncw *);
+void	sync_bulk_asked(struct syncw *);
+int	sync_bulk_due(struct syncw *);
 
 /* sync_stats.c */
 void	sync_stats(struct syncw *, uint32_t req);
@@ -272,7 +290,8 @@ short	tcp_tx_events(const struct syncw *, const struct sync_link *, int);
 void	tcp_tx_event(struct syncw *, int index, short revents);
 void	tcp_new_socket(struct syncw *, int index, int fd);
 void	tcp_reconnect(struct syncw *, time_t now);
-void	tcp_accept(struct syncw *, int index);
+int	tcp_accept(struct sync_link *, struct sockaddr_storage *);
+void	tcp_adopt(struct sync_link *, int fd);
 int	tcp_read(struct syncw *, int index);
 void	tcp_consume(struct sync_link *, size_t used);
 void	tcp_drop_stream(struct sync_link *);

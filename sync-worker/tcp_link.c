@@ -253,17 +253,23 @@ tcp_reconnect(struct syncw *w, time_t now)
 }
 
 /* The peer connects to our listener; a new connection replaces the old. */
-void
-tcp_accept(struct syncw *w, int i)
+/* A connection to the listener, and who made it; -1 if none. */
+int
+tcp_accept(struct sync_link *l, struct sockaddr_storage *ss)
 {
-	struct sync_link *l = &w->links[i];
-	int fd = accept4(l->rx, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	socklen_t len = sizeof(*ss);
+	int fd = accept4(l->rx, (struct sockaddr *)ss, &len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-	if (fd == -1) {
-		if (!transient(errno) && errno != ECONNABORTED)
-			l->cnt.err_recv++;
-		return;
-	}
+	if (fd == -1 && !transient(errno) && errno != ECONNABORTED)
+		l->cnt.err_recv++;
+	return fd;
+}
+
+/* The peer's connection to us: it replaces an older one. */
+void
+tcp_adopt(struct sync_link *l, int fd)
+{
 	if (l->conn != -1)
 		close(l->conn);
 	l->conn = fd;

@@ -41,6 +41,10 @@ struct wire_counters {
 	uint64_t	 truncated, bad_size;
 	uint64_t	 send_malformed;
 	uint64_t	 lost, before;	/* sequence tracking */
+	uint64_t	 not_from_peer;	/* dropped before parsing */
+	uint64_t	 exp_refused;	/* expectations we would not create */
+	uint64_t	 out_of_window;	/* sequence far from the expected */
+	uint64_t	 ack_out_of_range;	/* ACK/NACK of what was not sent */
 };
 
 struct wire_msg {

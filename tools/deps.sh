@@ -3,7 +3,7 @@
 # Skips apt-get when everything is already there.
 set -e
 BUILD="autoconf automake pkg-config make gcc libmnl-dev
-libnetfilter-conntrack-dev libcap-ng-dev libseccomp-dev"
+libnetfilter-conntrack-dev libcap-ng-dev libseccomp-dev libsodium-dev"
 RUN="iproute2 nftables conntrack procps util-linux python3"
 # for the failover demo and test: keepalived, and conntrackd's
 # primary-backup.sh (the conntrackd package is also the tests' peer)

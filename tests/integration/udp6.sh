@@ -18,7 +18,7 @@ ct() { $NA conntrack "$@" >/dev/null 2>&1; }
 check "A starts on an IPv6 UDP link" $NA "$CTSYNCD" -C "$T/a.conf" -d
 check "B starts on an IPv6 UDP link" $NB "$CTSYNCD" -C "$T/b.conf" -d
 check "B's receiving socket is bound to its IPv6 address" sh -c \
-	"$NB ss -uln | grep -q '\[2001:db8:99::2\]:3780'"
+	"$NB ss -uln | grep -q '\[2001:db8:99::2\]\(%veth0\)\?:3780'"
 ct -I -p tcp -s 192.168.1.10 -d 192.168.2.20 --sport 1234 --dport 80 \
 	--state ESTABLISHED -t 120 -m 42
 check "a new state reaches B" wait_until 5 sh -c \

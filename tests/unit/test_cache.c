@@ -16,6 +16,8 @@
 #include "cache_pack.h"
 #include "tap.h"
 
+static const uint8_t test_key[CACHE_HASH_KEY_LEN] = "0123456789abcdef";
+
 static struct ctobj
 tcp4(uint32_t i)
 {
@@ -174,7 +176,7 @@ test_lookup_and_growth(void)
 	struct ctobj o;
 	uint32_t i, found = 0, buckets;
 
-	cache_init(&c, "test", 16, 1000000);
+	cache_init(&c, "test", 16, 1000000, test_key);
 	for (i = 0; i < 100000; i++) {
 		o = tcp4(i);
 		cache_upsert(&c, &o, 1);
@@ -224,7 +226,7 @@ test_queue(void)
 	struct cache_obj *a, *b, *d, *moved;
 	int i;
 
-	cache_init(&c, "test", 4, 100);
+	cache_init(&c, "test", 4, 100, test_key);
 	o = tcp4(1);
 	a = cache_upsert(&c, &o, 1);
 	o = tcp4(2);
@@ -296,7 +298,7 @@ test_sweep(void)
 	struct ctobj o;
 	uint32_t gone;
 
-	cache_init(&c, "test", 8, 100);
+	cache_init(&c, "test", 8, 100, test_key);
 	o = tcp4(1);
 	cache_upsert(&c, &o, 1);
 	cache_queue(&c, cache_find(&c, &o));
@@ -344,7 +346,7 @@ test_walk_by_class(void)
 	struct ctobj o;
 	uint32_t i, base, cls, once = 0, twice = 0, refused = 0;
 
-	cache_init(&c, "test", 16, 1000000);
+	cache_init(&c, "test", 16, 1000000, test_key);
 	for (i = 0; i < 20000; i++) {
 		o = tcp4(i);
 		cache_upsert(&c, &o, 1);
@@ -373,9 +375,75 @@ test_walk_by_class(void)
 	cache_free(&c);
 }
 
+/* FNV-1a, the caches' hash before they were keyed: an attacker's view. */
+static uint32_t
+fnv1a(const uint8_t *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n-- > 0)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+static uint32_t
+longest_chain(const struct cache *c)
+{
+	uint32_t i, n, most = 0;
+	struct cache_obj *co;
+
+	for (i = 0; i < c->nbuckets; i++) {
+		for (n = 0, co = c->buckets[i]; co; co = co->next)
+			n++;
+		if (n > most)
+			most = n;
+	}
+	return most;
+}
+
+/*
+ * Hash flooding: entries chosen so that the old unkeyed hash put them all
+ * in one bucket (a peer or remote flows can choose their tuples) spread
+ * like random ones under the keyed hash.  Chain lengths, not time.
+ */
+static void
+test_hash_flooding(void)
+{
+	enum { N = 1000, BUCKETS = 16384 };
+	uint8_t key[CACHE_KEY_MAX];
+	struct cache crafted, random;
+	struct ctobj o;
+	uint32_t i, found = 0, want;
+
+	cache_init(&crafted, "crafted", BUCKETS, 1000000, test_key);
+	cache_init(&random, "random", BUCKETS, 1000000, test_key);
+	o = tcp4(0);
+	want = fnv1a(key, cache_pack_key(&o, key)) % BUCKETS;
+	for (i = 0; found < N; i++) {
+		o = tcp4(i & 0xffffff);
+		o.orig.sport = (uint16_t)(1000 + (i >> 24));
+		if (fnv1a(key, cache_pack_key(&o, key)) % BUCKETS != want)
+			continue;
+		cache_upsert(&crafted, &o, 1);
+		found++;
+	}
+	for (i = 0; i < N; i++) {
+		o = tcp4(i * 7919 + 3);
+		cache_upsert(&random, &o, 1);
+	}
+	ok(crafted.count == N && crafted.nbuckets == BUCKETS,
+	    "%d entries that share one bucket under FNV-1a", N);
+	ok(longest_chain(&crafted) <= 4 * longest_chain(&random) + 4,
+	    "keyed, their longest chain (%u) is like random entries' (%u)",
+	    longest_chain(&crafted), longest_chain(&random));
+	cache_free(&crafted);
+	cache_free(&random);
+}
+
 int
 main(void)
 {
+	test_hash_flooding();
 	test_pack();
 	test_lookup_and_growth();
 	test_walk_by_class();

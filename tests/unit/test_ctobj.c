@@ -145,10 +145,107 @@ test_validation(void)
 	invalid(v, "ICMP (not ICMPv6) on IPv6");
 }
 
+/* An FTP data-connection expectation as the kernel's helper makes it. */
+static struct ctexp
+ftp_expectation(void)
+{
+	struct ctexp x;
+
+	memset(&x, 0, sizeof(x));
+	x.family = AF_INET;
+	x.master_l4proto = x.l4proto = x.mask_l4proto = IPPROTO_TCP;
+	x.master.src.v4 = htonl(0x0a01000a);
+	x.master.dst.v4 = htonl(0x0a02000a);
+	x.master.sport = 40000;
+	x.master.dport = 21;
+	x.tuple.src.v4 = htonl(0x0a01000a);
+	x.tuple.dst.v4 = htonl(0x0a02000a);
+	x.tuple.dport = 50000;
+	memset(&x.mask.src, 0xff, 4);
+	memset(&x.mask.dst, 0xff, 4);
+	x.mask.dport = 0xffff;
+	x.timeout = 300;
+	x.attrs = CTX_BIT(CTX_A_TIMEOUT) | CTX_BIT(CTX_A_FLAGS) |
+	    CTX_BIT(CTX_A_CLASS) | CTX_BIT(CTX_A_HELPER);
+	strcpy(x.helper, "ftp");
+	return x;
+}
+
+static int
+acceptable(const struct ctexp *x, const struct conf_expect_sync *w)
+{
+	const char *why;
+
+	return ctexp_acceptable(x, w, 1, &why) == 0;
+}
+
+/* What a peer may make this node's kernel expect (apply.c, nl_direct.c) */
+static void
+test_expectation_policy(void)
+{
+	struct conf_expect_sync all = { EXPECT_ALL, 0, { "" } };
+	struct conf_expect_sync list = { EXPECT_LIST, 1, { "SIP" } };
+	struct conf_expect_sync off = { EXPECT_OFF, 0, { "" } };
+	struct ctexp x = ftp_expectation();
+	const char *why;
+
+	ok(acceptable(&x, &all) && acceptable(&x, NULL),
+	    "an FTP helper's expectation is accepted");
+	ok(!acceptable(&x, &list) && !acceptable(&x, &off),
+	    "... not when ExpectationSync does not name its helper, or is off");
+	strcpy(x.helper, "sip-5060");
+	ok(acceptable(&x, &list), "a listed prefix takes sip-5060 (any case)");
+	x = ftp_expectation();
+	x.flags = 0x1;
+	ok(!acceptable(&x, &all), "PERMANENT refused");
+	x.flags = 0x10;
+	ok(!acceptable(&x, &all), "an unknown flag refused");
+	x.flags = 0x2;
+	ok(acceptable(&x, &all), "INACTIVE accepted");
+	x = ftp_expectation();
+	memset(&x.mask.src, 0, 4);
+	ok(acceptable(&x, &all), "any source (a zero source mask), as helpers "
+	    "ask, accepted");
+	x.mask.src.v4 = htonl(0xffff0000);
+	ok(!acceptable(&x, &all), "a partial source mask refused");
+	x = ftp_expectation();
+	x.mask.sport = 0xff00;
+	ok(!acceptable(&x, &all), "a partial source port mask refused");
+	x = ftp_expectation();
+	x.master.src.v4 = 0;
+	ok(!acceptable(&x, &all), "a wildcard master refused");
+	x = ftp_expectation();
+	x.master.sport = 0;
+	ok(!acceptable(&x, &all), "a master without its port refused");
+	x = ftp_expectation();
+	x.tuple.dst.v4 = 0;
+	ok(!acceptable(&x, &all), "a wildcard destination refused");
+	x = ftp_expectation();
+	x.tuple.dport = 0;
+	ok(!acceptable(&x, &all), "any destination port refused");
+	x = ftp_expectation();
+	x.class = 4;
+	ok(!acceptable(&x, &all), "a class out of range refused");
+	x = ftp_expectation();
+	x.timeout = 0;
+	ok(!acceptable(&x, &all), "a zero timeout refused");
+	x.timeout = CTEXP_TIMEOUT_MAX + 1;
+	ok(!acceptable(&x, &all), "a timeout over an hour refused");
+	x.attrs &= ~CTX_BIT(CTX_A_TIMEOUT);
+	x.timeout = 300;
+	ok(!acceptable(&x, &all), "no timeout refused");
+	ok(ctexp_acceptable(&x, &all, 0, &why) == 0,
+	    "... but a delete needs none");
+	x = ftp_expectation();
+	x.helper[0] = '\0';
+	ok(!acceptable(&x, &all), "an expectation of no helper refused");
+}
+
 int
 main(void)
 {
 	test_batches();
 	test_validation();
+	test_expectation_policy();
 	return done_testing();
 }

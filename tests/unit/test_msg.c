@@ -72,7 +72,7 @@ test_roundtrips(void)
 	nl.overrun_resync = 30;
 	nl.event_iter_limit = 100;
 	nl.events_reliable = 1;
-	nl.expect_sync = EXPECT_LIST;
+	nl.expect.mode = EXPECT_LIST;
 	memset(&sy, 0, sizeof(sy));
 	sy.mode = MODE_FTFW;
 	sy.hashsize = 65536;
@@ -173,7 +173,8 @@ test_batching(void)
 static void
 test_fd_passing(void)
 {
-	struct cfg_link_fd l = { 2, LINKFD_TX, LINK_UDP, 1, 1, 128, "veth0" }, l2;
+	struct cfg_link_fd l = { 2, LINKFD_TX, LINK_UDP, 1, 1, 128, "veth0",
+	    0, { 0 } }, l2;
 	struct msg m;
 	const char *why;
 	int fds[2], got = 0;
@@ -182,6 +183,8 @@ test_fd_passing(void)
 	    MSG_BIT(MSG_CFG_DONE), MSG_BIT(MSG_CFG_LINK), CHAN_MSG_MAX);
 	if (pipe(fds) == -1)
 		abort();
+	l.peer_family = AF_INET;
+	memcpy(l.peer, "\x0a\x63\x00\x01", 4);
 	msg_send_cfg_done(&tx);		/* bytes before the fd's message */
 	msg_send_cfg_link(&tx, &l, fds[1]);
 	msg_send_cfg_done(&tx);		/* and after */
@@ -194,8 +197,20 @@ test_fd_passing(void)
 		got = write(m.fd, "x", 1) == 1;
 	ok(got && l2.index == 2 && l2.dir == LINKFD_TX &&
 	    strcmp(l2.ifname, "veth0") == 0, "CFG_LINK carries a working fd");
+	ok(l2.peer_family == AF_INET && memcmp(l2.peer, l.peer, 16) == 0,
+	    "... and the peer's address");
+
 	ok(chan_get(&rx, &m, &why) == 1 && m.type == MSG_CFG_DONE,
 	    "message after the fd");
+	l.peer_family = 7;	/* neither AF_INET nor AF_INET6 */
+	msg_send_cfg_link(&tx, &l, dup(fds[0]));
+	chan_flush_all(&tx);
+	chan_read(&rx);
+	ok(chan_get(&rx, &m, &why) == 1 && msg_recv_cfg_link(&m, &l2) == -1,
+	    "CFG_LINK with a peer of an unknown family rejected");
+	if (m.fd >= 0)
+		close(m.fd);
+	l.peer_family = AF_INET;
 
 	/* two fds in a row, as the supervisor sends a link's two sockets */
 	pair(MSG_BIT(MSG_CFG_LINK), MSG_BIT(MSG_CFG_LINK), CHAN_MSG_MAX);
@@ -299,7 +314,8 @@ send_one_of_each(struct chan *c, int pipefd)
 {
 	struct conf_netlink nl;
 	struct conf_sync sy;
-	struct cfg_link_fd l = { 1, LINKFD_RX, LINK_TCP, 0, 1, 128, "eth0" };
+	struct cfg_link_fd l = { 1, LINKFD_RX, LINK_TCP, 0, 1, 128, "eth0", 0,
+	    { 0 } };
 	struct stats_block b;
 
 	memset(&nl, 0, sizeof(nl));
