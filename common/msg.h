@@ -26,6 +26,13 @@
 #define CHAN_MSG_MAX	(64 * 1024)	/* between processes */
 #define CTL_MSG_MAX	(16 * 1024)	/* on the control socket */
 #define CHAN_FDQ	8		/* fds in flight per direction */
+/*
+ * Back-pressure between processes: a producer whose channel holds more
+ * than this for a sibling stops producing (the kernel's or the link's
+ * buffers then overflow, which the overrun resync or FT-FW repairs) or,
+ * for what can be lost, drops and counts it; it goes on below the half.
+ */
+#define CHAN_QUEUE_HIGH	(16 * 1024 * 1024)
 
 struct msg {
 	uint16_t	 type;

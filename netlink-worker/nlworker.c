@@ -168,6 +168,27 @@ sleep_for(struct nlw *w, int busy, struct timespec *ts)
 	return ts;
 }
 
+/*
+ * The sync worker is behind when its channel holds CHAN_QUEUE_HIGH: the
+ * events then wait in the kernel's socket, and if that overflows, the
+ * overrun path (ENOBUFS, a resync NetlinkOverrunResync seconds later)
+ * makes up for them.  Reading goes on below half of it.
+ */
+static int
+peer_behind(struct nlw *w)
+{
+	size_t q = chan_pending(&w->peer);
+
+	if (!w->events_held && q > CHAN_QUEUE_HIGH) {
+		w->events_held = 1;
+		if (w->cnt.events_held++ == 0)
+			log_warnx("the sync worker is behind: kernel events "
+			    "wait in the kernel (logged once)");
+	} else if (w->events_held && q < CHAN_QUEUE_HIGH / 2)
+		w->events_held = 0;
+	return w->events_held;
+}
+
 /* The netlink worker's poll slots. */
 enum { PFD_SUPERVISOR, PFD_SYNC, PFD_EVENTS, PFD_COUNT };
 
@@ -178,11 +199,12 @@ loop(struct nlw *w, const sigset_t *waitmask)
 
 	while (!worker_should_stop()) {
 		struct timespec ts;
+		int held = peer_behind(w);
 		struct pollfd pfd[PFD_COUNT] = {
 			[PFD_SUPERVISOR] = { w->chan.fd, POLLIN, 0 },
 			[PFD_SYNC] = { w->peer.fd, POLLIN, 0 },
 			/* busy: let events queue a moment, see nlworker.h */
-			[PFD_EVENTS] = { w->events && !busy ?
+			[PFD_EVENTS] = { w->events && !busy && !held ?
 			    mnl_socket_get_fd(w->events) : -1, POLLIN, 0 },
 		};
 
@@ -200,7 +222,7 @@ loop(struct nlw *w, const sigset_t *waitmask)
 			worker_read(&w->chan, "supervisor", handle, w);
 		if (pfd[PFD_SYNC].revents & (POLLIN | POLLHUP | POLLERR))
 			worker_read(&w->peer, "sync worker", handle_peer, w);
-		if ((pfd[PFD_EVENTS].revents & POLLIN) || busy) {
+		if (!held && ((pfd[PFD_EVENTS].revents & POLLIN) || busy)) {
 			uint32_t n = nl_events_read(w);
 
 			/* pause after a drained read; go on while behind */

@@ -48,6 +48,7 @@ struct nl_counters {
 	uint64_t	 catch_failed, dump_unknown, overrun;
 	uint64_t	 flush_kernel, resync_kernel;
 	uint64_t	 inject_invalid, own_events;
+	uint64_t	 events_held;	/* times the sync worker was behind */
 };
 
 /* The netlink worker's one context. */
@@ -74,6 +75,7 @@ struct nlw {
 	struct ct_event	 batch[NL_BATCH_MAX];
 	size_t		 nbatch;
 	struct nl_counters cnt;
+	int		 events_held;	/* the sync worker's queue is full */
 };
 
 /* nl_sandbox.c */

@@ -37,11 +37,18 @@ flows_ended(struct syncw *w, const struct ctobj *o)
 	w->flowbuf[w->flowlen++] = '\n';
 }
 
+/* The batch to the supervisor; dropped (counted, logged once) if the
+ * supervisor is so far behind that CHAN_QUEUE_HIGH waits for it. */
 void
 flows_flush(struct syncw *w)
 {
 	if (w->flowlen == 0)
 		return;
-	msg_send_flow_log(&w->chan, w->flowbuf, w->flowlen);
+	if (chan_pending(&w->chan) > CHAN_QUEUE_HIGH) {
+		if (w->flows_dropped++ == 0)
+			log_warnx("the supervisor is behind: flow log lines "
+			    "dropped (logged once)");
+	} else
+		msg_send_flow_log(&w->chan, w->flowbuf, w->flowlen);
 	w->flowlen = 0;
 }

@@ -161,12 +161,15 @@ sync_dump_more(struct syncw *w, uint32_t id, int stop)
  * A cache to a one-shot child, as CT_EVENTS of `kind' on `fd'.  For a
  * commit (the external cache) each timeout is aged by the time since the
  * entry was last updated (60 s if that is negative, as conntrackd does);
- * destroyed entries not yet announced are left out.  Everything is
- * queued at once; the main loop
- * writes it as the child reads (sync_stream_flush), then closes the
- * socket, which tells the child that all has come.  Meanwhile events and
- * the sync protocol go on.
+ * destroyed entries not yet announced are left out.  The cache goes out
+ * a few bucket classes at a time, as the child reads (sync_stream_flush
+ * from the main loop), so that a million entries never wait in memory
+ * twice; expectations follow every entry; then the socket is closed,
+ * which tells the child that all has come.  Meanwhile events and the
+ * sync protocol go on.
  */
+#define STREAM_HIGH	(1024 * 1024)	/* queued for the child, at most */
+
 struct stream_ctx {
 	struct chan	*c;
 	time_t		 now;
@@ -204,7 +207,7 @@ void
 sync_stream_cache(struct syncw *w, struct cache *c, struct expcache *exps,
     int kind, int fd)
 {
-	static struct stream_ctx x;
+	struct stream_job *j = &w->stream;
 
 	if (w->child_out.fd > 0) {	/* one child at a time: cannot be */
 		log_warnx("a stream to a child is still going; refused");
@@ -213,17 +216,40 @@ sync_stream_cache(struct syncw *w, struct cache *c, struct expcache *exps,
 	}
 	/* the supervisor made the socket non-blocking (no fcntl here) */
 	chan_init(&w->child_out, fd, "child", CHAN_MSG_MAX, 0, 0);
+	j->cache = c;
+	j->exps = exps;
+	j->kind = kind;
+	j->now = time(NULL);
+	j->base = c != NULL ? c->nbuckets : 0;
+	j->next = 0;
+	sync_stream_flush(w);
+}
+
+/* More of the stream, up to STREAM_HIGH queued; 1 once all is queued. */
+static int
+stream_fill(struct syncw *w)
+{
+	struct stream_job *j = &w->stream;
+	static struct stream_ctx x;
+
 	x.c = &w->child_out;
-	x.now = time(NULL);
-	x.kind = kind;
+	x.now = j->now;
+	x.kind = j->kind;
 	x.n = 0;
-	if (c != NULL)
-		cache_walk(c, stream_one, &x);
+	while (j->next < j->base && chan_pending(&w->child_out) < STREAM_HIGH)
+		if (cache_walk_class(j->cache, j->base, j->next++, stream_one,
+		    &x) == -1)
+			fatalx("cache %s: a stream lost its place",
+			    j->cache->name);
 	if (x.n)
 		msg_send_ct_events(x.c, x.batch, x.n);
-	if (exps != NULL)
-		expcache_walk(exps, stream_exp, x.c);
-	sync_stream_flush(w);
+	if (j->next < j->base)
+		return 0;
+	if (j->exps != NULL) {
+		expcache_walk(j->exps, stream_exp, x.c);
+		j->exps = NULL;
+	}
+	return 1;
 }
 
 /*
@@ -289,16 +315,19 @@ stream_exp(struct exp_entry *e, void *arg)
 	msg_send_exp_event(arg, &ev);
 }
 
-/* Write what the child can take; at the end close its socket. */
+/* Write what the child can take, make more; at the end close its socket. */
 void
 sync_stream_flush(struct syncw *w)
 {
-	int r;
+	int all, r;
 
 	if (w->child_out.fd <= 0)
 		return;
-	if ((r = chan_flush(&w->child_out)) == 1)
-		return;		/* more when it is writable */
+	do {
+		all = stream_fill(w);
+		if ((r = chan_flush(&w->child_out)) == 1)
+			return;		/* more when it is writable */
+	} while (r == 0 && !all);
 	if (r == -1)
 		log_warnx("the child left before taking everything");
 	close(w->child_out.fd);

@@ -360,8 +360,10 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		/* a cache streaming to a commit or flush child */
 		pfd[PFD_CHILD].fd = w->child_out.fd > 0 ? w->child_out.fd : -1;
 		pfd[PFD_CHILD].events = POLLOUT;
-		nl = w->configured ? links_pollfds(w, pfd + PFD_LINKS, role) :
-		    0;
+		/* the netlink worker is behind on what we inject: the links
+		 * wait (their buffers overflow; FT-FW repairs the loss) */
+		nl = w->configured && chan_pending(&w->peer) < CHAN_QUEUE_HIGH ?
+		    links_pollfds(w, pfd + PFD_LINKS, role) : 0;
 		bulk_ms = sync_bulk_due(w);	/* before: it fills the queue */
 		timeout = sync_on(w) ? w->mode->timeout_ms(w) : -1;
 		if (bulk_ms >= 0 && (timeout < 0 || bulk_ms < timeout))

@@ -116,6 +116,15 @@ struct dump_job {
 	uint32_t	 next;		/* the next bucket class to print */
 };
 
+/* A cache on its way to a commit child, in bucket classes (sync_dump.c) */
+struct stream_job {
+	struct cache	*cache;		/* or NULL */
+	struct expcache	*exps;		/* or NULL; sent after the entries */
+	int		 kind;		/* CTE_NEW */
+	time_t		 now;		/* timeouts are aged to then */
+	uint32_t	 base, next;	/* as in struct dump_job */
+};
+
 struct syncw {
 	struct chan	 chan;		/* to the supervisor */
 	struct chan	 peer;		/* from the netlink worker */
@@ -138,6 +147,7 @@ struct syncw {
 	uint64_t	 traffic_bytes, traffic_packets;
 	struct wire_counters wire;	/* -s network */
 	int		 initial_dump_done;
+	struct stream_job stream;	/* what goes on child_out */
 	struct chan	 child_out;	/* a cache on its way to a child;
 					   fd 0: none */
 	int		 self_change;	/* enum self_change until the netlink
@@ -174,6 +184,7 @@ struct syncw {
 	} alarm;
 	char		 flowbuf[32768];	/* Stats: lines to be logged */
 	size_t		 flowlen;
+	uint64_t	 flows_dropped;	/* batches, supervisor behind */
 	uint8_t		 txbuf[65536];	/* the datagram being packed */
 	size_t		 txlen, txcap;
 };

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Back-pressure between the workers: while A's sync worker is stopped, a
+# burst of 200,000 states makes the netlink worker hold the kernel's
+# events back once 16 MiB wait for the sync worker, instead of queueing
+# without bound; the kernel's socket overflows, and the overrun resync
+# makes up for it: once the sync worker runs again, A's internal cache and
+# B's external cache hold every state.  Then B commits them all: its
+# sync worker streams the cache to the commit child as the child reads.
+. "$(dirname "$0")/lib.sh"
+command -v conntrack >/dev/null || skip_all "conntrack is not installed"
+
+N=200000
+make_nodes
+CTLOAD="$top_builddir/bench/ctload"
+for f in "$T/a.conf" "$T/b.conf"; do
+	sed -i "s/^General {/General {\n\tHashLimit 524288\n\tNetlinkOverrunResync 2/" "$f"
+done
+ctl_a() { $NA "$CTSYNCD" -C "$T/a.conf" "$@"; }
+ctl_b() { $NB "$CTSYNCD" -C "$T/b.conf" "$@"; }
+current() {	# current a|b internal|external
+	ctl_$1 -s | awk -v c="$2" '$0 == "cache " c ":" { f = 1 }
+	    f && $1 == "current" { print $NF; exit }'
+}
+all_there() {
+	test "$(current a internal)" = $N && test "$(current b external)" = $N
+}
+
+check "A starts" ctl_a -d
+check "B starts" ctl_b -d
+sup=$(daemon_pid "$DA")
+syw=$(worker_pid "$sup" ctsyncd-sync)
+nlw=$(worker_pid "$sup" ctsyncd-netlink)
+kill -STOP "$syw"
+check "$N states written while A's sync worker is stopped" \
+	sh -c "$NA '$CTLOAD' create $N >/dev/null"
+sleep 1
+rss=$(status_field "$nlw" VmRSS)
+diag "netlink worker VmRSS with the sync worker stopped: $rss kB"
+check "the netlink worker held the events back, and said so" \
+	grep -q "the sync worker is behind" "$DA/ctsyncd.log"
+check "... its queue stays bounded (< 48 MB resident)" test "$rss" -lt 49152
+kill -CONT "$syw"
+check "once it runs again, every state is in A's and B's caches" \
+	wait_until 60 all_there
+overrun_counted() {
+	ctl_a -s runtime | awk '/netlink overrun:/ { exit !($NF > 0) }'
+}
+check "the overrun that holding caused is counted" overrun_counted
+check "B commits the $N states, streamed to the child as it reads" ctl_b -c
+check "... and all are in B's kernel" sh -c \
+	"test \$($NB conntrack -C) -ge $N"
+check "B stops" ctl_b -k
+check "A stops" ctl_a -k
+done_testing
