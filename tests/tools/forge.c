@@ -29,6 +29,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ftp_expectation.h"
 #include "wire.h"
 
 static const struct wire_opts opts = { 0, 0 };
@@ -53,29 +54,13 @@ tcp_entry(const char *src, const char *dst, uint16_t sport, uint16_t dport)
 	return o;
 }
 
+/* The kernel helper's FTP expectation, or spoilt as `spec' asks. */
 static struct ctexp
-ftp_expectation(const char *spec)
+spoilt_expectation(const char *spec)
 {
-	struct ctexp x;
+	struct ctexp x = ftp_expectation();
 	const char *h;
 
-	memset(&x, 0, sizeof(x));
-	x.family = AF_INET;
-	x.master_l4proto = x.l4proto = x.mask_l4proto = IPPROTO_TCP;
-	inet_pton(AF_INET, "10.1.0.10", &x.master.src.v4);
-	inet_pton(AF_INET, "10.2.0.10", &x.master.dst.v4);
-	x.master.sport = 40000;
-	x.master.dport = 21;
-	x.tuple.src = x.master.src;
-	x.tuple.dst = x.master.dst;
-	x.tuple.dport = 50000;
-	memset(&x.mask.src, 0xff, 4);
-	memset(&x.mask.dst, 0xff, 4);
-	x.mask.dport = 0xffff;
-	x.timeout = 300;
-	x.attrs = CTX_BIT(CTX_A_TIMEOUT) | CTX_BIT(CTX_A_FLAGS) |
-	    CTX_BIT(CTX_A_CLASS) | CTX_BIT(CTX_A_HELPER);
-	strcpy(x.helper, "ftp");
 	if (strstr(spec, ",permanent"))
 		x.flags = 0x1;
 	if (strstr(spec, ",nomask"))
@@ -113,7 +98,7 @@ build(const char *spec, uint8_t flags, uint32_t seq, uint8_t *buf)
 		    &o, &opts);
 	}
 	if (strncmp(spec, "exp", 3) == 0) {
-		x = ftp_expectation(spec);
+		x = spoilt_expectation(spec);
 		return wire_put_exp(buf, WIRE_MSG_MAX, WIRE_EXP_NEW, flags, seq,
 		    &x, &opts);
 	}

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "ftp_expectation.h"
 #include "msgs.h"
 #include "tap.h"
 
@@ -143,32 +144,6 @@ test_validation(void)
 	ok(ctobj_valid(&v, &why) == 0, "an ICMP entry is valid");
 	v.family = AF_INET6; v.attrs ^= CT_BIT(CT_A_IPV4) | CT_BIT(CT_A_IPV6);
 	invalid(v, "ICMP (not ICMPv6) on IPv6");
-}
-
-/* An FTP data-connection expectation as the kernel's helper makes it. */
-static struct ctexp
-ftp_expectation(void)
-{
-	struct ctexp x;
-
-	memset(&x, 0, sizeof(x));
-	x.family = AF_INET;
-	x.master_l4proto = x.l4proto = x.mask_l4proto = IPPROTO_TCP;
-	x.master.src.v4 = htonl(0x0a01000a);
-	x.master.dst.v4 = htonl(0x0a02000a);
-	x.master.sport = 40000;
-	x.master.dport = 21;
-	x.tuple.src.v4 = htonl(0x0a01000a);
-	x.tuple.dst.v4 = htonl(0x0a02000a);
-	x.tuple.dport = 50000;
-	memset(&x.mask.src, 0xff, 4);
-	memset(&x.mask.dst, 0xff, 4);
-	x.mask.dport = 0xffff;
-	x.timeout = 300;
-	x.attrs = CTX_BIT(CTX_A_TIMEOUT) | CTX_BIT(CTX_A_FLAGS) |
-	    CTX_BIT(CTX_A_CLASS) | CTX_BIT(CTX_A_HELPER);
-	strcpy(x.helper, "ftp");
-	return x;
 }
 
 static int
