@@ -38,8 +38,35 @@ bulk_now(struct syncw *w)
 		cache_walk(&w->internal, queue_one, w);
 	if (w->cfg.expect_sync)
 		expect_bulk(w);
-	w->bulk.last_ms = now_ms();
 	w->bulk.pending = 0;
+}
+
+/*
+ * Bulks a peer may ask for: BULK_BURST at once, then one more each
+ * BULK_GAP_MS (a token bucket).  A bulk costs a walk of the whole table,
+ * and anyone who can reach the link can send RESYNC or HELLO.
+ */
+void
+sync_bulk_init(struct syncw *w)
+{
+	w->bulk.tokens = BULK_BURST;
+	w->bulk.refilled_ms = now_ms();
+}
+
+static void
+refill(struct syncw *w)
+{
+	uint64_t now = now_ms(), n;
+
+	if (w->bulk.tokens >= BULK_BURST) {
+		w->bulk.refilled_ms = now;
+		return;
+	}
+	if ((n = (now - w->bulk.refilled_ms) / BULK_GAP_MS) == 0)
+		return;
+	w->bulk.tokens = n >= BULK_BURST - w->bulk.tokens ? BULK_BURST :
+	    w->bulk.tokens + (uint32_t)n;
+	w->bulk.refilled_ms += n * BULK_GAP_MS;
 }
 
 /* -B: the administrator asked, at once. */
@@ -49,34 +76,31 @@ sync_bulk(struct syncw *w)
 	bulk_now(w);
 }
 
-/*
- * A peer's RESYNC or HELLO.  A bulk costs a walk of the whole table: one
- * every BULK_GAP_MS at most, so that a flood of them (anyone who can
- * reach the link can send them) costs one bulk per gap.  A request in
- * between is not lost: it runs when the gap is over (sync_bulk_due).
- */
+/* A peer's RESYNC or HELLO: at once while tokens last, else deferred
+ * (not lost: it runs with the next token, sync_bulk_due). */
 void
 sync_bulk_asked(struct syncw *w)
 {
-	if (w->bulk.last_ms != 0 && now_ms() - w->bulk.last_ms < BULK_GAP_MS) {
+	refill(w);
+	if (w->bulk.tokens == 0) {
 		w->bulk.pending = 1;
 		w->bulk.deferred_count++;
 		return;
 	}
+	w->bulk.tokens--;
 	bulk_now(w);
 }
 
-/* A deferred bulk whose time has come runs; ms until the next, or -1. */
+/* A deferred bulk whose token has come runs; ms until then, or -1. */
 int
 sync_bulk_due(struct syncw *w)
 {
-	uint64_t since;
-
 	if (!w->bulk.pending)
 		return -1;
-	if ((since = now_ms() - w->bulk.last_ms) >= BULK_GAP_MS) {
-		bulk_now(w);
-		return -1;
-	}
-	return (int)(BULK_GAP_MS - since);
+	refill(w);
+	if (w->bulk.tokens == 0)
+		return (int)(BULK_GAP_MS - (now_ms() - w->bulk.refilled_ms));
+	w->bulk.tokens--;
+	bulk_now(w);
+	return -1;
 }

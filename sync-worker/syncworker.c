@@ -289,6 +289,7 @@ handle(void *arg, const struct msg *m)
 		    w->cfg.hashlimit, w->hash_key);
 		expect_init(w);
 		links_done(w);
+		sync_bulk_init(w);
 		if ((w->mode = sync_mode_of(&w->cfg)) != NULL) {
 			send_init(w);
 			w->mode->init(w);

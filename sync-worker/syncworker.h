@@ -154,9 +154,10 @@ struct syncw {
 					   worker's barrier; SELF_NONE: none */
 	const struct sync_mode *mode;	/* NULL in Stats mode */
 	struct sync_tx	 tx;
-	struct {			/* bulk.c */
-		uint64_t last_ms;	/* the last bulk (monotonic) */
-		int	 pending;	/* one asked for within the gap */
+	struct {			/* bulk.c: a token bucket */
+		uint32_t tokens;
+		uint64_t refilled_ms;	/* monotonic */
+		int	 pending;	/* one asked for without a token */
 		uint64_t deferred_count;
 	} bulk;
 	struct ftfw	 ftfw;
@@ -221,7 +222,9 @@ void	send_flush(struct syncw *);
 void	sync_apply(struct syncw *, const struct wire_msg *);
 
 /* bulk.c */
-#define BULK_GAP_MS	2000	/* at least this between two bulks */
+#define BULK_BURST	3	/* bulks a peer may ask for at once ... */
+#define BULK_GAP_MS	2000	/* ... then one more each this long */
+void	sync_bulk_init(struct syncw *);
 void	sync_bulk(struct syncw *);
 void	sync_bulk_asked(struct syncw *);
 int	sync_bulk_due(struct syncw *);
