@@ -12,17 +12,12 @@ command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 N=200000
 make_nodes
 CTLOAD="$top_builddir/bench/ctload"
-for f in "$T/a.conf" "$T/b.conf"; do
-	sed -i "s/^General {/General {\n\tHashLimit 524288\n\tNetlinkOverrunResync 2/" "$f"
-done
+big_tables '\n\tNetlinkOverrunResync 2'
 ctl_a() { $NA "$CTSYNCD" -C "$T/a.conf" "$@"; }
 ctl_b() { $NB "$CTSYNCD" -C "$T/b.conf" "$@"; }
-current() {	# current a|b internal|external
-	ctl_$1 -s | awk -v c="$2" '$0 == "cache " c ":" { f = 1 }
-	    f && $1 == "current" { print $NF; exit }'
-}
 all_there() {
-	test "$(current a internal)" = $N && test "$(current b external)" = $N
+	test "$(cache_current a internal)" = $N &&
+	    test "$(cache_current b external)" = $N
 }
 
 check "A starts" ctl_a -d

@@ -10,18 +10,12 @@ command -v python3 >/dev/null || skip_all "python3 is not installed"
 N=200000
 make_nodes
 CTLOAD="$top_builddir/bench/ctload"
-for f in "$T/a.conf" "$T/b.conf"; do
-	sed -i "s/^General {/General {\n\tHashLimit 524288/" "$f"
-done
+big_tables
 ctl_a() { $NA "$CTSYNCD" -C "$T/a.conf" "$@"; }
 ctl_b() { $NB "$CTSYNCD" -C "$T/b.conf" "$@"; }
-cache_count() {	# cache_count a|b internal|external: objects in the cache
-	ctl_$1 -s | awk -v c="$2" '$0 == "cache " c ":" { f = 1 }
-	    f && $1 == "current" { print $NF; exit }'
-}
 all_there() {	# every state in A's internal and B's external cache
-	test "$(cache_count a internal)" = $N &&
-	    test "$(cache_count b external)" = $N
+	test "$(cache_current a internal)" = $N &&
+	    test "$(cache_current b external)" = $N
 }
 alive() { ctl_a -s >/dev/null && ctl_b -s >/dev/null; }
 

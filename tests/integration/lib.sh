@@ -108,6 +108,20 @@ make_nodes() {
 	NB="ip netns exec $B"
 }
 
+# For make_nodes' nodes: room for big tables in both configurations, and
+# one cache's "current active connections" as -s prints it.
+big_tables() {
+	for f in "$T/a.conf" "$T/b.conf"; do
+		sed -i "s/^General {/General {\n\tHashLimit 524288${1-}/" "$f"
+	done
+}
+cache_current() {	# cache_current a|b internal|external
+	if [ "$1" = a ]; then set -- "$A" "$T/a.conf" "$2"; else
+		set -- "$B" "$T/b.conf" "$2"; fi
+	ip netns exec "$1" "$CTSYNCD" -C "$2" -s | awk -v c="$3" \
+	    '$0 == "cache " c ":" { f = 1 } f && $1 == "current" { print $NF; exit }'
+}
+
 # Two firewalls between a client and a server: namespaces $SW (two
 # bridges), $CL (10.1.0.10 on br1), $SV (10.2.0.10 on br2), $F1 and $F2
 # (10.1.0.2/.3 on eth1 to br1, 10.2.0.2/.3 on eth2 to br2, forwarding),
