@@ -33,6 +33,25 @@ log_init(const char *procname, int to_console)
 
 void log_set_procname(const char *procname) { logst.procname = procname; }
 void log_set_file(FILE *fp) { logst.file = fp; }
+
+/*
+ * The LogFile (re)opened at `path', line-buffered: after a rotation the
+ * next line goes to the new file.  If it cannot be opened, the old one
+ * stays; -1.
+ */
+int
+log_open_file(const char *path)
+{
+	FILE *fp = fopen(path, "ae");
+
+	if (fp == NULL)
+		return -1;
+	setvbuf(fp, NULL, _IOLBF, 0);
+	if (logst.file != NULL)
+		fclose(logst.file);
+	logst.file = fp;
+	return 0;
+}
 void log_set_console(int on) { logst.console = on; }
 void log_set_verbose(int on) { logst.verbose = on; }
 void log_set_fatal_hook(void (*hook)(void)) { logst.fatal_hook = hook; }

@@ -20,6 +20,7 @@ typedef void (*log_forward_fn)(int level, const char *line, void *arg);
 void log_init(const char *procname, int to_console);
 void log_set_procname(const char *procname);
 void log_set_file(FILE *fp);            /* NULL: no log file */
+int log_open_file(const char *path);    /* (re)open; -1: old one kept */
 void log_set_syslog(int facility);      /* -1: no syslog */
 void log_set_console(int on);
 void log_set_verbose(int on);

@@ -152,6 +152,9 @@ worker_signals(sigset_t *waitmask)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* SIGHUP is the supervisor's (log reopen); one sent to the whole
+	 * group must not end a worker */
+	signal(SIGHUP, SIG_IGN);
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);

@@ -31,16 +31,8 @@ warn_plain(const char *msg)
 static void
 open_log_targets(const struct conf *c)
 {
-	if (c->logfile[0]) {
-		FILE *fp = fopen(c->logfile, "ae");
-
-		if (fp == NULL)
-			log_warn("cannot open LogFile %s", c->logfile);
-		else {
-			setvbuf(fp, NULL, _IOLBF, 0);
-			log_set_file(fp);
-		}
-	}
+	if (c->logfile[0] && log_open_file(c->logfile) == -1)
+		log_warn("cannot open LogFile %s", c->logfile);
 	if (c->syslog_facility >= 0)
 		log_set_syslog(c->syslog_facility);
 }

@@ -62,6 +62,24 @@ flowlog_open(struct sup *s)
 		log_warn("cannot open the Stats LogFile %s", c->stats_logfile);
 }
 
+/* SIGHUP: the Stats LogFile anew; if it cannot be, the old one stays. */
+void
+flowlog_reopen(struct sup *s)
+{
+	const struct conf *c = s->conf;
+	FILE *fp;
+
+	if (s->flowlog == NULL)
+		return;
+	if ((fp = fopen(c->stats_logfile, "ae")) == NULL) {
+		log_warn("SIGHUP: cannot reopen the Stats LogFile %s, keeping "
+		    "the old one", c->stats_logfile);
+		return;
+	}
+	fclose(s->flowlog);
+	s->flowlog = fp;
+}
+
 void
 flowlog_close(struct sup *s)
 {

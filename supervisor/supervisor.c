@@ -31,13 +31,15 @@
 #include "msgs.h"
 #include "supervisor.h"
 
-static volatile sig_atomic_t sig_term, sig_chld;
+static volatile sig_atomic_t sig_term, sig_chld, sig_hup;
 
 static void
 on_signal(int sig)
 {
 	if (sig == SIGCHLD)
 		sig_chld = 1;
+	else if (sig == SIGHUP)
+		sig_hup = 1;
 	else
 		sig_term = 1;
 }
@@ -55,16 +57,18 @@ signals_setup(sigset_t *waitmask)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGHUP, SIG_IGN);
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, waitmask);
 	sigdelset(waitmask, SIGTERM);
 	sigdelset(waitmask, SIGINT);
 	sigdelset(waitmask, SIGCHLD);
+	sigdelset(waitmask, SIGHUP);
 }
 
 /* sd_notify without libsystemd: one datagram to $NOTIFY_SOCKET. */
@@ -517,6 +521,19 @@ loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 			control_write(s, &s->ops[i]);
 }
 
+/* SIGHUP: the LogFile and the Stats LogFile opened anew (logrotate). */
+static void
+reopen_logs(struct sup *s)
+{
+	const struct conf *c = s->conf;
+
+	if (c->logfile[0] && log_open_file(c->logfile) == -1)
+		log_warn("SIGHUP: cannot reopen LogFile %s, keeping the old "
+		    "one", c->logfile);
+	flowlog_reopen(s);
+	log_info("log files reopened (SIGHUP)");
+}
+
 /*
  * The termination flag first: a SIGTERM sent to the whole process group
  * (Ctrl-C, systemd's control-group kill) may have ended a worker before
@@ -530,6 +547,10 @@ handle_signals(struct sup *s)
 		s->shutting_down = 1;
 	}
 	sig_term = 0;
+	if (sig_hup) {
+		sig_hup = 0;
+		reopen_logs(s);
+	}
 	if (sig_chld) {
 		sig_chld = 0;
 		reap_children(s);

@@ -173,6 +173,7 @@ int	 links_tcp_connect(const struct conf_link *);
 
 /* flowlog.c */
 void	 flowlog_open(struct sup *);
+void	 flowlog_reopen(struct sup *);
 void	 flowlog_close(struct sup *);
 void	 flowlog_write(struct sup *, const char *lines, size_t len);
 
