@@ -23,20 +23,11 @@
 #define ALARM_SLICES	5		/* slices per second */
 #define ALARM_SLICE_MS	(1000 / ALARM_SLICES)
 
-static uint32_t
-monotonic_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint32_t)(t.tv_sec * 1000 + t.tv_nsec / 1000000);
-}
-
 static void
 alarm_init(struct syncw *w)
 {
-	srandom((unsigned)time(NULL) ^ monotonic_ms());
-	w->alarm.next_slice = monotonic_ms();
+	srandom((unsigned)time(NULL) ^ (uint32_t)mono_ms());
+	w->alarm.next_slice = (uint32_t)mono_ms();
 }
 
 /* The next refresh of an object just created or updated (or dumped). */
@@ -100,7 +91,7 @@ static void
 alarm_tick(struct syncw *w)
 {
 	struct cache *in = &w->internal, *ex = &w->external;
-	uint32_t now = monotonic_ms();
+	uint32_t now = (uint32_t)mono_ms();
 
 	if ((int32_t)(now - w->alarm.next_slice) < 0)
 		return;
@@ -130,7 +121,7 @@ alarm_run(struct syncw *w)
 static int
 alarm_timeout_ms(struct syncw *w)
 {
-	int32_t left = (int32_t)(w->alarm.next_slice - monotonic_ms());
+	int32_t left = (int32_t)(w->alarm.next_slice - (uint32_t)mono_ms());
 
 	if (send_queue_ready(w))
 		return 0;

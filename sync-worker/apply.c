@@ -20,17 +20,12 @@
 static void
 refuse_exp(struct syncw *w, const char *why)
 {
-	time_t now = time(NULL);
+	uint64_t n;
 
 	w->wire.exp_refused++;
-	w->exp_refused_since++;
-	if (w->exp_refused_logged != 0 &&
-	    now - w->exp_refused_logged < REFUSED_LOG_SECS)
-		return;
-	log_warnx("%llu expectations from the peers refused, the last: %s",
-	    (unsigned long long)w->exp_refused_since, why);
-	w->exp_refused_logged = now;
-	w->exp_refused_since = 0;
+	if (log_rate_due(&w->exp_refused, REFUSED_LOG_SECS, &n))
+		log_warnx("%llu expectations from the peers refused, the "
+		    "last: %s", (unsigned long long)n, why);
 }
 
 /* A peer's EXP_NEW, EXP_UPD or EXP_DEL. */

@@ -6,8 +6,6 @@
  */
 #include "config.h"
 
-#include <time.h>
-
 #include "syncworker.h"
 
 static int
@@ -18,15 +16,6 @@ queue_one(struct cache_obj *co, void *arg)
 	if (!co->dead)
 		cache_queue(&w->internal, co);
 	return 0;
-}
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 }
 
 static void
@@ -50,13 +39,13 @@ void
 sync_bulk_init(struct syncw *w)
 {
 	w->bulk.tokens = BULK_BURST;
-	w->bulk.refilled_ms = now_ms();
+	w->bulk.refilled_ms = mono_ms();
 }
 
 static void
 refill(struct syncw *w)
 {
-	uint64_t now = now_ms(), n;
+	uint64_t now = mono_ms(), n;
 
 	if (w->bulk.tokens >= BULK_BURST) {
 		w->bulk.refilled_ms = now;
@@ -99,7 +88,7 @@ sync_bulk_due(struct syncw *w)
 		return -1;
 	refill(w);
 	if (w->bulk.tokens == 0)
-		return (int)(BULK_GAP_MS - (now_ms() - w->bulk.refilled_ms));
+		return (int)(BULK_GAP_MS - (mono_ms() - w->bulk.refilled_ms));
 	w->bulk.tokens--;
 	bulk_now(w);
 	return -1;

@@ -316,7 +316,7 @@ from_peer(struct syncw *w, struct sync_link *l,
 	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
 	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
 	char addr[INET6_ADDRSTRLEN] = "?";
-	time_t now;
+	uint64_t n;
 
 	if (l->peer_family == 0 || (ss->ss_family == AF_INET &&
 	    l->peer_family == AF_INET &&
@@ -325,18 +325,14 @@ from_peer(struct syncw *w, struct sync_link *l,
 	    memcmp(&s6->sin6_addr, l->peer, 16) == 0))
 		return 1;
 	w->wire.not_from_peer++;
-	l->strangers++;
-	if ((now = now_secs()) - l->stranger_logged < STRANGER_LOG_SECS &&
-	    l->stranger_logged != 0)
+	if (!log_rate_due(&l->strangers, STRANGER_LOG_SECS, &n))
 		return 0;
 	inet_ntop(ss->ss_family, ss->ss_family == AF_INET ?
 	    (const void *)&s4->sin_addr : (const void *)&s6->sin6_addr, addr,
 	    sizeof(addr));
 	log_warnx("link %s: %llu datagrams or connections from %s and other "
 	    "strangers dropped: not the configured peer", l->ifname,
-	    (unsigned long long)l->strangers, addr);
-	l->stranger_logged = now;
-	l->strangers = 0;
+	    (unsigned long long)n, addr);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include <stdint.h>
+#include <time.h>
 
 #include "cache.h"
 #include "conf.h"
@@ -19,6 +20,40 @@
 #include "sync_mode.h"
 #include "wire.h"
 #include "worker.h"
+
+/* Milliseconds of CLOCK_MONOTONIC: the sync worker's timers. */
+static inline uint64_t
+mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/*
+ * Something that may happen very often (a stranger's datagram, a refused
+ * expectation), logged at most every `secs' seconds with how many times
+ * it happened since: log_rate_due() counts one and says when to log.
+ */
+struct log_rate {
+	uint64_t	 last_ms;	/* 0: never logged */
+	uint64_t	 count;		/* since then */
+};
+
+static inline int
+log_rate_due(struct log_rate *r, unsigned int secs, uint64_t *count)
+{
+	uint64_t now = mono_ms();
+
+	r->count++;
+	if (r->last_ms != 0 && now - r->last_ms < (uint64_t)secs * 1000)
+		return 0;
+	*count = r->count;
+	r->count = 0;
+	r->last_ms = now;
+	return 1;
+}
 
 struct link_counters {
 	uint64_t	 bytes_sent, bytes_recv, pkts_sent, pkts_recv;
@@ -44,8 +79,7 @@ struct sync_link {
 	/* UDP and TCP: only the configured peer is heard (0: anyone) */
 	uint8_t		 peer_family;
 	uint8_t		 peer[16];
-	time_t		 stranger_logged;	/* rate limit, monotonic s */
-	uint64_t	 strangers;	/* since that log line */
+	struct log_rate	 strangers;	/* datagrams or connections */
 };
 
 /* What a polled link socket is. */
@@ -142,8 +176,7 @@ struct syncw {
 	struct cache	 external;	/* the peers' states */
 	struct expcache	 exp_internal, exp_external;	/* ExpectationSync */
 	uint64_t	 rejected;	/* invalid objects from the kernel side */
-	time_t		 exp_refused_logged;	/* apply.c's rate limit */
-	uint64_t	 exp_refused_since;
+	struct log_rate	 exp_refused;	/* apply.c */
 	uint64_t	 traffic_bytes, traffic_packets;
 	struct wire_counters wire;	/* -s network */
 	int		 initial_dump_done;
