@@ -81,6 +81,7 @@ struct conf_sync {
 	uint8_t		 tcp_window_tracking;
 	uint8_t		 flow_log;	/* Stats: LogFile or Syslog set */
 	uint8_t		 expect_sync;	/* ExpectationSync not off */
+	uint8_t		 auth;		/* Authentication: keys follow */
 	struct conf_expect_sync expect;	/* whose expectations, to check
 					   the peers' */
 };
@@ -144,6 +145,7 @@ struct conf {
 	struct conf_sync sync;
 	struct conf_link links[CONF_MAX_LINKS];
 	int		 nlinks;
+	char		 auth_keyfile[PATH_MAX];	/* Sync { Authentication } */
 	char		 stats_logfile[257];
 	int		 stats_syslog_facility;
 

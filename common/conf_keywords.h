@@ -62,7 +62,8 @@
 	/* ctsyncd's own section */					\
 	X(KW_PRIVSEP, "Privsep") X(KW_USER, "User")			\
 	X(KW_CHROOTDIRECTORY, "ChrootDirectory")			\
-	X(KW_CONTROLGROUP, "ControlGroup")
+	X(KW_CONTROLGROUP, "ControlGroup")				\
+	X(KW_AUTHENTICATION, "Authentication") X(KW_KEYFILE, "KeyFile")
 
 enum conf_keyword {
 	KW_NONE = 0,

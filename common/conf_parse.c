@@ -738,6 +738,25 @@ parse_options(struct parser *p)
 	}
 }
 
+/* ctsyncd's own: Authentication { KeyFile path }, the link sealed. */
+static void
+parse_authentication(struct parser *p)
+{
+	struct conf *c = p->conf;
+
+	expect(p, T_LBRACE);
+	while (!accept_tok(p, T_RBRACE)) {
+		if (accept_kw(p, KW_KEYFILE))
+			expect_word(p, T_PATH, c->auth_keyfile,
+			    sizeof(c->auth_keyfile), "KeyFile");
+		else
+			syntax_error(p);
+	}
+	if (c->auth_keyfile[0] == '\0')
+		perr(p, p->tok.line, "Authentication without a KeyFile");
+	c->sync.auth = 1;
+}
+
 static void
 parse_sync(struct parser *p)
 {
@@ -765,6 +784,10 @@ parse_sync(struct parser *p)
 		case KW_OPTIONS:
 			accept_kw(p, kw);
 			parse_options(p);
+			break;
+		case KW_AUTHENTICATION:
+			accept_kw(p, kw);
+			parse_authentication(p);
 			break;
 		default:
 			syntax_error(p);

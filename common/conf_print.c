@@ -255,7 +255,11 @@ print_sync(FILE *fp, const struct conf *c)
 	} else
 		fprintf(fp, "\t\tExpectationSync %s\n",
 		    onoff(c->nl.expect.mode == EXPECT_ALL));
-	fprintf(fp, "\t}\n}\n");
+	fprintf(fp, "\t}\n");
+	if (s->auth)
+		fprintf(fp, "\tAuthentication {\n\t\tKeyFile %s\n\t}\n",
+		    c->auth_keyfile);
+	fprintf(fp, "}\n");
 }
 
 static void

@@ -46,6 +46,8 @@
 	/* TCP links: the sync worker asks for a new connecting socket */ \
 	X(MSG_LINK_CONNECT,	"LINK_CONNECT")	/* u8 link */		\
 	X(MSG_LINK_SOCKET,	"LINK_SOCKET")	/* u8 link; its socket */ \
+	/* Authentication: the link's keys, at start and on SIGHUP */	\
+	X(MSG_LINK_KEYS,	"LINK_KEYS")	/* u8 n; n keys */	\
 	/* control socket, ctsyncctl <-> supervisor */			\
 	X(MSG_CTL_REQUEST,	"CTL_REQUEST")				\
 	X(MSG_CTL_TEXT,		"CTL_TEXT")				\

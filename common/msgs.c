@@ -159,6 +159,7 @@ msg_send_cfg_sync(struct chan *c, const struct conf_sync *s)
 	mb_u8(&mb, s->tcp_window_tracking);
 	mb_u8(&mb, s->expect_sync);
 	mb_u8(&mb, s->flow_log);
+	mb_u8(&mb, s->auth);
 	put_expect(&mb, &s->expect);
 	msg_end(&mb);
 }
@@ -185,13 +186,14 @@ msg_recv_cfg_sync(const struct msg *m, struct conf_sync *s)
 	s->tcp_window_tracking = mr_u8(&r);
 	s->expect_sync = mr_u8(&r);
 	s->flow_log = mr_u8(&r);
+	s->auth = mr_u8(&r);
 	if (get_expect(&r, &s->expect) == -1 ||
 	    !mr_done(&r) || s->mode > MODE_NOTRACK || s->hashsize == 0 ||
 	    s->hashlimit == 0 || !bool_ok(s->disable_internal_cache) ||
 	    !bool_ok(s->disable_external_cache) ||
 	    !bool_ok(s->startup_resync) || !bool_ok(s->tcp_window_tracking) ||
 	    !bool_ok(s->expect_sync) ||
-	    !bool_ok(s->flow_log))
+	    !bool_ok(s->flow_log) || !bool_ok(s->auth))
 		return -1;
 	return 0;
 }
@@ -375,6 +377,35 @@ msg_recv_link_connect(const struct msg *m, uint8_t *link)
 	mr_init(&r, m);
 	*link = mr_u8(&r);
 	return mr_done(&r) && *link < CONF_MAX_LINKS ? 0 : -1;
+}
+
+void
+msg_send_link_keys(struct chan *c, const struct link_keys *k)
+{
+	struct mbuild mb;
+	int i;
+
+	msg_begin(&mb, c, MSG_LINK_KEYS);
+	mb_u8(&mb, k->n);
+	for (i = 0; i < k->n && i < LINK_KEYS_MAX; i++)
+		mb_bytes(&mb, k->key[i], LINK_KEY_LEN);
+	msg_end(&mb);
+}
+
+int
+msg_recv_link_keys(const struct msg *m, struct link_keys *k)
+{
+	struct mread r;
+	int i;
+
+	memset(k, 0, sizeof(*k));
+	mr_init(&r, m);
+	k->n = mr_u8(&r);
+	if (k->n < 1 || k->n > LINK_KEYS_MAX)
+		return -1;
+	for (i = 0; i < k->n; i++)
+		mr_bytes(&r, k->key[i], LINK_KEY_LEN);
+	return mr_done(&r) ? 0 : -1;
 }
 
 void

@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "ctexp.h"
 #include "ctobj.h"
+#include "keyfile.h"
 #include "msg.h"
 #include "stats.h"
 
@@ -118,6 +119,8 @@ void	msg_send_link_connect(struct chan *, uint8_t link);
 int	msg_recv_link_connect(const struct msg *, uint8_t *link);
 void	msg_send_link_socket(struct chan *, uint8_t link, int fd);
 int	msg_recv_link_socket(const struct msg *, uint8_t *link);
+void	msg_send_link_keys(struct chan *, const struct link_keys *);
+int	msg_recv_link_keys(const struct msg *, struct link_keys *);
 void	msg_send_cfg_filter(struct chan *, const struct conf_filter *);
 int	msg_recv_cfg_filter(const struct msg *, struct conf_filter *);
 void	msg_send_cfg_done(struct chan *);

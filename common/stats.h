@@ -10,7 +10,7 @@
 
 #include "stats_keys.h"
 
-#define STATS_MAX_VALUES	16
+#define STATS_MAX_VALUES	24
 #define STATS_LABEL_MAX		64
 
 enum stats_kind {
@@ -31,6 +31,7 @@ enum stats_kind {
 	SB_PROCESS,
 	SB_HEALTH,		/* label: process name */
 	SB_CONTROL,		/* the control socket's clients */
+	SB_AUTH,		/* the link's Authentication */
 	SB_KIND_MAX
 };
 
@@ -52,6 +53,7 @@ enum { STATS_KEYS_QUEUE(STATS_KEY_INDEX) ST_QUEUE_N };
 enum { STATS_KEYS_PROCESS(STATS_KEY_INDEX) ST_PROCESS_N };
 enum { STATS_KEYS_HEALTH(STATS_KEY_INDEX) ST_HEALTH_N };
 enum { STATS_KEYS_CONTROL(STATS_KEY_INDEX) ST_CONTROL_N };
+enum { STATS_KEYS_AUTH(STATS_KEY_INDEX) ST_AUTH_N };
 
 /* Values of the link enumerations carried as counters. */
 enum { LINKSTAT_RUNNING, LINKSTAT_NO_CARRIER, LINKSTAT_DOWN };

@@ -65,7 +65,9 @@
 	X(ST_NETWORK_RECV_EXPECT_REFUSED, "recv_expect_refused")       \
 	X(ST_NETWORK_SEQ_OUT_OF_WINDOW, "seq_out_of_window")           \
 	X(ST_NETWORK_ACK_OUT_OF_RANGE, "ack_out_of_range")             \
-	X(ST_NETWORK_BULK_DEFERRED, "bulk_deferred")
+	X(ST_NETWORK_BULK_DEFERRED, "bulk_deferred")                   \
+	X(ST_NETWORK_AUTH_FAILED, "auth_failed")                       \
+	X(ST_NETWORK_REPLAYED, "replayed")
 
 #define STATS_KEYS_CACHE_EXT(X)                              \
 	X(ST_CACHE_EXT_OBJECTS, "objects")                   \
@@ -122,6 +124,20 @@
 	X(ST_HEALTH_OK, "ok")                                   \
 	X(ST_HEALTH_KERNEL_ENTRIES, "kernel_entries")           \
 	X(ST_HEALTH_NETLINK_BUFFER_SIZE, "netlink_buffer_size")
+
+/* Authentication (link_auth.h), in ctsyncctl health */
+#define STATS_KEYS_AUTH(X)                                 \
+	X(ST_AUTH_KEYS, "keys")                            \
+	X(ST_AUTH_SEALED, "sealed")                        \
+	X(ST_AUTH_OPENED, "authenticated")                 \
+	X(ST_AUTH_NOT_SEALED, "not_sealed")                \
+	X(ST_AUTH_UNKNOWN_KEY, "unknown_key")              \
+	X(ST_AUTH_FORGED, "forged")                        \
+	X(ST_AUTH_REPLAYED, "replayed")                    \
+	X(ST_AUTH_PEER_RESTARTS, "peer_restarts")          \
+	X(ST_AUTH_LAST_OK_AGO_MS, "last_authenticated_ms_ago") \
+	X(ST_AUTH_LAST_BAD_AGO_MS, "last_refused_ms_ago")  \
+	X(ST_AUTH_WRONG_KEY, "wrong_key")
 
 #define STATS_KEYS_CONTROL(X)                            \
 	X(ST_CONTROL_REFUSED, "refused")                 \

@@ -10,6 +10,7 @@
 
 #include "client.h"
 #include "conf.h"
+#include "keyfile.h"
 #include "log.h"
 #include "msgs.h"
 
@@ -71,6 +72,22 @@ usage(FILE *fp)
 	    "commands:\n");
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  %s %s\n", commands[i].name, commands[i].help);
+	fprintf(fp, "  genkey (prints a new Authentication key line)\n");
+}
+
+/* A key line for Sync { Authentication { KeyFile } }; no daemon needed. */
+static int
+genkey(void)
+{
+	char line[LINK_KEY_LEN * 2 + 2];
+
+	if (keyfile_new_line(line) == -1) {
+		log_warn("genkey: no random bytes");
+		return 1;
+	}
+	fputs(line, stdout);
+	explicit_bzero(line, sizeof(line));
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 /* Returns the request, or -1 (after a message) for a bad command line. */
@@ -131,6 +148,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
+	if (nrest == 2 && strcmp(rest[1], "genkey") == 0)
+		return genkey();
 	if (rest[1][0] == '-') {
 		client_parse_conntrackd_args(&cmd, nrest, rest);
 		if (cmd.action == ACT_EXIT)

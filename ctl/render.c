@@ -135,8 +135,41 @@ text_network(FILE *o, const uint64_t *v)
 	    (ull)v[ST_NETWORK_SEQ_OUT_OF_WINDOW]);
 	fprintf(o, "\t\tACK/NACK out of range:\t%20llu\n",
 	    (ull)v[ST_NETWORK_ACK_OUT_OF_RANGE]);
-	fprintf(o, "\t\tBulk requests deferred:\t%20llu\n\n",
+	fprintf(o, "\t\tBulk requests deferred:\t%20llu\n",
 	    (ull)v[ST_NETWORK_BULK_DEFERRED]);
+	fprintf(o, "\t\tAuthentication failed:\t%20llu\n",
+	    (ull)v[ST_NETWORK_AUTH_FAILED]);
+	fprintf(o, "\t\tReplays refused:\t%20llu\n\n",
+	    (ull)v[ST_NETWORK_REPLAYED]);
+}
+
+/* A time ago in seconds, or "never" (UINT64_MAX). */
+static void
+text_ago(FILE *o, const char *name, uint64_t ms)
+{
+	if (ms == UINT64_MAX)
+		fprintf(o, " %s=never", name);
+	else
+		fprintf(o, " %s=%llus", name, (ull)(ms / 1000));
+}
+
+static void
+text_auth(FILE *o, const uint64_t *v)
+{
+	fprintf(o, "link authentication: keys=%llu sealed=%llu "
+	    "authenticated=%llu not_sealed=%llu unknown_key=%llu forged=%llu "
+	    "replayed=%llu peer_restarts=%llu", (ull)v[ST_AUTH_KEYS],
+	    (ull)v[ST_AUTH_SEALED], (ull)v[ST_AUTH_OPENED],
+	    (ull)v[ST_AUTH_NOT_SEALED], (ull)v[ST_AUTH_UNKNOWN_KEY],
+	    (ull)v[ST_AUTH_FORGED], (ull)v[ST_AUTH_REPLAYED],
+	    (ull)v[ST_AUTH_PEER_RESTARTS]);
+	text_ago(o, "last_authenticated", v[ST_AUTH_LAST_OK_AGO_MS]);
+	text_ago(o, "last_refused", v[ST_AUTH_LAST_BAD_AGO_MS]);
+	fputc('\n', o);
+	if (v[ST_AUTH_WRONG_KEY])
+		fprintf(o, "link authentication: FAILING: frames are refused "
+		    "and none authenticates: does the peer seal with a key "
+		    "missing from our KeyFile?\n");
 }
 
 static void
@@ -293,6 +326,9 @@ render_block_text(FILE *o, const struct stats_block *b)
 			    (ull)v[ST_HEALTH_KERNEL_ENTRIES],
 			    (ull)v[ST_HEALTH_NETLINK_BUFFER_SIZE]);
 		fputc('\n', o);
+		break;
+	case SB_AUTH:
+		text_auth(o, v);
 		break;
 	case SB_CONTROL:
 		fprintf(o, "control clients: refused=%llu malformed=%llu "

@@ -249,6 +249,8 @@ control_accept(struct sup *s)
 static void
 send_block(struct ctl_op *op, const struct stats_block *b)
 {
+	if (b->kind == SB_HEALTH && !b->v[ST_HEALTH_OK])
+		op->unhealthy = 1;
 	if (!op->client_gone)
 		msg_send_stats_block(&op->chan, op->id, b);
 }
@@ -374,7 +376,11 @@ advance(struct sup *s, struct ctl_op *op)
 	for (;;) {
 		switch (op->steps[op->step]) {
 		case STEP_END:
-			finish(op, CTL_OK, "");
+			/* health fails if any process says it is not well */
+			if (op->unhealthy)
+				finish(op, CTL_ERR, "not healthy");
+			else
+				finish(op, CTL_OK, "");
 			return;
 		case STEP_ASK_NETLINK:
 			ask_worker(op, &s->w[W_NETLINK]);

@@ -37,6 +37,23 @@ open_log_targets(const struct conf *c)
 		log_set_syslog(c->syslog_facility);
 }
 
+/* -T: the KeyFile is part of the configuration, checked as at start. */
+static int
+test_key_file(const struct conf *c)
+{
+	struct link_keys k;
+	char err[PATH_MAX + 256];
+
+	if (!c->sync.auth)
+		return 0;
+	if (keyfile_load(c->auth_keyfile, &k, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	link_keys_wipe(&k);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -63,8 +80,9 @@ main(int argc, char **argv)
 	}
 	switch (cmd.action) {
 	case ACT_TEST_CONFIG:
-		conf_print(conf, stdout);
-		status = 0;
+		status = test_key_file(conf);
+		if (status == 0)
+			conf_print(conf, stdout);
 		break;
 	case ACT_REQUEST:
 		status = client_request(conf->unix_path, cmd.req, 0, 1);

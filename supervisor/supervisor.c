@@ -223,6 +223,44 @@ link_peer(const struct conf_link *cl, struct cfg_link_fd *l)
 		memcpy(l->peer, &cl->dest.a.v6, 16);
 }
 
+/*
+ * Authentication: the link's keys, read by us (the file is root's) and
+ * kept only by the sync worker, which seals and opens the frames.
+ */
+static int
+load_link_keys(struct sup *s)
+{
+	char err[PATH_MAX + 256];
+
+	if (keyfile_load(s->conf->auth_keyfile, &s->keys, err,
+	    sizeof(err)) == -1) {
+		log_errx("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+send_link_keys(struct sup *s)
+{
+	msg_send_link_keys(&s->w[W_SYNC].chan, &s->keys);
+	link_keys_wipe(&s->keys);
+}
+
+/* SIGHUP: the key file read anew; if it is not right, the keys stay. */
+static void
+reload_link_keys(struct sup *s)
+{
+	if (!s->conf->sync.auth)
+		return;
+	if (load_link_keys(s) == -1) {
+		log_warnx("SIGHUP: keeping the link keys in use");
+		return;
+	}
+	send_link_keys(s);
+	log_info("link keys read anew (SIGHUP)");
+}
+
 /* Each worker's part of the configuration, CFG_* ... CFG_DONE. */
 static void
 send_config(struct sup *s)
@@ -243,6 +281,8 @@ send_config(struct sup *s)
 	s->conf->sync.flow_log = c->sync.mode == MODE_STATS &&
 	    (c->stats_logfile[0] || c->stats_syslog_facility >= 0);
 	msg_send_cfg_sync(sy, &c->sync);
+	if (c->sync.auth)
+		send_link_keys(s);
 	for (i = 0; i < c->nlinks; i++)
 		for (dir = LINKFD_RX; dir <= LINKFD_TX; dir++) {
 			struct cfg_link_fd l;
@@ -550,6 +590,7 @@ handle_signals(struct sup *s)
 	if (sig_hup) {
 		sig_hup = 0;
 		reopen_logs(s);
+		reload_link_keys(s);
 	}
 	if (sig_chld) {
 		sig_chld = 0;
@@ -629,6 +670,8 @@ prepare(struct sup *s)
 	if ((s->ctl_fd = control_open(s)) == -1)
 		return -1;
 	if (links_open(s) == -1)
+		return -1;
+	if (s->conf->sync.auth && load_link_keys(s) == -1)
 		return -1;
 	flowlog_open(s);
 	return 0;

@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "msg.h"
+#include "keyfile.h"
 #include "msgs.h"
 #include "stats.h"
 
@@ -70,6 +71,7 @@ struct ctl_op {
 	int		 on_child;	/* waiting for a commit or flush child */
 	int		 paused;	/* the worker waits for ANSWER_MORE */
 	int		 closing;	/* answer complete, flushing */
+	int		 unhealthy;	/* health: a process said it is not */
 };
 
 /* A client must send its request this soon after connecting. */
@@ -117,6 +119,8 @@ struct sup {
 	int		 link_fds[CONF_MAX_LINKS][2];
 	time_t		 tcp_connect_at[CONF_MAX_LINKS];	/* last asked */
 	FILE		*flowlog;	/* Stats LogFile, or NULL */
+	struct link_keys keys;		/* Authentication: read at start and
+					   on SIGHUP, wiped once sent */
 	struct worker	 w[W_COUNT];
 	struct child	 commit, flush;
 	time_t		 purge_at;	/* -t: when the flush is due, or 0 */

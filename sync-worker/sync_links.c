@@ -60,11 +60,15 @@ link_mtu(const struct sync_link *l)
 	return (uint32_t)ifr.ifr_mtu;
 }
 
-/* Packed buffers leave room for the headers, as conntrackd counts them. */
+/* Packed buffers leave room for the headers, as conntrackd counts them,
+ * and for the seal and (TCP) its length with Authentication. */
 static size_t
-link_capacity(const struct sync_link *l)
+link_capacity(const struct syncw *w, const struct sync_link *l)
 {
-	return l->mtu - (l->kind == LINK_TCP ? 40 : 28);
+	size_t seal = w->auth.on ? AUTH_OVERHEAD +
+	    (l->kind == LINK_TCP ? 2 : 0) : 0;
+
+	return l->mtu - (l->kind == LINK_TCP ? 40 : 28) - seal;
 }
 
 static time_t
@@ -84,7 +88,7 @@ use_link(struct syncw *w, int i, const char *why)
 	if (i == w->active_link)
 		return;
 	w->active_link = i;
-	w->txcap = link_capacity(&w->links[i]);
+	w->txcap = link_capacity(w, &w->links[i]);
 	if (w->txlen >= w->txcap)
 		w->txlen = 0;	/* cannot be: MTUs are read at start */
 	w->links[i].last_rx = now_secs();	/* a fresh chance to answer */
@@ -121,7 +125,7 @@ links_done(struct syncw *w)
 		w->default_link = first;
 	if (w->default_link >= 0) {
 		w->active_link = w->default_link;
-		w->txcap = link_capacity(&w->links[w->active_link]);
+		w->txcap = link_capacity(w, &w->links[w->active_link]);
 	}
 	w->links_checked = now_secs();
 }
@@ -196,18 +200,34 @@ void
 links_flush(struct syncw *w)
 {
 	struct sync_link *l;
+	const uint8_t *p;
+	size_t n;
 
 	if (w->txlen == 0 || w->active_link < 0)
 		return;
 	l = &w->links[w->active_link];
+	p = w->txbuf;
+	n = w->txlen;
+	if (w->auth.on) {
+		/* on TCP a sealed frame goes with its length (u16 BE) */
+		size_t off = l->kind == LINK_TCP ? 2 : 0;
+
+		n = auth_seal(&w->auth, w->txbuf, w->txlen, w->sealbuf + off);
+		if (off) {
+			w->sealbuf[0] = (uint8_t)(n >> 8);
+			w->sealbuf[1] = (uint8_t)n;
+		}
+		p = w->sealbuf;
+		n += off;
+	}
 	if (l->kind == LINK_TCP)
-		tcp_send(w, l, w->txbuf, w->txlen);
-	else if (send(l->tx, w->txbuf, w->txlen, MSG_DONTWAIT) == -1) {
+		tcp_send(w, l, p, n);
+	else if (send(l->tx, p, n, MSG_DONTWAIT) == -1) {
 		/* lost: FT-FW repairs it through the peer's NACK */
 		l->cnt.err_send++;
 	} else {
 		l->cnt.pkts_sent++;
-		l->cnt.bytes_sent += w->txlen;
+		l->cnt.bytes_sent += n;
 	}
 	w->txlen = 0;
 }
@@ -237,7 +257,8 @@ links_deliver(struct syncw *w, int index, const uint8_t *p, size_t n,
     size_t *used)
 {
 	struct sync_link *l = &w->links[index];
-	int stream = l->kind == LINK_TCP, valid = 0, r = 0;
+	/* sealed TCP frames hold whole messages, as datagrams do */
+	int stream = l->kind == LINK_TCP && !w->auth.on, valid = 0, r = 0;
 	size_t left = n;
 
 	while (left > 0) {
@@ -289,6 +310,71 @@ peer_moved(struct syncw *w, int i)
 	    now_secs() - a->last_rx >= LINK_SILENCE;
 }
 
+/* A frame Authentication refused (counted by link_auth.c), logged at
+ * most every STRANGER_LOG_SECS per link with its source. */
+static void
+auth_refused(struct sync_link *l, uint8_t family, const uint8_t addr[16],
+    enum auth_verdict v)
+{
+	char text[INET6_ADDRSTRLEN] = "?";
+	uint64_t n;
+
+	if (!log_rate_due(&l->refused, STRANGER_LOG_SECS, &n))
+		return;
+	inet_ntop(family, addr, text, sizeof(text));
+	log_warnx("link %s: %llu frames refused, the last from %s: %s",
+	    l->ifname, (unsigned long long)n, text, auth_verdict_text(v));
+}
+
+/*
+ * A sealed frame from `family'/`addr': opened, then its messages handed
+ * on; nothing of a frame that does not open is read.  -1 if refused.
+ */
+static int
+deliver_sealed(struct syncw *w, int index, uint8_t family,
+    const uint8_t addr[16], const uint8_t *p, size_t n)
+{
+	enum auth_verdict v;
+	size_t len, used;
+
+	v = auth_open(&w->auth, family, addr, p, n, w->openbuf, &len,
+	    mono_ms());
+	if (v != AUTH_OK) {
+		auth_refused(&w->links[index], family, addr, v);
+		return -1;
+	}
+	links_deliver(w, index, w->openbuf, len, &used);
+	return 0;
+}
+
+/* A sealed TCP stream: frames, each after its length (u16 BE). */
+static void
+stream_deliver_sealed(struct syncw *w, int i)
+{
+	struct sync_link *l = &w->links[i];
+	size_t off = 0;
+
+	while (l->rxlen - off >= 2) {
+		size_t n = (size_t)l->rxbuf[off] << 8 | l->rxbuf[off + 1];
+		size_t have = l->rxlen - off - 2;
+
+		/* a frame that cannot be is refused now, not once n came */
+		if (have < n && n >= AUTH_OVERHEAD &&
+		    auth_looks_sealed(l->rxbuf + off + 2, have))
+			break;
+		if (have < n)
+			n = have;
+		if (deliver_sealed(w, i, l->conn_family, l->conn_addr,
+		    l->rxbuf + off + 2, n) == -1) {
+			/* a stream with a bad frame cannot be trusted on */
+			tcp_drop_stream(l);
+			return;
+		}
+		off += 2 + n;
+	}
+	tcp_consume(l, off);
+}
+
 /* What a TCP link's stream brought: its whole messages. */
 static void
 stream_deliver(struct syncw *w, int i)
@@ -296,10 +382,25 @@ stream_deliver(struct syncw *w, int i)
 	struct sync_link *l = &w->links[i];
 	size_t used;
 
-	if (links_deliver(w, i, l->rxbuf, l->rxlen, &used) == -1)
+	if (w->auth.on)
+		stream_deliver_sealed(w, i);
+	else if (links_deliver(w, i, l->rxbuf, l->rxlen, &used) == -1)
 		tcp_drop_stream(l);	/* counted by the wire parser */
 	else
 		tcp_consume(l, used);
+}
+
+/* A socket address as (family, 16 bytes), an IPv4 one in the first 4. */
+static void
+addr_of(const struct sockaddr_storage *ss, uint8_t *family,
+    uint8_t addr[16])
+{
+	memset(addr, 0, 16);
+	*family = (uint8_t)ss->ss_family;
+	if (ss->ss_family == AF_INET)
+		memcpy(addr, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+	else if (ss->ss_family == AF_INET6)
+		memcpy(addr, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
 }
 
 /*
@@ -313,26 +414,21 @@ static int
 from_peer(struct syncw *w, struct sync_link *l,
     const struct sockaddr_storage *ss)
 {
-	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
-	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
-	char addr[INET6_ADDRSTRLEN] = "?";
+	char text[INET6_ADDRSTRLEN] = "?";
+	uint8_t family, addr[16];
 	uint64_t n;
 
-	if (l->peer_family == 0 || (ss->ss_family == AF_INET &&
-	    l->peer_family == AF_INET &&
-	    memcmp(&s4->sin_addr, l->peer, 4) == 0) ||
-	    (ss->ss_family == AF_INET6 && l->peer_family == AF_INET6 &&
-	    memcmp(&s6->sin6_addr, l->peer, 16) == 0))
+	addr_of(ss, &family, addr);
+	if (l->peer_family == 0 || (family == l->peer_family &&
+	    memcmp(addr, l->peer, 16) == 0))
 		return 1;
 	w->wire.not_from_peer++;
 	if (!log_rate_due(&l->strangers, STRANGER_LOG_SECS, &n))
 		return 0;
-	inet_ntop(ss->ss_family, ss->ss_family == AF_INET ?
-	    (const void *)&s4->sin_addr : (const void *)&s6->sin6_addr, addr,
-	    sizeof(addr));
+	inet_ntop(family, addr, text, sizeof(text));
 	log_warnx("link %s: %llu datagrams or connections from %s and other "
 	    "strangers dropped: not the configured peer", l->ifname,
-	    (unsigned long long)n, addr);
+	    (unsigned long long)n, text);
 	return 0;
 }
 
@@ -358,7 +454,15 @@ links_receive(struct syncw *w, int index)
 		}
 		l->cnt.pkts_recv++;
 		l->cnt.bytes_recv += (uint64_t)n;
-		if (from_peer(w, l, &ss))
+		if (!from_peer(w, l, &ss))
+			continue;
+		if (w->auth.on) {
+			uint8_t family, addr[16];
+
+			addr_of(&ss, &family, addr);
+			deliver_sealed(w, index, family, addr,
+			    (const uint8_t *)buf, (size_t)n);
+		} else
 			links_deliver(w, index, (const uint8_t *)buf,
 			    (size_t)n, &used);
 	}
@@ -373,9 +477,10 @@ accept_peer(struct syncw *w, int i)
 
 	if (fd == -1)
 		return;
-	if (from_peer(w, &w->links[i], &ss))
+	if (from_peer(w, &w->links[i], &ss)) {
 		tcp_adopt(&w->links[i], fd);
-	else
+		addr_of(&ss, &w->links[i].conn_family, w->links[i].conn_addr);
+	} else
 		close(fd);
 }
 

@@ -177,6 +177,49 @@ queue_stats(struct syncw *w)
 		    f->rsq_dropped);
 }
 
+/* Milliseconds since a monotonic time, or UINT64_MAX for never (0). */
+static uint64_t
+ms_ago(uint64_t then, uint64_t now)
+{
+	return then == 0 ? UINT64_MAX : now - then;
+}
+
+/*
+ * Frames are refused and none has opened since, within AUTH_STALE_MS:
+ * the peer seals with a key we do not hold (or we are under attack).
+ */
+#define AUTH_STALE_MS	30000
+static int
+auth_wrong_key(const struct syncw *w)
+{
+	const struct link_auth *a = &w->auth;
+
+	return a->on && a->last_bad_ms != 0 && a->last_bad_ms > a->last_ok_ms &&
+	    mono_ms() - a->last_bad_ms < AUTH_STALE_MS;
+}
+
+static void
+auth_block(struct syncw *w)
+{
+	const struct link_auth *a = &w->auth;
+	struct stats_block b;
+	uint64_t now = mono_ms();
+
+	stats_block_init(&b, SB_AUTH, NULL);
+	b.v[ST_AUTH_KEYS] = a->nkeys;
+	b.v[ST_AUTH_SEALED] = a->sealed;
+	b.v[ST_AUTH_OPENED] = a->count[AUTH_OK];
+	b.v[ST_AUTH_NOT_SEALED] = a->count[AUTH_NOT_SEALED];
+	b.v[ST_AUTH_UNKNOWN_KEY] = a->count[AUTH_UNKNOWN_KEY];
+	b.v[ST_AUTH_FORGED] = a->count[AUTH_FORGED];
+	b.v[ST_AUTH_REPLAYED] = a->count[AUTH_REPLAYED];
+	b.v[ST_AUTH_PEER_RESTARTS] = a->replay.restarts;
+	b.v[ST_AUTH_LAST_OK_AGO_MS] = ms_ago(a->last_ok_ms, now);
+	b.v[ST_AUTH_LAST_BAD_AGO_MS] = ms_ago(a->last_bad_ms, now);
+	b.v[ST_AUTH_WRONG_KEY] = (uint64_t)auth_wrong_key(w);
+	sync_answer_block(w, &b);
+}
+
 /* The blocks of one statistics request, in conntrackd's order. */
 void
 sync_stats(struct syncw *w, uint32_t req)
@@ -205,6 +248,10 @@ sync_stats(struct syncw *w, uint32_t req)
 		b.v[ST_NETWORK_SEQ_OUT_OF_WINDOW] = w->wire.out_of_window;
 		b.v[ST_NETWORK_ACK_OUT_OF_RANGE] = w->wire.ack_out_of_range;
 		b.v[ST_NETWORK_BULK_DEFERRED] = w->bulk.deferred_count;
+		b.v[ST_NETWORK_AUTH_FAILED] = w->auth.count[AUTH_NOT_SEALED] +
+		    w->auth.count[AUTH_UNKNOWN_KEY] +
+		    w->auth.count[AUTH_FORGED];
+		b.v[ST_NETWORK_REPLAYED] = w->auth.count[AUTH_REPLAYED];
 		sync_answer_block(w, &b);
 		if (w->active_link >= 0)
 			link_block(w, w->active_link, SB_LINK_ACTIVE);
@@ -240,8 +287,10 @@ sync_stats(struct syncw *w, uint32_t req)
 	case REQ_HEALTH:
 		stats_block_init(&b, SB_HEALTH, "sync worker");
 		b.v[ST_HEALTH_PID] = (uint64_t)getpid();
-		b.v[ST_HEALTH_OK] = 1;
+		b.v[ST_HEALTH_OK] = !auth_wrong_key(w);
 		sync_answer_block(w, &b);
+		if (w->auth.on)
+			auth_block(w);
 		break;
 	}
 }

@@ -256,6 +256,22 @@ handle_peer(void *arg, const struct msg *m)
 	}
 }
 
+/* The link's keys: at start (before CFG_DONE), and anew on SIGHUP. */
+static void
+link_keys(struct syncw *w, const struct msg *m)
+{
+	struct link_keys k;
+
+	if (!w->got_sync_cfg || !w->cfg.auth ||
+	    msg_recv_link_keys(m, &k) == -1)
+		fatalx("malformed or unasked LINK_KEYS");
+	auth_set_keys(&w->auth, &k);
+	link_keys_wipe(&k);
+	if (w->configured)
+		log_info("link keys replaced: %u key%s", w->auth.nkeys,
+		    w->auth.nkeys == 1 ? "" : "s");
+}
+
 /* From the supervisor; fds come only with the types that keep them
  * (CFG_LINK, SELF_START, LINK_SOCKET: the channel's accept mask). */
 static void
@@ -288,6 +304,8 @@ handle(void *arg, const struct msg *m)
 		cache_init(&w->external, "external", w->cfg.hashsize,
 		    w->cfg.hashlimit, w->hash_key);
 		expect_init(w);
+		if (w->cfg.auth && !w->auth.on)
+			fatalx("Authentication without keys");
 		links_done(w);
 		sync_bulk_init(w);
 		if ((w->mode = sync_mode_of(&w->cfg)) != NULL) {
@@ -311,6 +329,9 @@ handle(void *arg, const struct msg *m)
 			    &w->exp_external, CTE_NEW, m->fd);
 		else
 			close(m->fd);	/* the flush child may start */
+		break;
+	case MSG_LINK_KEYS:
+		link_keys(w, m);
 		break;
 	case MSG_LINK_SOCKET:
 		if (!w->configured || msg_recv_link_socket(m, &link) == -1)
@@ -410,7 +431,10 @@ main(int argc, char **argv)
 	sigset_t waitmask;
 	uint64_t accept = MSG_BIT(MSG_CFG_SYNC) | MSG_BIT(MSG_CFG_LINK) |
 	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_WORKER_REQ) |
-	    MSG_BIT(MSG_ANSWER_MORE) | MSG_BIT(MSG_LINK_SOCKET);
+	    MSG_BIT(MSG_ANSWER_MORE) | MSG_BIT(MSG_LINK_SOCKET) |
+	    MSG_BIT(MSG_LINK_KEYS);
+	struct timespec now;
+	uint8_t inc_random[8];
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;
@@ -428,6 +452,11 @@ main(int argc, char **argv)
 	if (sodium_init() == -1)
 		fatalx("libsodium cannot start");
 	randombytes_buf(w->hash_key, sizeof(w->hash_key));
+	/* Authentication: this start's incarnation (link_auth.h) */
+	randombytes_buf(inc_random, sizeof(inc_random));
+	clock_gettime(CLOCK_REALTIME, &now);
+	auth_init(&w->auth, (uint64_t)now.tv_sec * 1000 +
+	    (uint64_t)now.tv_nsec / 1000000, inc_random);
 	sync_drop_privileges(&w->args);
 	worker_signals(&waitmask);
 	sync_sandbox();

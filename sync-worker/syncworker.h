@@ -15,6 +15,7 @@
 #include "conf.h"
 #include "expcache.h"
 #include "ftfw.h"
+#include "link_auth.h"
 #include "msg.h"
 #include "msgs.h"
 #include "sync_mode.h"
@@ -80,6 +81,9 @@ struct sync_link {
 	uint8_t		 peer_family;
 	uint8_t		 peer[16];
 	struct log_rate	 strangers;	/* datagrams or connections */
+	struct log_rate	 refused;	/* frames refused by Authentication */
+	uint8_t		 conn_family;	/* TCP: who made conn */
+	uint8_t		 conn_addr[16];
 };
 
 /* What a polled link socket is. */
@@ -221,6 +225,9 @@ struct syncw {
 	uint64_t	 flows_dropped;	/* batches, supervisor behind */
 	uint8_t		 txbuf[65536];	/* the datagram being packed */
 	size_t		 txlen, txcap;
+	struct link_auth auth;		/* Authentication (link_auth.h) */
+	uint8_t		 sealbuf[2 + AUTH_OVERHEAD + 65536];	/* TCP: u16 len */
+	uint8_t		 openbuf[65536];	/* a frame opened */
 };
 
 /* sync_sandbox.c */

@@ -8,8 +8,8 @@ RUN="iproute2 nftables conntrack procps util-linux python3"
 # for the failover demo and test: keepalived, and conntrackd's
 # primary-backup.sh (the conntrackd package is also the tests' peer)
 FAILOVER="keepalived conntrackd"
-# for the test suite: the fuzzers
-TEST="clang libclang-rt-14-dev"
+# for the test suite: the fuzzers, and tcpdump for the replay tests
+TEST="clang libclang-rt-14-dev tcpdump"
 missing=""
 for p in $BUILD $RUN $FAILOVER ${WITH_TESTS:+$TEST}; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -15,6 +15,7 @@ decode_any(const struct msg *m)
 	struct conf_netlink nl;
 	struct conf_sync sy;
 	struct cfg_link_fd l;
+	struct link_keys keys;
 	struct stats_block b;
 	struct child_result res;
 	struct inject_result inj;
@@ -57,6 +58,7 @@ decode_any(const struct msg *m)
 	case MSG_FLOW_LOG: return msg_recv_flow_log(m, &lines, &len);
 	case MSG_LINK_CONNECT: return msg_recv_link_connect(m, &u8);
 	case MSG_LINK_SOCKET: return msg_recv_link_socket(m, &u8);
+	case MSG_LINK_KEYS: return msg_recv_link_keys(m, &keys);
 	case MSG_CT_EVENTS:
 		if (msg_recv_ct_events(m, &rd) == -1)
 			return -1;

@@ -155,6 +155,86 @@ make_firewalls() {
 	ip -n "$CL" addr add 10.1.0.10/24 dev eth0
 	ip -n "$SV" addr add 10.2.0.10/24 dev eth0
 }
+# Three namespaces on one bridge, for the tests of what the link trusts:
+# the primary $A (10.99.0.1), the backup $B (10.99.0.2) and an attacker
+# $X (10.99.0.66), each with a folder $T/a, $T/b, $T/x and, once the test
+# writes it, a configuration $T/<node>.conf for the helpers below.
+make_segment() {
+	netns_add sw; SW=$NS
+	netns_add a; A=$NS
+	netns_add b; B=$NS
+	netns_add x; X=$NS
+	ip -n "$SW" link add br0 type bridge
+	ip -n "$SW" link set br0 up
+	plug "$A" veth0 br0 pa
+	plug "$B" veth0 br0 pb
+	plug "$X" veth0 br0 px
+	ip -n "$A" addr add 10.99.0.1/24 dev veth0
+	ip -n "$B" addr add 10.99.0.2/24 dev veth0
+	ip -n "$X" addr add 10.99.0.66/24 dev veth0
+	wait_until 5 sh -c "ip -n $A link show veth0 | grep -q LOWER_UP &&
+	    ip -n $B link show veth0 | grep -q LOWER_UP &&
+	    ip -n $X link show veth0 | grep -q LOWER_UP"
+	for n in a b x; do mkdir -p "$T/$n"; chmod 755 "$T/$n"; done
+}
+# node_conf <node> <mode> <link> <local> <peer> [auth]: $T/<node>.conf, a
+# link of kind UDP, TCP or Multicast; with `auth', sealed with the key
+# file $T/<node>.key
+node_conf() {
+	case $3 in
+	Multicast) link="Multicast {
+		IPv4_address 225.0.0.50
+		IPv4_interface $4
+		Interface veth0
+		Group 3780
+	}" ;;
+	*) link="$3 {
+		IPv4_address $4
+		IPv4_Destination_Address $5
+		Port 3780
+		Interface veth0
+	}" ;;
+	esac
+	auth=""
+	[ -n "${6-}" ] && auth="Authentication { KeyFile $T/$1.key }"
+	cat >"$T/$1.conf" <<EOC
+General {
+	LogFile $T/$1/ctsyncd.log
+	LockFile $T/$1/ctsyncd.lock
+	UNIX { Path $T/$1/ctl.sock }
+}
+Sync {
+	Mode $2 { }
+	$link
+	$auth
+}
+Privsep { ChrootDirectory $T/$1/empty }
+EOC
+}
+ns_of() { case $1 in a) echo "$A" ;; b) echo "$B" ;; x) echo "$X" ;; esac; }
+# ctl <node> <ctsyncd arguments>: ctsyncd in that node's namespace
+ctl() { n=$1; shift; ip netns exec "$(ns_of "$n")" "$CTSYNCD" -C "$T/$n.conf" "$@"; }
+start_all() { for n in "$@"; do ctl "$n" -d || return 1; done; }
+# stop_all: every node stopped (its lock gone) and its log removed
+stop_all() {
+	for n in a b x; do ctl $n -k >/dev/null 2>&1; done
+	for n in a b x; do
+		wait_until 5 sh -c "! test -e $T/$n/ctsyncd.lock"
+		rm -f "$T/$n/ctsyncd.log"
+	done
+	return 0
+}
+ext_has() { ctl b -e | grep -q "$1"; }
+ext_lacks() { ! ext_has "$1"; }
+# insert <node> <sport>: a state in that node's kernel, sent by its daemon
+insert() {
+	ip netns exec "$(ns_of "$1")" conntrack -I -p tcp -s 192.0.2.9 \
+	    -d 198.51.100.1 --sport "$2" --dport 22 --state ESTABLISHED \
+	    -t 300 >/dev/null 2>&1
+}
+# network <node> <label>: a counter of that node's -s network
+network() { ctl "$1" -s network | awk -v k="$2" 'index($0, k) { print $NF }'; }
+
 plug() {	# plug <ns> <ifname> <bridge> <port name>: a veth to a bridge
 	ip link add "$2" netns "$1" type veth peer name "$4" netns "$SW"
 	ip -n "$SW" link set "$4" master "$3" up

@@ -10,65 +10,13 @@
 . "$(dirname "$0")/lib.sh"
 command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 
-netns_add sw; SW=$NS
-netns_add a; A=$NS
-netns_add b; B=$NS
-netns_add x; X=$NS
-ip -n "$SW" link add br0 type bridge
-ip -n "$SW" link set br0 up
-plug "$A" veth0 br0 pa
-plug "$B" veth0 br0 pb
-plug "$X" veth0 br0 px
-ip -n "$A" addr add 10.99.0.1/24 dev veth0
-ip -n "$B" addr add 10.99.0.2/24 dev veth0
-ip -n "$X" addr add 10.99.0.66/24 dev veth0
-wait_until 5 sh -c "ip -n $A link show veth0 | grep -q LOWER_UP &&
-    ip -n $B link show veth0 | grep -q LOWER_UP &&
-    ip -n $X link show veth0 | grep -q LOWER_UP"
-for n in a b x; do mkdir -p "$T/$n"; chmod 755 "$T/$n"; done
-
-# conf <name> <mode> <link> <local> <peer>
-conf() {
-	cat >"$T/$1.conf" <<EOC
-General {
-	LogFile $T/$1/ctsyncd.log
-	LockFile $T/$1/ctsyncd.lock
-	UNIX { Path $T/$1/ctl.sock }
-}
-Sync {
-	Mode $2 { }
-	$3 {
-		IPv4_address $4
-		IPv4_Destination_Address $5
-		Port 3780
-		Interface veth0
-	}
-}
-Privsep { ChrootDirectory $T/$1/empty }
-EOC
-}
-ns_of() { case $1 in a) echo "$A" ;; b) echo "$B" ;; x) echo "$X" ;; esac; }
-ctl() { n=$1; shift; ip netns exec "$(ns_of "$n")" "$CTSYNCD" -C "$T/$n.conf" "$@"; }
-start_all() { for n in "$@"; do ctl "$n" -d || return 1; done; }
-stop_all() {
-	for n in a b x; do ctl $n -k >/dev/null 2>&1; done
-	return 0
-}
-ext_has() { ctl b -e | grep -q "$1"; }
-ext_lacks() { ! ext_has "$1"; }
-# insert <node> <sport>: a state in that node's kernel, sent by its daemon
-insert() {
-	ip netns exec "$(ns_of "$1")" conntrack -I -p tcp -s 192.0.2.9 \
-	    -d 198.51.100.1 --sport "$2" --dport 22 --state ESTABLISHED \
-	    -t 300 >/dev/null 2>&1
-}
-not_from_peer() { ctl b -s network | awk '/Not from the peer:/ { print $NF }'; }
+make_segment
 
 # scenario <mode> <link kind>
 scenario() {
-	conf a "$1" "$2" 10.99.0.1 10.99.0.2
-	conf b "$1" "$2" 10.99.0.2 10.99.0.1
-	conf x "$1" "$2" 10.99.0.66 10.99.0.2
+	node_conf a "$1" "$2" 10.99.0.1 10.99.0.2
+	node_conf b "$1" "$2" 10.99.0.2 10.99.0.1
+	node_conf x "$1" "$2" 10.99.0.66 10.99.0.2
 	for n in a x; do ip netns exec "$(ns_of $n)" conntrack -F 2>/dev/null; done
 	check "$1/$2: A, B and the rogue X start" start_all a b x
 	insert a 1111
@@ -77,11 +25,10 @@ scenario() {
 	sleep 1
 	check "$1/$2: X's state does not" ext_lacks "sport=6666"
 	check "$1/$2: -s network counts what came not from the peer" \
-	    test "$(not_from_peer)" -gt 0
+	    test "$(network b 'Not from the peer:')" -gt 0
 	check "$1/$2: the log names the stranger" \
 	    grep -q "from 10.99.0.66 .*not the configured peer" "$T/b/ctsyncd.log"
 	stop_all
-	rm -f "$T/b/ctsyncd.log"
 }
 
 scenario FTFW UDP
@@ -92,9 +39,8 @@ scenario FTFW TCP
 # Protocol sanity without a key: what a forger with the peer's address
 # can do is bounded and counted (tests/tools/forge builds the messages).
 FORGE="$top_builddir/tests/tools/forge"
-network() { ctl "$1" -s network | awk -v k="$2" 'index($0, k) { print $NF }'; }
-conf a FTFW UDP 10.99.0.1 10.99.0.2
-conf b FTFW UDP 10.99.0.2 10.99.0.1
+node_conf a FTFW UDP 10.99.0.1 10.99.0.2
+node_conf b FTFW UDP 10.99.0.2 10.99.0.1
 for n in a x; do ip netns exec "$(ns_of $n)" conntrack -F 2>/dev/null; done
 check "sanity: A and B start" start_all a b
 insert a 3001
@@ -125,8 +71,8 @@ stop_all
 
 # The control: X takes A's address while A's link is down.  Without a key
 # the source address is all a link can check, so X is heard.
-conf b FTFW UDP 10.99.0.2 10.99.0.1
-conf x FTFW UDP 10.99.0.1 10.99.0.2
+node_conf b FTFW UDP 10.99.0.2 10.99.0.1
+node_conf x FTFW UDP 10.99.0.1 10.99.0.2
 ip -n "$A" link set veth0 down
 ip -n "$X" addr del 10.99.0.66/24 dev veth0
 ip -n "$X" addr add 10.99.0.1/24 dev veth0

@@ -84,6 +84,7 @@ test_roundtrips(void)
 	sy.cache_timeout = 180;
 	sy.disable_external_cache = 1;
 	sy.startup_resync = 1;
+	sy.auth = 1;
 
 	pair(~0ULL, 0, CHAN_MSG_MAX);
 	msg_send_log(&tx, LOG_WARNING, "hello\nworld");
@@ -387,6 +388,13 @@ send_one_of_each(struct chan *c, int pipefd)
 	msg_send_flow_log(c, "udp      17 src=10.0.0.1\n", 25);
 	msg_send_link_connect(c, 3);
 	msg_send_link_socket(c, 3, dup(pipefd));
+	{
+		struct link_keys k;
+
+		memset(&k, 0x11, sizeof(k));
+		k.n = 1;
+		msg_send_link_keys(c, &k);
+	}
 }
 
 static void
@@ -482,6 +490,25 @@ test_value_ranges(void)
 	ok(transfer(&m, &why) == 1 && msg_recv_ctl_done(&m, (uint32_t[]){0},
 	    text, sizeof(text)) == -1, "CTL_DONE with an unknown status "
 	    "rejected");
+	{
+		struct link_keys k, k2;
+
+		memset(&k, 0, sizeof(k));
+		k.n = 2;
+		memset(k.key[0], 0xa5, LINK_KEY_LEN);
+		memset(k.key[1], 0x5a, LINK_KEY_LEN);
+		msg_send_link_keys(&tx, &k);
+		ok(transfer(&m, &why) == 1 && msg_recv_link_keys(&m, &k2) == 0 &&
+		    memcmp(&k, &k2, sizeof(k)) == 0, "LINK_KEYS round trip");
+		k.n = 3;
+		msg_send_link_keys(&tx, &k);
+		ok(transfer(&m, &why) == 1 && msg_recv_link_keys(&m, &k2) == -1,
+		    "LINK_KEYS with three keys rejected");
+		k.n = 0;
+		msg_send_link_keys(&tx, &k);
+		ok(transfer(&m, &why) == 1 && msg_recv_link_keys(&m, &k2) == -1,
+		    "LINK_KEYS without a key rejected");
+	}
 	msg_send_link_connect(&tx, CONF_MAX_LINKS);
 	ok(transfer(&m, &why) == 1 && msg_recv_link_connect(&m,
 	    (uint8_t[]){0}) == -1, "LINK_CONNECT for a link that cannot "
