@@ -150,9 +150,18 @@ def write_conf(path, kind, folder, local, peer, opts):
         general += ["NetlinkBufferSize %d" % opts["netlink_buffer"],
                     "NetlinkBufferSizeMaxGrowth %d" % opts["netlink_growth"]]
     text = "General {\n\t%s\n}\n" % "\n\t".join(general)
+    auth = ""
+    if opts.get("auth"):
+        # ctsyncd's Authentication; both nodes must hold the same key
+        key = "%s/../sync.key" % folder
+        if not os.path.exists(key):
+            fd = os.open(key, os.O_WRONLY | os.O_CREAT, 0o600)
+            os.write(fd, (os.urandom(32).hex() + "\n").encode())
+            os.close(fd)
+        auth = "\tAuthentication { KeyFile %s }\n" % os.path.abspath(key)
     text += ("Sync {\n\tMode FTFW { }\n\tUDP {\n\t\tIPv4_address %s\n"
              "\t\tIPv4_Destination_Address %s\n\t\tPort %d\n"
-             "\t\tInterface veth0\n\t}\n}\n" % (local, peer, PORT))
+             "\t\tInterface veth0\n\t}\n%s}\n" % (local, peer, PORT, auth))
     if kind == "ctsyncd":
         os.makedirs("%s/empty" % folder, exist_ok=True)
         text += "Privsep { ChrootDirectory %s/empty }\n" % folder
@@ -246,21 +255,30 @@ class Results:
         self.figs = {}          # name -> {"unit", "better", daemon: [values]}
         self.order = []
 
+    # ctsyncd against itself: Authentication off and on (section auth)
+    AUTH = ("auth_off", "auth_on")
+
     def add(self, name, daemon, value, unit, better="lower"):
         if name not in self.figs:
             self.figs[name] = {"unit": unit, "better": better}
             self.order.append(name)
         self.figs[name].setdefault(daemon, []).append(value)
 
+    def is_auth(self, name):
+        return any(d in self.figs[name] for d in self.AUTH)
+
     @staticmethod
     def summary(values):
         return statistics.median(values), min(values), max(values)
 
-    def ratio(self, fig):
-        if not all(d in fig for d in DAEMONS):
+    def ratio(self, fig, pair=DAEMONS):
+        """pair[0] / pair[1], or for the auth figures on / off."""
+        if pair == DAEMONS and any(d in fig for d in self.AUTH):
+            pair = (self.AUTH[1], self.AUTH[0])
+        if not all(d in fig for d in pair):
             return None
-        a = statistics.median(fig["ctsyncd"])
-        b = statistics.median(fig["conntrackd"])
+        a = statistics.median(fig[pair[0]])
+        b = statistics.median(fig[pair[1]])
         if b == 0:
             return None
         return a / b
@@ -281,21 +299,34 @@ class Results:
                 return fmt(med)
             return "%s [%s..%s]" % (fmt(med), fmt(lo), fmt(hi))
 
-        rows = [("figure", "unit", "no daemon", "ctsyncd", "conntrackd",
-                 "ratio")]
-        for name in self.order:
-            fig = self.figs[name]
-            r = self.ratio(fig)
-            rows.append((name, fig["unit"], cell(fig, "kernel"),
-                         cell(fig, "ctsyncd"), cell(fig, "conntrackd"),
-                         "-" if r is None else "%.2f" % r))
-        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        print()
-        print("median [min..max] over the repetitions; ratio = "
-              "ctsyncd / conntrackd (medians)")
-        for r in rows:
-            print("  ".join(c.ljust(widths[i]) if i < 2 else c.rjust(widths[i])
-                            for i, c in enumerate(r)))
+        def table(title, head, cols, names):
+            rows = [("figure", "unit") + head + ("ratio",)]
+            for name in names:
+                fig = self.figs[name]
+                r = self.ratio(fig)
+                rows.append((name, fig["unit"]) +
+                            tuple(cell(fig, c) for c in cols) +
+                            ("-" if r is None else "%.2f" % r,))
+            widths = [max(len(r[i]) for r in rows)
+                      for i in range(len(rows[0]))]
+            print()
+            print(title)
+            for r in rows:
+                print("  ".join(c.ljust(widths[i]) if i < 2
+                                else c.rjust(widths[i])
+                                for i, c in enumerate(r)))
+
+        plain = [n for n in self.order if not self.is_auth(n)]
+        auth = [n for n in self.order if self.is_auth(n)]
+        if plain:
+            table("median [min..max] over the repetitions; ratio = "
+                  "ctsyncd / conntrackd (medians)",
+                  ("no daemon", "ctsyncd", "conntrackd"),
+                  ("kernel", "ctsyncd", "conntrackd"), plain)
+        if auth:
+            table("ctsyncd with Authentication off and on, same run; "
+                  "ratio = on / off (medians)", ("off", "on"), self.AUTH,
+                  auth)
 
     def print_machine(self, commit):
         print()
@@ -303,7 +334,7 @@ class Results:
             fig = self.figs[name]
             parts = ["BENCH", "commit=%s" % commit, "figure=%s" % name,
                      "unit=%s" % fig["unit"]]
-            for d in ("ctsyncd", "conntrackd", "kernel"):
+            for d in ("ctsyncd", "conntrackd", "kernel") + self.AUTH:
                 if d in fig:
                     med, lo, hi = self.summary(fig[d])
                     parts.append("%s=%g,%g,%g,n=%d" % (d, med, lo, hi,
@@ -440,7 +471,9 @@ class Bench:
 
     # - 2, 3, 4, 5, 7, 9: a burst, then resync, bulk send and commit ---------
 
-    def burst_trial(self, kind, n, label, opts, extras, timeout):
+    def burst_trial(self, kind, n, label, opts, extras, timeout,
+                    column=None):
+        column = column or kind
         pair, a, b = self.nodes(kind, opts)
         try:
             a.start()
@@ -455,16 +488,17 @@ class Bench:
                 time.sleep(0.3)     # acknowledgements, the last heartbeats
             cpu1 = (a.cpu(), b.cpu())
             name = "%s.n%s" % (label, kfmt(n))
-            self.res.add(name + ".missing", kind, n - got, "states")
+            self.res.add(name + ".missing", column, n - got, "states")
             if reached is not None:
-                self.res.add(name + ".lag", kind, (reached - end) * 1e3, "ms")
-            self.res.add(name + ".insert_rate", kind, n / dur / 1e3, "k/s",
-                         "higher")
-            if label.startswith("replication"):
-                self.res.add(name + ".cpu_A", kind,
+                self.res.add(name + ".lag", column, (reached - end) * 1e3,
+                             "ms")
+            self.res.add(name + ".insert_rate", column, n / dur / 1e3,
+                         "k/s", "higher")
+            if "replication" in label:
+                self.res.add(name + ".cpu_A", column,
                              (cpu1[0] - cpu0[0]) * 1e3 / (n / 1e3),
                              "ms/1k")
-                self.res.add(name + ".cpu_B", kind,
+                self.res.add(name + ".cpu_B", column,
                              (cpu1[1] - cpu0[1]) * 1e3 / (n / 1e3),
                              "ms/1k")
             if extras and reached is not None:
@@ -532,8 +566,10 @@ class Bench:
 
     # - 6. churn -----------------------------------------------------------
 
-    def churn_trial(self, kind, rate, secs):
-        pair, a, b = self.nodes(kind, self.opts())
+    def churn_trial(self, kind, rate, secs, opts=None, prefix="",
+                    column=None):
+        column = column or kind
+        pair, a, b = self.nodes(kind, opts or self.opts())
         try:
             a.start()
             b.start()
@@ -550,14 +586,15 @@ class Bench:
                     break
                 time.sleep(0.2)
             cpu1 = (a.cpu(), b.cpu())
-            name = "churn.r%s" % kfmt(rate)
-            self.res.add(name + ".achieved", kind, events / dur / 1e3,
+            name = "%schurn.r%s" % (prefix, kfmt(rate))
+            self.res.add(name + ".achieved", column, events / dur / 1e3,
                          "k ev/s", "higher")
-            self.res.add(name + ".missing", kind, len(live - keys), "states")
-            self.res.add(name + ".stale", kind, len(keys - live), "states")
-            self.res.add(name + ".cpu_A", kind,
+            self.res.add(name + ".missing", column, len(live - keys),
+                         "states")
+            self.res.add(name + ".stale", column, len(keys - live), "states")
+            self.res.add(name + ".cpu_A", column,
                          (cpu1[0] - cpu0[0]) * 1e3 / (events / 1e3), "ms/1k")
-            self.res.add(name + ".cpu_B", kind,
+            self.res.add(name + ".cpu_B", column,
                          (cpu1[1] - cpu0[1]) * 1e3 / (events / 1e3), "ms/1k")
         finally:
             self.teardown(pair, a, b)
@@ -626,7 +663,21 @@ class Bench:
                           10 if quick else 30)
                 for w in (True, False)],
             "scale": self.scale,
+            "auth": self.auth,
         }
+
+    def auth(self):
+        """ctsyncd against itself, Authentication off and on, interleaved:
+        the cost of sealing and opening every datagram."""
+        quick = self.args.quick
+        for _ in range(self.args.reps):
+            for col in Results.AUTH:
+                opts = self.opts(auth=col == "auth_on")
+                for n in ((10000,) if quick else (10000, 100000)):
+                    self.burst_trial("ctsyncd", n, "auth.replication", opts,
+                                     False, 30, column=col)
+                self.churn_trial("ctsyncd", 50000, 3 if quick else 10,
+                                 opts=opts, prefix="auth.", column=col)
 
     def scale(self):
         n = 1000000
@@ -636,8 +687,9 @@ class Bench:
 
     def main(self):
         self.print_settings()
-        default = ("limits,replication,default,churn" if self.args.quick
-                   else "limits,replication,default,churn,lossy,scale")
+        default = ("limits,replication,default,churn,auth"
+                   if self.args.quick
+                   else "limits,replication,default,churn,lossy,scale,auth")
         wanted = (self.args.only or default).split(",")
         plan = self.sections()
         for s in wanted:
@@ -671,7 +723,7 @@ def parse_args():
     p.add_argument("--reps", type=int, default=None,
                    help="repetitions per figure (default 3, quick 1)")
     p.add_argument("--only", help="comma-separated sections: limits, "
-                   "replication, default, churn, lossy, scale")
+                   "replication, default, churn, lossy, scale, auth")
     a = p.parse_args()
     if a.reps is None:
         a.reps = 1 if a.quick else 3
