@@ -348,6 +348,24 @@ exp_dump_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * A dump goes to the sync worker at its pace: with CHAN_QUEUE_HIGH queued
+ * for it, wait until it has read them.  The kernel keeps the rest of the
+ * dump meanwhile (it fills our socket only as we read).
+ */
+static void
+dump_pace(struct nlw *w)
+{
+	if (chan_pending(&w->peer) < CHAN_QUEUE_HIGH)
+		return;
+	if (w->cnt.dump_waits++ == 0)
+		log_info("a kernel dump waits for the sync worker, which is "
+		    "behind");
+	chan_flush_all(&w->peer);
+	if (chan_pending(&w->peer) > 0)
+		fatalx("sync worker gone");
+}
+
 /* One dump (conntrack or expectations) through `cb'; MNL_CB_STOP if it
  * ended well. */
 static int
@@ -377,6 +395,7 @@ run_dump(struct nlw *w, int exp, mnl_cb_t cb)
 		if (n <= 0)
 			break;
 		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, w);
+		dump_pace(w);
 	}
 	batch_flush(w);
 	return rc;

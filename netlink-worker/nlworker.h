@@ -49,6 +49,7 @@ struct nl_counters {
 	uint64_t	 flush_kernel, resync_kernel;
 	uint64_t	 inject_invalid, own_events;
 	uint64_t	 events_held;	/* times the sync worker was behind */
+	uint64_t	 dump_waits;	/* a dump waited for the sync worker */
 };
 
 /* The netlink worker's one context. */

@@ -41,6 +41,20 @@ overrun_counted() {
 	ctl_a -s runtime | awk '/netlink overrun:/ { exit !($NF > 0) }'
 }
 check "the overrun that holding caused is counted" overrun_counted
+# Kernel dumps (-R here, three of them; start-up and resyncs alike) go to
+# a stopped sync worker at its pace: the kernel keeps what is not read.
+rss_before=$(status_field "$nlw" VmRSS)
+kill -STOP "$syw"
+for i in 1 2 3; do ctl_a -R >"$T/resync$i.out" 2>&1 & done
+sleep 4
+rss=$(status_field "$nlw" VmRSS)
+diag "netlink worker VmRSS: $rss_before kB, then $rss kB during -R with the sync worker stopped"
+check "a kernel dump for a stopped sync worker stays bounded (< 16 MiB more)" \
+	test $((rss - rss_before)) -lt 16384
+kill -CONT "$syw"
+check "the three -R complete once the sync worker runs" wait
+check "... and A's internal cache is exact" \
+	test "$(cache_current a internal)" = $N
 check "B commits the $N states, streamed to the child as it reads" ctl_b -c
 check "... and all are in B's kernel" sh -c \
 	"test \$($NB conntrack -C) -ge $N"
