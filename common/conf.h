@@ -82,6 +82,8 @@ struct conf_sync {
 	uint8_t		 flow_log;	/* Stats: LogFile or Syslog set */
 	uint8_t		 expect_sync;	/* ExpectationSync not off */
 	uint8_t		 auth;		/* Authentication: keys follow */
+	uint8_t		 restarted;	/* a worker started again after a
+					   death, not from the file */
 	struct conf_expect_sync expect;	/* whose expectations, to check
 					   the peers' */
 };

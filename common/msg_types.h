@@ -48,6 +48,8 @@
 	X(MSG_LINK_SOCKET,	"LINK_SOCKET")	/* u8 link; its socket */ \
 	/* Authentication: the link's keys, at start and on SIGHUP */	\
 	X(MSG_LINK_KEYS,	"LINK_KEYS")	/* u8 n; n keys */	\
+	/* a worker restarted: the other gets a channel to it (its fd) */ \
+	X(MSG_PEER_SOCKET,	"PEER_SOCKET")				\
 	/* control socket, ctsyncctl <-> supervisor */			\
 	X(MSG_CTL_REQUEST,	"CTL_REQUEST")				\
 	X(MSG_CTL_TEXT,		"CTL_TEXT")				\

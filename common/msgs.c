@@ -160,6 +160,7 @@ msg_send_cfg_sync(struct chan *c, const struct conf_sync *s)
 	mb_u8(&mb, s->expect_sync);
 	mb_u8(&mb, s->flow_log);
 	mb_u8(&mb, s->auth);
+	mb_u8(&mb, s->restarted);
 	put_expect(&mb, &s->expect);
 	msg_end(&mb);
 }
@@ -187,13 +188,15 @@ msg_recv_cfg_sync(const struct msg *m, struct conf_sync *s)
 	s->expect_sync = mr_u8(&r);
 	s->flow_log = mr_u8(&r);
 	s->auth = mr_u8(&r);
+	s->restarted = mr_u8(&r);
 	if (get_expect(&r, &s->expect) == -1 ||
 	    !mr_done(&r) || s->mode > MODE_NOTRACK || s->hashsize == 0 ||
 	    s->hashlimit == 0 || !bool_ok(s->disable_internal_cache) ||
 	    !bool_ok(s->disable_external_cache) ||
 	    !bool_ok(s->startup_resync) || !bool_ok(s->tcp_window_tracking) ||
 	    !bool_ok(s->expect_sync) ||
-	    !bool_ok(s->flow_log) || !bool_ok(s->auth))
+	    !bool_ok(s->flow_log) || !bool_ok(s->auth) ||
+	    !bool_ok(s->restarted))
 		return -1;
 	return 0;
 }
@@ -377,6 +380,24 @@ msg_recv_link_connect(const struct msg *m, uint8_t *link)
 	mr_init(&r, m);
 	*link = mr_u8(&r);
 	return mr_done(&r) && *link < CONF_MAX_LINKS ? 0 : -1;
+}
+
+void
+msg_send_peer_socket(struct chan *c, int fd)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_PEER_SOCKET);
+	msg_end_fd(&mb, fd);
+}
+
+int
+msg_recv_peer_socket(const struct msg *m)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	return mr_done(&r) && m->fd >= 0 ? 0 : -1;
 }
 
 void

@@ -73,9 +73,13 @@ struct cfg_link_fd {
 	uint8_t		 peer[16];
 };
 
-/* What happened to a conntrack entry, as carried by CT_EVENTS. */
+/*
+ * What happened to a conntrack entry, as carried by CT_EVENTS.  CTE_GONE:
+ * destroyed a while ago, told again to a restarted sync worker (its
+ * predecessor may have died before telling the peers).
+ */
 enum ct_event_kind { CTE_NEW = 0, CTE_UPDATE, CTE_DESTROY, CTE_DUMP,
-	CTE_KIND_MAX };
+	CTE_GONE, CTE_KIND_MAX };
 
 struct ct_event {
 	uint8_t		 kind;		/* enum ct_event_kind */
@@ -119,6 +123,8 @@ void	msg_send_link_connect(struct chan *, uint8_t link);
 int	msg_recv_link_connect(const struct msg *, uint8_t *link);
 void	msg_send_link_socket(struct chan *, uint8_t link, int fd);
 int	msg_recv_link_socket(const struct msg *, uint8_t *link);
+void	msg_send_peer_socket(struct chan *, int fd);
+int	msg_recv_peer_socket(const struct msg *);
 void	msg_send_link_keys(struct chan *, const struct link_keys *);
 int	msg_recv_link_keys(const struct msg *, struct link_keys *);
 void	msg_send_cfg_filter(struct chan *, const struct conf_filter *);

@@ -123,7 +123,8 @@
 	X(ST_HEALTH_PID, "pid")                                 \
 	X(ST_HEALTH_OK, "ok")                                   \
 	X(ST_HEALTH_KERNEL_ENTRIES, "kernel_entries")           \
-	X(ST_HEALTH_NETLINK_BUFFER_SIZE, "netlink_buffer_size")
+	X(ST_HEALTH_NETLINK_BUFFER_SIZE, "netlink_buffer_size") \
+	X(ST_HEALTH_RESTARTS, "worker_restarts")
 
 /* Authentication (link_auth.h), in ctsyncctl health */
 #define STATS_KEYS_AUTH(X)                                 \

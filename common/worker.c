@@ -111,6 +111,43 @@ worker_peer_start(struct chan *c, const char *peer, uint64_t accept)
 	chan_init(c, PEER_FD, peer, CHAN_MSG_MAX, accept, 0);
 }
 
+/*
+ * The other worker's channel on `fd' (non-blocking: the supervisor made
+ * it so, fcntl is not in the allow-lists), after the supervisor restarted
+ * it (PEER_SOCKET).  What the old channel held is dropped.
+ */
+void
+worker_peer_attach(struct chan *c, int fd, const char *peer,
+    uint64_t accept)
+{
+	chan_free(c);
+	chan_init(c, fd, peer, CHAN_MSG_MAX, accept, 0);
+}
+
+/* PEER_SOCKET's fd; fatal if malformed, early, or the old channel is up. */
+int
+worker_peer_socket(const struct msg *m, int configured, int peer_up)
+{
+	if (!configured || peer_up || msg_recv_peer_socket(m) == -1)
+		fatalx("malformed or unexpected PEER_SOCKET");
+	return m->fd;
+}
+
+/*
+ * The other worker died: its channel closed until PEER_SOCKET.  What is
+ * sent meanwhile waits in an empty channel and is dropped at the attach.
+ */
+void
+worker_peer_detach(struct chan *c)
+{
+	const char *name = c->name;
+
+	if (c->fd >= 0)
+		close(c->fd);
+	chan_free(c);
+	chan_init(c, -1, name, CHAN_MSG_MAX, 0, 0);
+}
+
 /* Message types only test builds accept. */
 uint64_t
 worker_test_types(void)
@@ -187,11 +224,12 @@ worker_enter_chroot(const char *dir)
 
 /*
  * Read a channel from a sibling process and hand each message to
- * `handle'.  The sibling gone (EOF) ends this worker quietly: the
- * supervisor sees to it; a malformed message is fatal.  A fd that came
- * with a message is the handler's, to keep or to close.
+ * `handle'.  Returns 0 if the sibling is gone (EOF): the supervisor gone
+ * ends a worker quietly, the other worker gone waits for its successor.
+ * A malformed message is fatal.  A fd that came with a message is the
+ * handler's, to keep or to close.
  */
-void
+int
 worker_read(struct chan *c, const char *from,
     void (*handle)(void *, const struct msg *), void *arg)
 {
@@ -200,9 +238,10 @@ worker_read(struct chan *c, const char *from,
 	int n;
 
 	if (chan_read(c) == 0)
-		exit(0);
+		return 0;
 	while ((n = chan_get(c, &m, &why)) == 1)
 		handle(arg, &m);
 	if (n == -1)
 		fatalx("from the %s: %s", from, why);
+	return 1;
 }

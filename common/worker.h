@@ -30,12 +30,16 @@ void	worker_start(struct chan *, const char *procname, int argc,
 	    char **argv, struct worker_args *, uint64_t accept,
 	    uint64_t accept_fd);
 void	worker_peer_start(struct chan *, const char *peer, uint64_t accept);
+void	worker_peer_attach(struct chan *, int fd, const char *peer,
+	    uint64_t accept);
+void	worker_peer_detach(struct chan *);
+int	worker_peer_socket(const struct msg *, int configured, int peer_up);
 uint64_t worker_test_types(void);
 void	worker_test_seccomp(const struct msg *);
 void	worker_signals(sigset_t *waitmask);
 int	worker_should_stop(void);
 void	worker_enter_chroot(const char *dir);
-void	worker_read(struct chan *, const char *from,
+int	worker_read(struct chan *, const char *from,
 	    void (*handle)(void *, const struct msg *), void *arg);
 
 #endif

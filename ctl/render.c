@@ -325,6 +325,9 @@ render_block_text(FILE *o, const struct stats_block *b)
 			fprintf(o, " kernel_entries=%llu netlink_buffer=%llu",
 			    (ull)v[ST_HEALTH_KERNEL_ENTRIES],
 			    (ull)v[ST_HEALTH_NETLINK_BUFFER_SIZE]);
+		if (strcmp(b->label, "supervisor") == 0)
+			fprintf(o, " worker_restarts=%llu",
+			    (ull)v[ST_HEALTH_RESTARTS]);
 		fputc('\n', o);
 		break;
 	case SB_AUTH:

@@ -141,6 +141,19 @@ nl_events_set_pause(struct nlw *w)
 	    (long)(fill_ns / 2) : NL_BUSY_PAUSE_NS;
 }
 
+/* Remember a destroyed entry in the ring (allocated at first use). */
+static void
+gone_keep(struct nlw *w, const struct ctobj *o)
+{
+	if (w->gone == NULL &&
+	    (w->gone = calloc(NL_GONE_RING, sizeof(*w->gone))) == NULL)
+		return;		/* then a restart may leave stale peers */
+	w->gone[w->gone_next] = *o;
+	w->gone_next = (w->gone_next + 1) % NL_GONE_RING;
+	if (w->gone_count < NL_GONE_RING)
+		w->gone_count++;
+}
+
 /*
  * Parse one entry straight into the next slot of the batch; it is kept
  * (the slot taken) only if the filter accepts it.  -1 if it is malformed.
@@ -163,9 +176,34 @@ batch_add(struct nlw *w, uint8_t kind, const struct nlmsghdr *nlh)
 		return 0;
 	}
 	ev->kind = kind;
+	if (kind == CTE_DESTROY)
+		gone_keep(w, &ev->obj);
 	if (++w->nbatch == NL_BATCH_MAX)
 		batch_flush(w);
 	return 0;
+}
+
+/*
+ * A restarted sync worker, after its dump: the entries destroyed lately,
+ * as CTE_GONE.  Its predecessor may have read their DESTROY and died
+ * before its peers heard of it; those the new one does not hold are
+ * announced again (a DEL the peers already applied costs nothing).
+ */
+void
+nl_gone_replay(struct nlw *w)
+{
+	uint32_t i, first = (w->gone_next + NL_GONE_RING - w->gone_count) %
+	    NL_GONE_RING;
+
+	batch_flush(w);
+	for (i = 0; i < w->gone_count; i++) {
+		w->batch[w->nbatch].kind = CTE_GONE;
+		w->batch[w->nbatch].obj = w->gone[(first + i) % NL_GONE_RING];
+		if (++w->nbatch == NL_BATCH_MAX)
+			batch_flush(w);
+	}
+	batch_flush(w);
+	w->gone_count = 0;
 }
 
 /*
@@ -353,17 +391,19 @@ exp_dump_cb(const struct nlmsghdr *nlh, void *data)
  * for it, wait until it has read them.  The kernel keeps the rest of the
  * dump meanwhile (it fills our socket only as we read).
  */
-static void
+static int
 dump_pace(struct nlw *w)
 {
 	if (chan_pending(&w->peer) < CHAN_QUEUE_HIGH)
-		return;
+		return 0;
 	if (w->cnt.dump_waits++ == 0)
 		log_info("a kernel dump waits for the sync worker, which is "
 		    "behind");
 	chan_flush_all(&w->peer);
-	if (chan_pending(&w->peer) > 0)
-		fatalx("sync worker gone");
+	if (chan_pending(&w->peer) == 0)
+		return 0;
+	nl_peer_lost(w);	/* it died meanwhile */
+	return -1;
 }
 
 /* One dump (conntrack or expectations) through `cb'; MNL_CB_STOP if it
@@ -395,10 +435,12 @@ run_dump(struct nlw *w, int exp, mnl_cb_t cb)
 		if (n <= 0)
 			break;
 		rc = mnl_cb_run(buf, (size_t)n, seq, portid, cb, w);
-		dump_pace(w);
+		/* the sync worker died: the rest is read, not kept */
+		if (cb != NULL && dump_pace(w) == -1)
+			cb = NULL;
 	}
 	batch_flush(w);
-	return rc;
+	return cb == NULL ? MNL_CB_ERROR : rc;
 }
 
 /*
@@ -409,6 +451,8 @@ run_dump(struct nlw *w, int exp, mnl_cb_t cb)
 int
 nl_dump(struct nlw *w, int sweep)
 {
+	if (!w->peer_up)	/* its successor gets its own */
+		return -1;
 	if (run_dump(w, 0, dump_cb) != MNL_CB_STOP ||
 	    (w->cfg.expect.mode != EXPECT_OFF &&
 	    run_dump(w, 1, exp_dump_cb) != MNL_CB_STOP)) {

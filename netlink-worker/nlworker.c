@@ -49,6 +49,8 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		 * it caused are already in our socket; pass them on, then
 		 * mark the end for the sync worker on the same channel.
 		 */
+		if (!w->peer_up)	/* its successor gets a dump */
+			break;
 		nl_events_drain(w);
 		if (w->cfg.poll_secs)	/* no events: what it did, now */
 			nl_dump(w, 0);
@@ -69,6 +71,35 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		break;
 	}
 	msg_send_worker_done(&w->chan, id);
+}
+
+/*
+ * The sync worker died: until the supervisor hands us its successor's
+ * channel, kernel events wait in the kernel (if its socket overflows, the
+ * overrun resync makes up for them).
+ */
+void
+nl_peer_lost(struct nlw *w)
+{
+	worker_peer_detach(&w->peer);
+	w->peer_up = 0;
+	w->nbatch = 0;
+	w->dump_token = 0;
+	w->events_held = 0;
+	log_warnx("the sync worker is gone; kernel events wait for its "
+	    "successor");
+}
+
+/* The restarted sync worker: the whole table first, then events. */
+static void
+peer_attach(struct nlw *w, int fd)
+{
+	worker_peer_attach(&w->peer, fd, "sync worker", NL_PEER_ACCEPT);
+	w->peer_up = 1;
+	log_info("a new sync worker: the kernel table goes to it");
+	if (nl_dump(w, 0) == -1)
+		w->resync_pending = 1;
+	nl_gone_replay(w);
 }
 
 static void
@@ -107,6 +138,10 @@ handle(void *arg, const struct msg *m)
 		if (!w->configured || msg_recv_worker_req(m, &id, &req) == -1)
 			fatalx("malformed or early WORKER_REQ");
 		answer_stats(w, id, req);
+		break;
+	case MSG_PEER_SOCKET:
+		peer_attach(w, worker_peer_socket(m, w->configured,
+		    w->peer_up));
 		break;
 	case MSG_TEST_SECCOMP:		/* accepted in test builds only */
 		worker_test_seccomp(m);
@@ -199,10 +234,10 @@ loop(struct nlw *w, const sigset_t *waitmask)
 
 	while (!worker_should_stop()) {
 		struct timespec ts;
-		int held = peer_behind(w);
+		int held = !w->peer_up || peer_behind(w);
 		struct pollfd pfd[PFD_COUNT] = {
 			[PFD_SUPERVISOR] = { w->chan.fd, POLLIN, 0 },
-			[PFD_SYNC] = { w->peer.fd, POLLIN, 0 },
+			[PFD_SYNC] = { w->peer_up ? w->peer.fd : -1, POLLIN, 0 },
 			/* busy: let events queue a moment, see nlworker.h */
 			[PFD_EVENTS] = { w->events && !busy && !held ?
 			    mnl_socket_get_fd(w->events) : -1, POLLIN, 0 },
@@ -218,11 +253,16 @@ loop(struct nlw *w, const sigset_t *waitmask)
 				continue;
 			fatal("ppoll");
 		}
-		if (pfd[PFD_SUPERVISOR].revents & (POLLIN | POLLHUP | POLLERR))
-			worker_read(&w->chan, "supervisor", handle, w);
-		if (pfd[PFD_SYNC].revents & (POLLIN | POLLHUP | POLLERR))
-			worker_read(&w->peer, "sync worker", handle_peer, w);
-		if (!held && ((pfd[PFD_EVENTS].revents & POLLIN) || busy)) {
+		if (pfd[PFD_SUPERVISOR].revents & (POLLIN | POLLHUP | POLLERR) &&
+		    !worker_read(&w->chan, "supervisor", handle, w))
+			exit(0);	/* the supervisor is gone */
+		if (pfd[PFD_SYNC].revents & (POLLIN | POLLHUP | POLLERR) &&
+		    w->peer_up &&
+		    !worker_read(&w->peer, "sync worker", handle_peer, w))
+			nl_peer_lost(w);
+		/* the sync worker may have gone in this round */
+		if (!held && w->peer_up &&
+		    ((pfd[PFD_EVENTS].revents & POLLIN) || busy)) {
 			uint32_t n = nl_events_read(w);
 
 			/* pause after a drained read; go on while behind */
@@ -240,11 +280,13 @@ loop(struct nlw *w, const sigset_t *waitmask)
 			w->overrun_logged = 0;
 			w->resync_pending = 1;
 		}
-		if (w->resync_pending && nl_dump(w, 1) == 0)
+		if (w->resync_pending && w->peer_up && nl_dump(w, 1) == 0)
 			w->resync_pending = 0;
 		sandbox_report_trap();
-		if (chan_flush(&w->chan) == -1 || chan_flush(&w->peer) == -1)
-			fatalx("a channel closed");
+		if (chan_flush(&w->chan) == -1)
+			fatalx("the supervisor's channel closed");
+		if (w->peer_up && chan_flush(&w->peer) == -1)
+			nl_peer_lost(w);
 	}
 }
 
@@ -254,14 +296,15 @@ main(int argc, char **argv)
 	struct nlw *w;
 	sigset_t waitmask;
 	uint64_t accept = MSG_BIT(MSG_CFG_NETLINK) | MSG_BIT(MSG_CFG_FILTER) |
-	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_WORKER_REQ);
+	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_WORKER_REQ) |
+	    MSG_BIT(MSG_PEER_SOCKET);
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;
 	worker_start(&w->chan, "netlink worker", argc, argv, &w->args, accept,
-	    0);
-	worker_peer_start(&w->peer, "sync worker", MSG_BIT(MSG_CT_EVENTS) |
-	    MSG_BIT(MSG_DUMP_REQ) | MSG_BIT(MSG_EXP_EVENT));
+	    MSG_BIT(MSG_PEER_SOCKET));
+	worker_peer_start(&w->peer, "sync worker", NL_PEER_ACCEPT);
+	w->peer_up = 1;
 
 	nl_drop_privileges(&w->args);
 	worker_signals(&waitmask);

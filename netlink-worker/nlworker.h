@@ -77,7 +77,23 @@ struct nlw {
 	size_t		 nbatch;
 	struct nl_counters cnt;
 	int		 events_held;	/* the sync worker's queue is full */
+	int		 peer_up;	/* the sync worker's channel is open */
+	/* the last NL_GONE_RING entries destroyed, for a restarted sync
+	 * worker (nl_events.c nl_gone_replay) */
+	struct ctobj	*gone;
+	uint32_t	 gone_next, gone_count;
 };
+
+#define NL_GONE_RING	16384
+
+/* What the netlink worker accepts from the sync worker. */
+#define NL_PEER_ACCEPT	(MSG_BIT(MSG_CT_EVENTS) | MSG_BIT(MSG_DUMP_REQ) | \
+	MSG_BIT(MSG_EXP_EVENT))
+
+/* nlworker.c */
+void	nl_peer_lost(struct nlw *);
+/* nl_events.c */
+void	nl_gone_replay(struct nlw *);
 
 /* nl_sandbox.c */
 void	nl_drop_privileges(const struct worker_args *);

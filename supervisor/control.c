@@ -270,6 +270,13 @@ finish(struct ctl_op *op, uint32_t status, const char *text)
 static void
 ask_worker(struct ctl_op *op, struct worker *w)
 {
+	char why[64];
+
+	if (w->pid == 0 || !w->ready) {
+		snprintf(why, sizeof(why), "the %s is restarting", w->name);
+		finish(op, CTL_ERR, why);
+		return;
+	}
 	if (w->nwaiting == CTL_MAX_CLIENTS)
 		fatalx("%s: too many queries waiting", w->name);
 	w->waiting[w->nwaiting++] = op;
@@ -278,13 +285,14 @@ ask_worker(struct ctl_op *op, struct worker *w)
 }
 
 static void
-self_health(struct ctl_op *op)
+self_health(struct sup *s, struct ctl_op *op)
 {
 	struct stats_block b;
 
 	stats_block_init(&b, SB_HEALTH, "supervisor");
 	b.v[ST_HEALTH_PID] = (uint64_t)getpid();
 	b.v[ST_HEALTH_OK] = 1;
+	b.v[ST_HEALTH_RESTARTS] = s->rt.worker_restarts;
 	send_block(op, &b);
 }
 
@@ -414,7 +422,7 @@ advance(struct sup *s, struct ctl_op *op)
 			}
 			break;
 		case STEP_SELF_HEALTH:
-			self_health(op);
+			self_health(s, op);
 			control_block(s, op);
 			break;
 		}
@@ -635,6 +643,26 @@ waiting_remove(struct worker *w, struct ctl_op *op)
 	memmove(w->waiting + i, w->waiting + i + 1,
 	    (size_t)(--w->nwaiting - i) * sizeof(op));
 	op->on_worker = NULL;
+}
+
+/*
+ * A worker died: the requests waiting for it fail now (a client is never
+ * left hanging); its successor answers the next ones.
+ */
+void
+control_worker_gone(struct worker *w)
+{
+	char why[64];
+
+	snprintf(why, sizeof(why), "the %s died; it is being restarted",
+	    w->name);
+	while (w->nwaiting > 0) {
+		struct ctl_op *op = w->waiting[0];
+
+		waiting_remove(w, op);
+		op->paused = 0;
+		finish(op, CTL_ERR, why);
+	}
 }
 
 /*

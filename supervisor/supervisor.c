@@ -261,26 +261,45 @@ reload_link_keys(struct sup *s)
 	log_info("link keys read anew (SIGHUP)");
 }
 
-/* Each worker's part of the configuration, CFG_* ... CFG_DONE. */
+/* The netlink worker's part of the configuration, CFG_* ... CFG_DONE. */
 static void
-send_config(struct sup *s)
+send_netlink_config(struct sup *s)
 {
-	const struct conf *c = s->conf;
-	struct chan *nl = &s->w[W_NETLINK].chan, *sy = &s->w[W_SYNC].chan;
-	int i, dir;
+	struct conf *c = s->conf;
+	struct chan *nl = &s->w[W_NETLINK].chan;
 
-	s->conf->nl.direct_inject = c->sync.mode != MODE_STATS &&
+	c->nl.direct_inject = c->sync.mode != MODE_STATS &&
 	    c->sync.disable_external_cache;
-	s->conf->nl.window_tracking = c->sync.tcp_window_tracking;
+	c->nl.window_tracking = c->sync.tcp_window_tracking;
 	msg_send_cfg_netlink(nl, &c->nl);
 	msg_send_cfg_filter(nl, &c->filter);
 	msg_send_cfg_done(nl);
-	s->conf->sync.expect_sync = c->sync.mode != MODE_STATS &&
+}
+
+/*
+ * The sync worker's: its settings, the keys, the links' sockets (opened
+ * before).  A restarted one asks the peers for their states at once, as
+ * StartupResync does: its external cache died with its predecessor.
+ */
+static void
+send_sync_config(struct sup *s, int restarted)
+{
+	struct conf *c = s->conf;
+	struct chan *sy = &s->w[W_SYNC].chan;
+	struct conf_sync cs;
+	int i, dir;
+
+	/* derived once; plan.c reads them too */
+	c->sync.expect_sync = c->sync.mode != MODE_STATS &&
 	    c->nl.expect.mode != EXPECT_OFF;
-	s->conf->sync.expect = c->nl.expect;
-	s->conf->sync.flow_log = c->sync.mode == MODE_STATS &&
+	c->sync.expect = c->nl.expect;
+	c->sync.flow_log = c->sync.mode == MODE_STATS &&
 	    (c->stats_logfile[0] || c->stats_syslog_facility >= 0);
-	msg_send_cfg_sync(sy, &c->sync);
+	cs = c->sync;
+	cs.restarted = (uint8_t)restarted;
+	if (restarted && !c->sync.disable_external_cache)
+		cs.startup_resync = 1;
+	msg_send_cfg_sync(sy, &cs);
 	if (c->sync.auth)
 		send_link_keys(s);
 	for (i = 0; i < c->nlinks; i++)
@@ -306,6 +325,130 @@ send_config(struct sup *s)
 			s->link_fds[i][dir] = -1;
 		}
 	msg_send_cfg_done(sy);
+}
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/*
+ * A worker died (not at shutdown): the requests waiting for it fail, and
+ * it is started again after a pause, unless it keeps dying: then ctsyncd
+ * stops, exit status 1, for systemd or the HA manager to act.
+ */
+static void
+worker_died(struct sup *s, struct worker *w, pid_t pid, const char *how)
+{
+	uint64_t now = mono_ms(), pause = RESTART_FIRST_MS;
+	uint32_t i, recent = 0;
+
+	if (!s->running) {	/* at start-up: the configuration, likely */
+		log_errx("%s (pid %d) %s; stopping ctsyncd", w->name,
+		    (int)pid, how);
+		s->shutting_down = 1;
+		s->exit_status = 1;
+		return;
+	}
+	control_worker_gone(w);
+	if (w->chan.fd >= 0)
+		close(w->chan.fd);
+	chan_free(&w->chan);
+	w->ready = 0;
+	w->deaths[w->ndeaths++ % RESTART_LOOP_DEATHS] = now;
+	for (i = 0; i < RESTART_LOOP_DEATHS && i < w->ndeaths; i++)
+		if (now - w->deaths[i] < RESTART_LOOP_SECS * 1000)
+			recent++;
+	if (recent == RESTART_LOOP_DEATHS) {
+		log_errx("%s (pid %d) %s; %d deaths within %d seconds, giving "
+		    "up: stopping ctsyncd", w->name, (int)pid, how,
+		    RESTART_LOOP_DEATHS, RESTART_LOOP_SECS);
+		s->shutting_down = 1;
+		s->exit_status = 1;
+		return;
+	}
+	for (i = 1; i < recent && pause < RESTART_MAX_MS; i++)
+		pause *= 2;
+	if (pause > RESTART_MAX_MS)
+		pause = RESTART_MAX_MS;
+	w->restart_at = now + pause;
+	log_errx("%s (pid %d) %s; restarting it in %llu ms (death %u of "
+	    "at most %d in %d s)", w->name, (int)pid, how,
+	    (unsigned long long)pause, recent, RESTART_LOOP_DEATHS - 1,
+	    RESTART_LOOP_SECS);
+}
+
+/*
+ * Start again the workers whose pause is over, on a new channel between
+ * the two: the survivor gets its end in PEER_SOCKET.  Both dead: both
+ * start together, as at start-up.  The sync worker's link sockets and
+ * keys are opened and read anew (its predecessor's died with it).
+ */
+static void
+restart_due(struct sup *s)
+{
+	uint64_t now = mono_ms();
+	int k, due[W_COUNT], dead = 0, ndue = 0, peer[2];
+
+	for (k = 0; k < W_COUNT; k++) {
+		struct worker *w = &s->w[k];
+
+		dead += w->pid == 0;
+		due[k] = w->pid == 0 && w->restart_at != 0 &&
+		    now >= w->restart_at;
+		ndue += due[k];
+	}
+	if (ndue == 0 || s->shutting_down || ndue < dead)
+		return;		/* both dead: both together, when both due */
+	if (due[W_SYNC] && (links_open(s) == -1 || (s->conf->sync.auth &&
+	    load_link_keys(s) == -1))) {
+		log_errx("the sync worker cannot be restarted: stopping "
+		    "ctsyncd");
+		links_close(s);
+		s->shutting_down = 1;
+		s->exit_status = 1;
+		return;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, peer) == -1)
+		fatal("socketpair");
+	for (k = 0; k < W_COUNT; k++) {
+		if (due[k]) {
+			start_worker(s, k, peer[k]);
+			close(peer[k]);
+			s->w[k].restart_at = 0;
+			s->rt.worker_restarts++;
+			log_notice("%s restarted (pid %d)", s->w[k].name,
+			    (int)s->w[k].pid);
+		} else if (fcntl(peer[k], F_SETFL, O_NONBLOCK) == -1)
+			fatal("fcntl");
+		else	/* the channel closes our copy once it is sent */
+			msg_send_peer_socket(&s->w[k].chan, peer[k]);
+	}
+	if (due[W_NETLINK])
+		send_netlink_config(s);
+	if (due[W_SYNC])
+		send_sync_config(s, 1);
+}
+
+/* How long the loop may wait: a restart may be due sooner. */
+static int
+loop_timeout_ms(const struct sup *s)
+{
+	uint64_t now = mono_ms(), left;
+	int k, t = 1000;
+
+	for (k = 0; k < W_COUNT; k++) {
+		if (s->w[k].restart_at == 0)
+			continue;
+		left = s->w[k].restart_at > now ? s->w[k].restart_at - now : 0;
+		if (left < (uint64_t)t)
+			t = (int)left;
+	}
+	return t;
 }
 
 /*
@@ -465,12 +608,8 @@ reap_children(struct sup *s)
 				if (WTERMSIG(status) == SIGSEGV)
 					s->rt.child_segfault++;
 			}
-			if (!s->shutting_down) {
-				log_errx("%s (pid %d) %s; stopping ctsyncd",
-				    s->w[i].name, (int)pid, how);
-				s->shutting_down = 1;
-				s->exit_status = 1;
-			}
+			if (!s->shutting_down)
+				worker_died(s, &s->w[i], pid, how);
 		}
 	}
 	if (pid == -1 && errno != ECHILD)
@@ -598,6 +737,7 @@ handle_signals(struct sup *s)
 	}
 	child_check_timers(s);
 	control_check_timers(s);
+	restart_due(s);
 }
 
 static int
@@ -722,10 +862,12 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 	start_worker(s, W_SYNC, peer[1]);
 	close(peer[0]);
 	close(peer[1]);
-	send_config(s);
+	send_netlink_config(s);
+	send_sync_config(s, 0);
 	if (wait_workers_ready(s, &waitmask) == -1)
 		fatalx("ctsyncd cannot start, please review your "
 		    "configuration");
+	s->running = 1;
 	if (daemonize) {
 		detach_console(readyfd);
 		log_info("-- starting in daemon mode --");
@@ -733,7 +875,7 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 		log_info("-- starting in console mode --");
 	notify_systemd(conf, "READY=1");
 	while (!s->shutting_down) {
-		loop_once(s, &waitmask, 1000);
+		loop_once(s, &waitmask, loop_timeout_ms(s));
 		handle_signals(s);
 	}
 	fatal_ctx = NULL;

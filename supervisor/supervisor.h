@@ -26,12 +26,25 @@
 
 enum worker_kind { W_NETLINK = 0, W_SYNC, W_COUNT };
 
+/*
+ * A dead worker is started again after a pause that doubles with each
+ * recent death (RESTART_FIRST_MS, at most RESTART_MAX_MS); the
+ * RESTART_LOOP_DEATHS-th death within RESTART_LOOP_SECS stops ctsyncd.
+ */
+#define RESTART_FIRST_MS	100
+#define RESTART_MAX_MS		5000
+#define RESTART_LOOP_DEATHS	5
+#define RESTART_LOOP_SECS	60
+
 struct worker {
 	const char	*name;		/* "netlink worker" */
 	const char	*binary;	/* file name in libexecdir */
 	pid_t		 pid;
 	int		 ready;
 	struct chan	 chan;
+	uint64_t	 deaths[RESTART_LOOP_DEATHS];	/* monotonic ms, a ring */
+	uint32_t	 ndeaths;	/* ever */
+	uint64_t	 restart_at;	/* monotonic ms; 0: none due */
 	/* queries waiting for this worker's answer, oldest first */
 	struct ctl_op	*waiting[CTL_MAX_CLIENTS];
 	int		 nwaiting;
@@ -102,6 +115,7 @@ struct runtime_stats {
 	uint64_t	 ctl_client_gone;	/* left before the answer's end */
 	uint64_t	 ctl_idle;	/* closed: no request in time */
 	uint64_t	 ctl_answer_dropped;	/* answers for clients gone */
+	uint64_t	 worker_restarts;
 };
 
 /* The supervisor's one context. */
@@ -127,6 +141,7 @@ struct sup {
 	struct ctl_op	 ops[CTL_MAX_CLIENTS];
 	uint32_t	 next_id;
 	struct runtime_stats rt;
+	int		 running;	/* both workers were ready once */
 	int		 shutting_down;
 	int		 exit_status;
 };
@@ -148,6 +163,7 @@ int	 control_open(struct sup *);
 void	 control_close(struct sup *);
 void	 control_stop_listening(struct sup *);
 void	 control_answer_kill(struct sup *);
+void	 control_worker_gone(struct worker *);
 void	 control_accept(struct sup *);
 void	 control_read(struct sup *, struct ctl_op *);
 void	 control_write(struct sup *, struct ctl_op *);

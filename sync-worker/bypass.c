@@ -152,6 +152,14 @@ bypass_print(struct syncw *w, uint32_t id)
 	drain(w);
 }
 
+/* A new netlink worker: the dump its predecessor owed us is asked again. */
+void
+bypass_peer_back(struct syncw *w)
+{
+	if (w->bypass.token != 0)
+		msg_send_dump_req(&w->peer, w->bypass.token);
+}
+
 /* CT_DUMP_DONE: if it ends our dump, what waited for it goes on. */
 void
 bypass_dump_done(struct syncw *w, uint32_t token)

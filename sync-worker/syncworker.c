@@ -139,6 +139,14 @@ apply_event(struct syncw *w, struct ct_event *ev)
 			    "refused: %s", why);
 		return;
 	}
+	if (ev->kind == CTE_GONE) {
+		/* gone while a predecessor of ours was dying: the peers
+		 * may hold it still, unless it is back */
+		if (sync_on(w) && !bypass_on(w) &&
+		    cache_find(&w->internal, &ev->obj) == NULL)
+			send_object(w, &ev->obj, WIRE_CT_DEL);
+		return;
+	}
 	/* counters are the collector's; peers and caches compare without;
 	 * the reference count only a kernel dump (-i, bypass) prints */
 	if (w->cfg.mode != MODE_STATS)
@@ -148,6 +156,12 @@ apply_event(struct syncw *w, struct ct_event *ev)
 		return;
 	}
 	ev->obj.attrs &= ~CT_BIT(CT_A_USE);
+	if (ev->kind == CTE_DUMP && !w->dumping) {
+		/* a dump begins: what it does not stamp from now on is
+		 * gone from the kernel (cache_next_generation) */
+		w->dumping = 1;
+		cache_next_generation(&w->internal, 0, NULL, NULL);
+	}
 	if (!sync_on(w)) {
 		if (ev->kind == CTE_DESTROY && w->cfg.mode == MODE_STATS)
 			flows_ended(w, &ev->obj);
@@ -166,6 +180,10 @@ apply_event(struct syncw *w, struct ct_event *ev)
 		/* kept, hidden, until its DEL is built */
 		if ((co = cache_find(&w->internal, &ev->obj)) == NULL) {
 			w->internal.st.destroy_notfound++;
+			/* restarted: it may have gone while no one listened,
+			 * and the peers still hold it */
+			if (w->cfg.restarted)
+				send_object(w, &ev->obj, WIRE_CT_DEL);
 			return;
 		}
 		co->dead = 1;
@@ -173,9 +191,10 @@ apply_event(struct syncw *w, struct ct_event *ev)
 		return;
 	}
 	/* the start-up dump fills the cache; peers ask for it (-B, RESYNC),
-	 * or in ALARM get it at each entry's first refresh */
-	if (ev->kind == CTE_DUMP && (!w->initial_dump_done ||
-	    !dump_changes(w, &ev->obj))) {
+	 * or in ALARM get it at each entry's first refresh.  A restarted
+	 * worker sends it: what changed while it was dead went nowhere */
+	if (ev->kind == CTE_DUMP && ((!w->initial_dump_done &&
+	    !w->cfg.restarted) || !dump_changes(w, &ev->obj))) {
 		co = cache_upsert(&w->internal, &ev->obj, time(NULL));
 		if (co && co->alarm == 0 && w->mode->changed)
 			w->mode->changed(w, co, time(NULL));
@@ -243,6 +262,12 @@ handle_peer(void *arg, const struct msg *m)
 		    msg_recv_ct_dump_done(m, &sweep, &token) == -1)
 			fatalx("malformed or early CT_DUMP_DONE");
 		bypass_dump_done(w, token);
+		/* a new netlink worker's first dump: what went meanwhile */
+		sweep |= w->resweep;
+		w->resweep = 0;
+		if (!w->dumping)	/* an empty table: all of it went */
+			cache_next_generation(&w->internal, 0, NULL, NULL);
+		w->dumping = 0;
 		gone = cache_next_generation(&w->internal, sweep,
 		    sync_on(w) ? announce_gone : NULL, w);
 		w->initial_dump_done = 1;
@@ -254,6 +279,44 @@ handle_peer(void *arg, const struct msg *m)
 		fatalx("unexpected %s from the netlink worker",
 		    msg_type_name(m->type));
 	}
+}
+
+#define SY_PEER_ACCEPT	(MSG_BIT(MSG_CT_EVENTS) | MSG_BIT(MSG_CT_DUMP_DONE) | \
+	MSG_BIT(MSG_CT_BARRIER) | MSG_BIT(MSG_INJECT_DONE) | \
+	MSG_BIT(MSG_EXP_EVENT))
+
+/*
+ * The netlink worker died.  The caches stay; what was on its way to it
+ * (states to inject, a dump request) is lost with it, and an own commit
+ * or flush will not see its barrier.
+ */
+static void
+peer_lost(struct syncw *w)
+{
+	worker_peer_detach(&w->peer);
+	w->peer_up = 0;
+	w->direct.in_flight = 0;
+	w->self_change = SELF_NONE;
+	w->dumping = 0;		/* a dump cut short: the next one counts */
+	log_warnx("the netlink worker is gone; waiting for its successor");
+}
+
+/*
+ * Its successor: its start-up dump sweeps the internal cache (entries
+ * gone meanwhile are announced to the peers); states sent for injection
+ * into the dead one's queue are asked of the peers again.
+ */
+static void
+peer_attach(struct syncw *w, int fd)
+{
+	worker_peer_attach(&w->peer, fd, "netlink worker", SY_PEER_ACCEPT);
+	w->peer_up = 1;
+	w->resweep = 1;
+	bypass_peer_back(w);
+	if (w->cfg.disable_external_cache && sync_on(w))
+		send_request_resync(w);
+	log_info("a new netlink worker: the internal cache is checked "
+	    "against its dump");
 }
 
 /* The link's keys: at start (before CFG_DONE), and anew on SIGHUP. */
@@ -333,6 +396,10 @@ handle(void *arg, const struct msg *m)
 	case MSG_LINK_KEYS:
 		link_keys(w, m);
 		break;
+	case MSG_PEER_SOCKET:
+		peer_attach(w, worker_peer_socket(m, w->configured,
+		    w->peer_up));
+		break;
 	case MSG_LINK_SOCKET:
 		if (!w->configured || msg_recv_link_socket(m, &link) == -1)
 			fatalx("malformed or early LINK_SOCKET");
@@ -376,7 +443,8 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		pfd[PFD_SUPERVISOR].events = POLLIN |
 		    (chan_pending(&w->chan) ? POLLOUT : 0);
 		/* kernel events wait until the configuration is complete */
-		pfd[PFD_NETLINK].fd = w->configured ? w->peer.fd : -1;
+		pfd[PFD_NETLINK].fd = w->configured && w->peer_up ?
+		    w->peer.fd : -1;
 		pfd[PFD_NETLINK].events = POLLIN |
 		    (chan_pending(&w->peer) ? POLLOUT : 0);
 		/* a cache streaming to a commit or flush child */
@@ -401,13 +469,16 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		if (pfd[PFD_SUPERVISOR].revents & POLLOUT &&
 		    chan_flush(&w->chan) == -1)
 			fatalx("supervisor gone");
-		if (pfd[PFD_SUPERVISOR].revents & (POLLIN | POLLHUP | POLLERR))
-			worker_read(&w->chan, "supervisor", handle, w);
+		if (pfd[PFD_SUPERVISOR].revents & (POLLIN | POLLHUP | POLLERR) &&
+		    !worker_read(&w->chan, "supervisor", handle, w))
+			exit(0);	/* the supervisor is gone */
 		if (pfd[PFD_NETLINK].revents & POLLOUT &&
 		    chan_flush(&w->peer) == -1)
-			fatalx("netlink worker gone");
-		if (pfd[PFD_NETLINK].revents & (POLLIN | POLLHUP | POLLERR))
-			worker_read(&w->peer, "netlink worker", handle_peer, w);
+			peer_lost(w);
+		if (w->peer_up &&
+		    pfd[PFD_NETLINK].revents & (POLLIN | POLLHUP | POLLERR) &&
+		    !worker_read(&w->peer, "netlink worker", handle_peer, w))
+			peer_lost(w);
 		if (pfd[PFD_CHILD].revents)
 			sync_stream_flush(w);
 		links_events(w, pfd + PFD_LINKS, role, nl);
@@ -417,8 +488,8 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		}
 		flows_flush(w);
 		direct_flush(w);
-		if (chan_flush(&w->peer) == -1)
-			fatalx("netlink worker gone");
+		if (w->peer_up && chan_flush(&w->peer) == -1)
+			peer_lost(w);
 		sandbox_report_trap();
 		chan_flush(&w->chan);
 	}
@@ -432,7 +503,7 @@ main(int argc, char **argv)
 	uint64_t accept = MSG_BIT(MSG_CFG_SYNC) | MSG_BIT(MSG_CFG_LINK) |
 	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_WORKER_REQ) |
 	    MSG_BIT(MSG_ANSWER_MORE) | MSG_BIT(MSG_LINK_SOCKET) |
-	    MSG_BIT(MSG_LINK_KEYS);
+	    MSG_BIT(MSG_LINK_KEYS) | MSG_BIT(MSG_PEER_SOCKET);
 	struct timespec now;
 	uint8_t inc_random[8];
 
@@ -442,10 +513,9 @@ main(int argc, char **argv)
 	worker_start(&w->chan, "sync worker", argc, argv, &w->args,
 	    accept | MSG_BIT(MSG_SELF_START),
 	    MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START) |
-	    MSG_BIT(MSG_LINK_SOCKET));
-	worker_peer_start(&w->peer, "netlink worker", MSG_BIT(MSG_CT_EVENTS) |
-	    MSG_BIT(MSG_CT_DUMP_DONE) | MSG_BIT(MSG_CT_BARRIER) |
-	    MSG_BIT(MSG_INJECT_DONE) | MSG_BIT(MSG_EXP_EVENT));
+	    MSG_BIT(MSG_LINK_SOCKET) | MSG_BIT(MSG_PEER_SOCKET));
+	worker_peer_start(&w->peer, "netlink worker", SY_PEER_ACCEPT);
+	w->peer_up = 1;
 
 	/* the caches' hash key, drawn while the system's random source
 	 * is still in reach (getrandom, or /dev/urandom before chroot) */

@@ -166,6 +166,9 @@ struct stream_job {
 struct syncw {
 	struct chan	 chan;		/* to the supervisor */
 	struct chan	 peer;		/* from the netlink worker */
+	int		 peer_up;	/* 0 while it is being restarted */
+	int		 resweep;	/* its next dump sweeps the cache */
+	int		 dumping;	/* a kernel dump's entries are coming */
 	struct worker_args args;
 	struct conf_sync cfg;
 	int		 got_sync_cfg, configured;
@@ -297,6 +300,7 @@ void	bypass_event(struct syncw *, struct ct_event *);
 void	bypass_bulk(struct syncw *);
 void	bypass_print(struct syncw *, uint32_t id);
 void	bypass_dump_done(struct syncw *, uint32_t token);
+void	bypass_peer_back(struct syncw *);
 
 /* A sync mode over a working link: states go to and come from peers. */
 static inline int

@@ -388,6 +388,7 @@ send_one_of_each(struct chan *c, int pipefd)
 	msg_send_flow_log(c, "udp      17 src=10.0.0.1\n", 25);
 	msg_send_link_connect(c, 3);
 	msg_send_link_socket(c, 3, dup(pipefd));
+	msg_send_peer_socket(c, dup(pipefd));
 	{
 		struct link_keys k;
 
@@ -408,7 +409,8 @@ test_every_pair_short_and_trailing(void)
 	if (pipe(fds) == -1)
 		abort();
 	pair(~0ULL, MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START) |
-	    MSG_BIT(MSG_LINK_SOCKET), CHAN_MSG_MAX);
+	    MSG_BIT(MSG_LINK_SOCKET) | MSG_BIT(MSG_PEER_SOCKET),
+	    CHAN_MSG_MAX);
 	send_one_of_each(&tx, fds[0]);
 	chan_flush_all(&tx);
 	while (chan_read(&rx) > 0 || chan_get(&rx, &m, &why) != 0) {
