@@ -29,6 +29,9 @@
 	X(MSG_ANSWER_WAIT,	"ANSWER_WAIT")	/* u32 id */		\
 	X(MSG_ANSWER_MORE,	"ANSWER_MORE")	/* u32 id, u8 stop */	\
 	X(MSG_TEST_SECCOMP,	"TEST_SECCOMP")	/* --enable-test-hooks */ \
+	/* the systemd watchdog: a worker whose loop runs answers */	\
+	X(MSG_PING,		"PING")		/* u32 seq */		\
+	X(MSG_PONG,		"PONG")		/* u32 seq */		\
 	/* conntrack objects, many per message */			\
 	X(MSG_CT_EVENTS,	"CT_EVENTS")				\
 	X(MSG_CT_DUMP_DONE,	"CT_DUMP_DONE")	/* u8 sweep, u32 token */ \

@@ -473,6 +473,10 @@ recv_u32(const struct msg *m, uint32_t *v)
 void msg_send_worker_done(struct chan *c, uint32_t id) { send_u32(c, MSG_WORKER_DONE, id); }
 int msg_recv_worker_done(const struct msg *m, uint32_t *id) { return recv_u32(m, id); }
 void msg_send_answer_wait(struct chan *c, uint32_t id) { send_u32(c, MSG_ANSWER_WAIT, id); }
+void msg_send_ping(struct chan *c, uint32_t seq) { send_u32(c, MSG_PING, seq); }
+int msg_recv_ping(const struct msg *m, uint32_t *seq) { return recv_u32(m, seq); }
+void msg_send_pong(struct chan *c, uint32_t seq) { send_u32(c, MSG_PONG, seq); }
+int msg_recv_pong(const struct msg *m, uint32_t *seq) { return recv_u32(m, seq); }
 int msg_recv_answer_wait(const struct msg *m, uint32_t *id) { return recv_u32(m, id); }
 
 void

@@ -137,6 +137,10 @@ void	msg_send_stats_block(struct chan *, uint32_t id,
 	    const struct stats_block *);
 int	msg_recv_stats_block(const struct msg *, uint32_t *id,
 	    struct stats_block *);
+void	msg_send_ping(struct chan *, uint32_t seq);
+int	msg_recv_ping(const struct msg *, uint32_t *seq);
+void	msg_send_pong(struct chan *, uint32_t seq);
+int	msg_recv_pong(const struct msg *, uint32_t *seq);
 void	msg_send_worker_done(struct chan *, uint32_t id);
 int	msg_recv_worker_done(const struct msg *, uint32_t *id);
 void	msg_send_answer_wait(struct chan *, uint32_t id);

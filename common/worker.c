@@ -124,6 +124,17 @@ worker_peer_attach(struct chan *c, int fd, const char *peer,
 	chan_init(c, fd, peer, CHAN_MSG_MAX, accept, 0);
 }
 
+/* PING: the loop runs; answered at once (the systemd watchdog). */
+void
+worker_pong(struct chan *c, const struct msg *m)
+{
+	uint32_t seq;
+
+	if (msg_recv_ping(m, &seq) == -1)
+		fatalx("malformed PING");
+	msg_send_pong(c, seq);
+}
+
 /* PEER_SOCKET's fd; fatal if malformed, early, or the old channel is up. */
 int
 worker_peer_socket(const struct msg *m, int configured, int peer_up)

@@ -34,6 +34,7 @@ void	worker_peer_attach(struct chan *, int fd, const char *peer,
 	    uint64_t accept);
 void	worker_peer_detach(struct chan *);
 int	worker_peer_socket(const struct msg *, int configured, int peer_up);
+void	worker_pong(struct chan *, const struct msg *);
 uint64_t worker_test_types(void);
 void	worker_test_seccomp(const struct msg *);
 void	worker_signals(sigset_t *waitmask);

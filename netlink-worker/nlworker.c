@@ -143,6 +143,9 @@ handle(void *arg, const struct msg *m)
 		peer_attach(w, worker_peer_socket(m, w->configured,
 		    w->peer_up));
 		break;
+	case MSG_PING:
+		worker_pong(&w->chan, m);
+		break;
 	case MSG_TEST_SECCOMP:		/* accepted in test builds only */
 		worker_test_seccomp(m);
 		break;
@@ -297,7 +300,7 @@ main(int argc, char **argv)
 	sigset_t waitmask;
 	uint64_t accept = MSG_BIT(MSG_CFG_NETLINK) | MSG_BIT(MSG_CFG_FILTER) |
 	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_WORKER_REQ) |
-	    MSG_BIT(MSG_PEER_SOCKET);
+	    MSG_BIT(MSG_PEER_SOCKET) | MSG_BIT(MSG_PING);
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;

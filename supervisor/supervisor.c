@@ -71,31 +71,6 @@ signals_setup(sigset_t *waitmask)
 	sigdelset(waitmask, SIGHUP);
 }
 
-/* sd_notify without libsystemd: one datagram to $NOTIFY_SOCKET. */
-static void
-notify_systemd(const struct conf *c, const char *state)
-{
-	const char *path = getenv("NOTIFY_SOCKET");
-	struct sockaddr_un sun;
-	socklen_t len;
-	int fd;
-
-	if (!c->systemd || path == NULL || (path[0] != '/' && path[0] != '@') ||
-	    strlen(path) >= sizeof(sun.sun_path))
-		return;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	strcpy(sun.sun_path, path);
-	if (sun.sun_path[0] == '@')
-		sun.sun_path[0] = '\0';
-	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return;
-	sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sun,
-	    len);
-	close(fd);
-}
-
 static int
 resolve_user(struct sup *s)
 {
@@ -204,7 +179,7 @@ start_worker(struct sup *s, enum worker_kind k, int peerfd)
 	if (fcntl(sv[0], F_SETFL, O_NONBLOCK) == -1)
 		fatal("fcntl");
 	chan_init(&w->chan, sv[0], w->name, CHAN_MSG_MAX, MSG_BIT(MSG_LOG) |
-	    MSG_BIT(MSG_READY) | MSG_BIT(MSG_STATS_BLOCK) |
+	    MSG_BIT(MSG_READY) | MSG_BIT(MSG_STATS_BLOCK) | MSG_BIT(MSG_PONG) |
 	    MSG_BIT(MSG_WORKER_DONE) | MSG_BIT(MSG_CTL_TEXT) |
 	    (k == W_SYNC ? MSG_BIT(MSG_LINK_CONNECT) | MSG_BIT(MSG_FLOW_LOG) |
 	    MSG_BIT(MSG_ANSWER_WAIT) : 0), 0);
@@ -439,7 +414,7 @@ static int
 loop_timeout_ms(const struct sup *s)
 {
 	uint64_t now = mono_ms(), left;
-	int k, t = 1000;
+	int k, t = watchdog_timeout_ms(s);
 
 	for (k = 0; k < W_COUNT; k++) {
 		if (s->w[k].restart_at == 0)
@@ -490,6 +465,9 @@ worker_msg(struct sup *s, struct worker *w, const struct msg *m)
 		if (msg_recv_ready(m) == -1 || w->ready)
 			fatalx("malformed or repeated READY from %s", w->name);
 		w->ready = 1;
+		break;
+	case MSG_PONG:
+		watchdog_pong(w, m);
 		break;
 	case MSG_LINK_CONNECT:		/* accepted from the sync worker only */
 		link_connect(s, m);
@@ -738,6 +716,7 @@ handle_signals(struct sup *s)
 	child_check_timers(s);
 	control_check_timers(s);
 	restart_due(s);
+	watchdog_tick(s);
 }
 
 static int
@@ -823,6 +802,7 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 	struct sup *s;
 	sigset_t waitmask;
 	int readyfd = -1, i, peer[2];
+	pid_t started_as;
 	const char *dir = getenv("CTSYNCD_LIBEXECDIR");
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
@@ -838,6 +818,7 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 	s->flush.name = "flush child";
 	for (i = 0; i < CTL_MAX_CLIENTS; i++)
 		s->ops[i].fd = -1;
+	started_as = getpid();
 	if (daemonize)
 		readyfd = daemon_fork();
 	features_warn_unsupported(conf);
@@ -873,7 +854,8 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 		log_info("-- starting in daemon mode --");
 	} else
 		log_info("-- starting in console mode --");
-	notify_systemd(conf, "READY=1");
+	watchdog_init(s, started_as);
+	notify_ready(s);
 	while (!s->shutting_down) {
 		loop_once(s, &waitmask, loop_timeout_ms(s));
 		handle_signals(s);

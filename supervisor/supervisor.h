@@ -45,6 +45,7 @@ struct worker {
 	uint64_t	 deaths[RESTART_LOOP_DEATHS];	/* monotonic ms, a ring */
 	uint32_t	 ndeaths;	/* ever */
 	uint64_t	 restart_at;	/* monotonic ms; 0: none due */
+	uint32_t	 pong;		/* the last PING it answered */
 	/* queries waiting for this worker's answer, oldest first */
 	struct ctl_op	*waiting[CTL_MAX_CLIENTS];
 	int		 nwaiting;
@@ -141,6 +142,12 @@ struct sup {
 	struct ctl_op	 ops[CTL_MAX_CLIENTS];
 	uint32_t	 next_id;
 	struct runtime_stats rt;
+	struct {			/* the systemd watchdog, systemd.c */
+		uint64_t period_ms;	/* 0: off */
+		uint64_t next_ms;	/* the next tick, monotonic */
+		uint32_t seq;		/* the last PING */
+		uint64_t fed, missed;
+	} wd;
 	int		 running;	/* both workers were ready once */
 	int		 shutting_down;
 	int		 exit_status;
@@ -148,6 +155,14 @@ struct sup {
 
 /* supervisor.c */
 int	 supervisor_run(struct conf *, int daemonize, int verbose);
+
+/* systemd.c */
+void	 notify_systemd(const struct conf *, const char *state);
+void	 notify_ready(const struct sup *);
+void	 watchdog_init(struct sup *, pid_t started_as);
+int	 watchdog_timeout_ms(const struct sup *);
+void	 watchdog_tick(struct sup *);
+void	 watchdog_pong(struct worker *, const struct msg *);
 
 /* lock.c */
 int	 lock_acquire(const char *path);

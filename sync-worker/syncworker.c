@@ -400,6 +400,9 @@ handle(void *arg, const struct msg *m)
 		peer_attach(w, worker_peer_socket(m, w->configured,
 		    w->peer_up));
 		break;
+	case MSG_PING:
+		worker_pong(&w->chan, m);
+		break;
 	case MSG_LINK_SOCKET:
 		if (!w->configured || msg_recv_link_socket(m, &link) == -1)
 			fatalx("malformed or early LINK_SOCKET");
@@ -503,7 +506,8 @@ main(int argc, char **argv)
 	uint64_t accept = MSG_BIT(MSG_CFG_SYNC) | MSG_BIT(MSG_CFG_LINK) |
 	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_WORKER_REQ) |
 	    MSG_BIT(MSG_ANSWER_MORE) | MSG_BIT(MSG_LINK_SOCKET) |
-	    MSG_BIT(MSG_LINK_KEYS) | MSG_BIT(MSG_PEER_SOCKET);
+	    MSG_BIT(MSG_LINK_KEYS) | MSG_BIT(MSG_PEER_SOCKET) |
+	    MSG_BIT(MSG_PING);
 	struct timespec now;
 	uint8_t inc_random[8];
 

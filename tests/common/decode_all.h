@@ -60,6 +60,8 @@ decode_any(const struct msg *m)
 	case MSG_LINK_SOCKET: return msg_recv_link_socket(m, &u8);
 	case MSG_LINK_KEYS: return msg_recv_link_keys(m, &keys);
 	case MSG_PEER_SOCKET: return msg_recv_peer_socket(m);
+	case MSG_PING: return msg_recv_ping(m, &a);
+	case MSG_PONG: return msg_recv_pong(m, &a);
 	case MSG_CT_EVENTS:
 		if (msg_recv_ct_events(m, &rd) == -1)
 			return -1;

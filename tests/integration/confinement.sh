@@ -4,10 +4,7 @@
 # lock and shutdown as documented.
 . "$(dirname "$0")/lib.sh"
 
-make_pair
-D="$T/a"; mkdir -p "$D"; chmod 755 "$D"
-write_conf "$T/a.conf" "$D" 10.99.0.1 10.99.0.2
-N="ip netns exec $A"
+make_one_node
 
 check "ctsyncd -d starts and returns 0 once ready" $N "$CTSYNCD" -C "$T/a.conf" -d
 check "the control socket exists when -d returns" test -S "$D/ctl.sock"

@@ -94,6 +94,15 @@ make_pair() {
 	    ip -n $B link show veth0 | grep -q LOWER_UP"
 }
 
+# One ctsyncd node on the pair: folder $D, configuration $T/a.conf
+# (FT-FW over UDP to 10.99.0.2), and $N to run a command in its namespace.
+make_one_node() {
+	make_pair
+	D="$T/a"; mkdir -p "$D"; chmod 755 "$D"
+	write_conf "$T/a.conf" "$D" 10.99.0.1 10.99.0.2
+	N="ip netns exec $A"
+}
+
 # Two ctsyncd nodes on the pair: folders $DA, $DB, configurations
 # $T/a.conf, $T/b.conf (FT-FW over UDP on the veth), and $NA, $NB to run
 # a command in either namespace.

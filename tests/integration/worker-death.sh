@@ -6,10 +6,7 @@
 # behind blocks the next start, not even after the supervisor crashed.
 . "$(dirname "$0")/lib.sh"
 
-make_pair
-D="$T/a"; mkdir -p "$D"; chmod 755 "$D"
-write_conf "$T/a.conf" "$D" 10.99.0.1 10.99.0.2
-N="ip netns exec $A"
+make_one_node
 
 start() {
 	: >"$D/ctsyncd.log"

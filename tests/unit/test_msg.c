@@ -389,6 +389,8 @@ send_one_of_each(struct chan *c, int pipefd)
 	msg_send_link_connect(c, 3);
 	msg_send_link_socket(c, 3, dup(pipefd));
 	msg_send_peer_socket(c, dup(pipefd));
+	msg_send_ping(c, 7);
+	msg_send_pong(c, 7);
 	{
 		struct link_keys k;
 
