@@ -5,8 +5,8 @@
  * other end to the sync worker in SELF_START: for a commit the external
  * cache is streamed into it; either way its closing tells the child to go.
  * The child reports once and exits; one that dies first or hangs past
- * CHILD_TIMEOUT is reported (and killed).  A child's death never stops
- * the daemon.
+ * CHILD_TIMEOUT is reported (and killed), and for a client's request
+ * started once more.  A child's death never stops the daemon.
  */
 #include "config.h"
 
@@ -155,6 +155,32 @@ child_read(struct sup *s, struct child *c)
 	}
 }
 
+/*
+ * A child that died before reporting, for a client's request, is started
+ * once more: a commit is all or nothing for the one who asked.  The
+ * sync worker still counts the first one's kernel events as its own.
+ */
+static int
+retry(struct sup *s, struct child *c)
+{
+	struct ctl_op *op = c->op;
+
+	if (op == NULL || c->retried || s->shutting_down)
+		return 0;
+	if (c->chan.fd >= 0)
+		close(c->chan.fd);
+	chan_free(&c->chan);
+	c->pid = 0;
+	c->op = NULL;
+	c->retried = 1;
+	log_warnx("%s: trying once more", c->name);
+	if (child_start(s, c, op) == 0)
+		return 1;
+	log_warn("cannot start the %s again", c->name);
+	c->op = op;
+	return 0;
+}
+
 static int
 reaped(struct sup *s, struct child *c, pid_t pid, int status)
 {
@@ -172,8 +198,11 @@ reaped(struct sup *s, struct child *c, pid_t pid, int status)
 			if (WTERMSIG(status) == SIGSEGV)
 				s->rt.child_segfault++;
 		}
+		if (retry(s, c))
+			return 1;
 		if (c->op)
-			control_op_fail(c->op, "the child failed");
+			control_op_fail(c->op, c->retried ? "the child failed "
+			    "twice" : "the child failed");
 		/*
 		 * The end of the child's events all the same: without it the
 		 * sync worker would go on taking kernel events for the

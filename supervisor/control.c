@@ -367,6 +367,7 @@ start_child(struct sup *s, struct ctl_op *op)
 	    (op->req == REQ_EXP_FLUSH_MASTER ||
 	    op->req == REQ_ALL_FLUSH_MASTER))
 		log_info("flushing kernel expect table");
+	c->retried = 0;
 	if (child_start(s, c, op) == -1) {
 		log_warn("cannot start the %s", c->name);
 		finish(op, CTL_ERR, "cannot start the child");

@@ -104,6 +104,7 @@ struct child {
 	struct ctl_op	*op;		/* the request waiting for it */
 	time_t		 started;
 	int		 reported;
+	int		 retried;	/* this request's second child */
 };
 
 #define CHILD_TIMEOUT	120	/* seconds before a stuck child is killed */

@@ -209,10 +209,13 @@ sync_stream_cache(struct syncw *w, struct cache *c, struct expcache *exps,
 {
 	struct stream_job *j = &w->stream;
 
-	if (w->child_out.fd > 0) {	/* one child at a time: cannot be */
-		log_warnx("a stream to a child is still going; refused");
-		close(fd);
-		return;
+	if (w->child_out.fd > 0) {
+		/* one child at a time: the one we streamed to has died
+		 * (the supervisor retries a commit once) */
+		log_warnx("the stream to a child that died is dropped");
+		close(w->child_out.fd);
+		chan_free(&w->child_out);
+		w->child_out.fd = 0;
 	}
 	/* the supervisor made the socket non-blocking (no fcntl here) */
 	chan_init(&w->child_out, fd, "child", CHAN_MSG_MAX, 0, 0);
