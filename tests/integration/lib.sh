@@ -117,6 +117,16 @@ make_nodes() {
 	NB="ip netns exec $B"
 }
 
+# ctsyncd on make_nodes' nodes, and ctload's entries (TCP to
+# 10.200.0.1:80) as their original tuples, sorted, from -i, -e or
+# conntrack -L output
+ctl_a() { $NA "$CTSYNCD" -C "$T/a.conf" "$@"; }
+ctl_b() { $NB "$CTSYNCD" -C "$T/b.conf" "$@"; }
+load_tuples() {
+	awk 'match($0, /src=[^ ]+ dst=10\.200\.0\.1 sport=[^ ]+ dport=[^ ]+/) {
+	    print substr($0, RSTART, RLENGTH) }' | sort
+}
+
 # For make_nodes' nodes: room for big tables in both configurations, and
 # one cache's "current active connections" as -s prints it.
 big_tables() {

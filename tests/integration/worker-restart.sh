@@ -11,20 +11,13 @@ command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 
 make_nodes
 CTLOAD="$top_builddir/bench/ctload"
-ctl_a() { $NA "$CTSYNCD" -C "$T/a.conf" "$@"; }
-ctl_b() { $NB "$CTSYNCD" -C "$T/b.conf" "$@"; }
 load_a() { $NA "$CTLOAD" "$@" >/dev/null; }
-# the original tuple of ctload's entries (to 10.200.0.1), sorted
-tuples() {
-	awk 'match($0, /src=[^ ]+ dst=10\.200\.0\.1 sport=[^ ]+ dport=[^ ]+/) {
-	    print substr($0, RSTART, RLENGTH) }' | sort
-}
 # in_sync <A's client> <B's client>: A's kernel, A's internal cache and
 # B's external cache hold the same entries (diff in $T/*.diff)
 in_sync() {
-	$NA conntrack -L 2>/dev/null | tuples >"$T/kernel"
-	$1 -i | tuples >"$T/internal"
-	$2 -e | tuples >"$T/external"
+	$NA conntrack -L 2>/dev/null | load_tuples >"$T/kernel"
+	$1 -i | load_tuples >"$T/internal"
+	$2 -e | load_tuples >"$T/external"
 	diff "$T/kernel" "$T/internal" >"$T/internal.diff" &&
 	    diff "$T/kernel" "$T/external" >"$T/external.diff"
 }
