@@ -105,6 +105,23 @@ check "ctsyncctl health counts the clients gone, idle and malformed" \
 	    split($i, kv, "="); v[kv[1]] = kv[2] } }
 	    END { exit !(v["gone_mid_answer"] >= 6 && v["idle_closed"] >= 20 &&
 	    v["malformed"] >= 1 && v["answers_dropped"] >= 1) }' "$T/health"
-check "B stops" ctl_b -k
+# 16 idle and 16 slow clients (each reading a -e of B's 200k states a
+# line at a time) on one daemon: -t, -c and -k on it still work
+rawctl "$DB/ctl.sock" idle 16 30 >"$T/idle16.out" &
+idle=$!
+wait_until 5 grep -q connected "$T/idle16.out"
+i=0
+while [ $i -lt 16 ]; do
+	ctl_b -e 2>/dev/null | while read -r line; do sleep 0.01; done &
+	i=$((i + 1))
+done
+sleep 1
+check "16 idle and 16 slow clients on B: -t answers" ctl_b -t
+check "... -c commits all $N" sh -c \
+    "ip netns exec $B '$CTSYNCD' -C '$T/b.conf' -c && test \$($NB conntrack -C) -ge $N"
+SB=$(daemon_pid "$DB")
+check "... -k stops it" ctl_b -k
+check "... for good" wait_until 10 sh -c "! kill -0 $SB 2>/dev/null"
+kill $idle 2>/dev/null
 check "A stops" ctl_a -k
 done_testing
