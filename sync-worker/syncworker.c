@@ -1,23 +1,19 @@
 /*
- * The sync worker's life: drop every privilege, load the sandbox, take
- * its configuration and link sockets, then serve the links and the
- * supervisor.  Every message from the supervisor is checked; a malformed
- * one is fatal.
+ * What the sync worker is told: its configuration and link sockets,
+ * requests, pings and keys from the supervisor (sync_handle), events from
+ * the netlink worker (sync_handle_peer).  Every message from the
+ * supervisor is checked; a malformed one is fatal.  The process around
+ * them is sync_main.c.
  */
 #include "config.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "log.h"
 #include "msgs.h"
-#include "sandbox.h"
 #include "syncworker.h"
 
 /* The sync mode of the configuration, chosen once; NULL in Stats mode. */
@@ -41,6 +37,31 @@ static void
 flush_internal(struct syncw *w)
 {
 	cache_flush(&w->internal);	/* its send queue too */
+}
+
+/*
+ * The configuration is complete (CFG_SYNC, the links and their keys
+ * came): caches, links and the sync mode start.
+ */
+void
+sync_start(struct syncw *w)
+{
+	cache_init(&w->internal, "internal", w->cfg.hashsize,
+	    w->cfg.hashlimit, w->hash_key);
+	cache_init(&w->external, "external", w->cfg.hashsize,
+	    w->cfg.hashlimit, w->hash_key);
+	expect_init(w);
+	if (w->cfg.auth && !w->auth.on)
+		fatalx("Authentication without keys");
+	links_done(w);
+	sync_bulk_init(w);
+	if ((w->mode = sync_mode_of(&w->cfg)) != NULL) {
+		send_init(w);
+		w->mode->init(w);
+	}
+	w->configured = 1;
+	if (w->cfg.startup_resync && sync_on(w))
+		send_request_resync(w);
 }
 
 /*
@@ -220,8 +241,8 @@ announce_gone(struct cache_obj *co, void *arg)
 	return 1;
 }
 
-static void
-handle_peer(void *arg, const struct msg *m)
+void
+sync_handle_peer(void *arg, const struct msg *m)
 {
 	struct syncw *w = arg;
 	struct ct_events_reader rd;
@@ -281,17 +302,13 @@ handle_peer(void *arg, const struct msg *m)
 	}
 }
 
-#define SY_PEER_ACCEPT	(MSG_BIT(MSG_CT_EVENTS) | MSG_BIT(MSG_CT_DUMP_DONE) | \
-	MSG_BIT(MSG_CT_BARRIER) | MSG_BIT(MSG_INJECT_DONE) | \
-	MSG_BIT(MSG_EXP_EVENT))
-
 /*
  * The netlink worker died.  The caches stay; what was on its way to it
  * (states to inject, a dump request) is lost with it, and an own commit
  * or flush will not see its barrier.
  */
-static void
-peer_lost(struct syncw *w)
+void
+sync_peer_lost(struct syncw *w)
 {
 	worker_peer_detach(&w->peer);
 	w->peer_up = 0;
@@ -337,8 +354,8 @@ link_keys(struct syncw *w, const struct msg *m)
 
 /* From the supervisor; fds come only with the types that keep them
  * (CFG_LINK, SELF_START, LINK_SOCKET: the channel's accept mask). */
-static void
-handle(void *arg, const struct msg *m)
+void
+sync_handle(void *arg, const struct msg *m)
 {
 	struct syncw *w = arg;
 	struct cfg_link_fd l;
@@ -362,22 +379,7 @@ handle(void *arg, const struct msg *m)
 		if (w->configured || !w->got_sync_cfg ||
 		    msg_recv_cfg_done(m) == -1)
 			fatalx("malformed or early CFG_DONE");
-		cache_init(&w->internal, "internal", w->cfg.hashsize,
-		    w->cfg.hashlimit, w->hash_key);
-		cache_init(&w->external, "external", w->cfg.hashsize,
-		    w->cfg.hashlimit, w->hash_key);
-		expect_init(w);
-		if (w->cfg.auth && !w->auth.on)
-			fatalx("Authentication without keys");
-		links_done(w);
-		sync_bulk_init(w);
-		if ((w->mode = sync_mode_of(&w->cfg)) != NULL) {
-			send_init(w);
-			w->mode->init(w);
-		}
-		w->configured = 1;
-		if (w->cfg.startup_resync && sync_on(w))
-			send_request_resync(w);
+		sync_start(w);
 		msg_send_ready(&w->chan);
 		break;
 	case MSG_SELF_START:
@@ -430,111 +432,3 @@ handle(void *arg, const struct msg *m)
 	}
 }
 
-/* The sync worker's poll slots; the links' sockets follow. */
-enum { PFD_SUPERVISOR, PFD_NETLINK, PFD_CHILD, PFD_LINKS };
-
-static void
-loop(struct syncw *w, const sigset_t *waitmask)
-{
-	struct pollfd pfd[PFD_LINKS + 3 * CONF_MAX_LINKS];
-	struct link_role role[3 * CONF_MAX_LINKS];
-	struct timespec ts;
-	int nl, timeout, bulk_ms;
-
-	while (!worker_should_stop()) {
-		pfd[PFD_SUPERVISOR].fd = w->chan.fd;
-		pfd[PFD_SUPERVISOR].events = POLLIN |
-		    (chan_pending(&w->chan) ? POLLOUT : 0);
-		/* kernel events wait until the configuration is complete */
-		pfd[PFD_NETLINK].fd = w->configured && w->peer_up ?
-		    w->peer.fd : -1;
-		pfd[PFD_NETLINK].events = POLLIN |
-		    (chan_pending(&w->peer) ? POLLOUT : 0);
-		/* a cache streaming to a commit or flush child */
-		pfd[PFD_CHILD].fd = w->child_out.fd > 0 ? w->child_out.fd : -1;
-		pfd[PFD_CHILD].events = POLLOUT;
-		/* the netlink worker is behind on what we inject: the links
-		 * wait (their buffers overflow; FT-FW repairs the loss) */
-		nl = w->configured && chan_pending(&w->peer) < CHAN_QUEUE_HIGH ?
-		    links_pollfds(w, pfd + PFD_LINKS, role) : 0;
-		bulk_ms = sync_bulk_due(w);	/* before: it fills the queue */
-		timeout = sync_on(w) ? w->mode->timeout_ms(w) : -1;
-		if (bulk_ms >= 0 && (timeout < 0 || bulk_ms < timeout))
-			timeout = bulk_ms;
-		ts.tv_sec = timeout / 1000;
-		ts.tv_nsec = (timeout % 1000) * 1000000L;
-		if (ppoll(pfd, (nfds_t)(PFD_LINKS + nl),
-		    timeout < 0 ? NULL : &ts, waitmask) == -1) {
-			if (errno == EINTR)
-				continue;
-			fatal("ppoll");
-		}
-		if (pfd[PFD_SUPERVISOR].revents & POLLOUT &&
-		    chan_flush(&w->chan) == -1)
-			fatalx("supervisor gone");
-		if (pfd[PFD_SUPERVISOR].revents & (POLLIN | POLLHUP | POLLERR) &&
-		    !worker_read(&w->chan, "supervisor", handle, w))
-			exit(0);	/* the supervisor is gone */
-		if (pfd[PFD_NETLINK].revents & POLLOUT &&
-		    chan_flush(&w->peer) == -1)
-			peer_lost(w);
-		if (w->peer_up &&
-		    pfd[PFD_NETLINK].revents & (POLLIN | POLLHUP | POLLERR) &&
-		    !worker_read(&w->peer, "netlink worker", handle_peer, w))
-			peer_lost(w);
-		if (pfd[PFD_CHILD].revents)
-			sync_stream_flush(w);
-		links_events(w, pfd + PFD_LINKS, role, nl);
-		if (sync_on(w)) {
-			links_check(w);
-			w->mode->run(w);
-		}
-		flows_flush(w);
-		direct_flush(w);
-		if (w->peer_up && chan_flush(&w->peer) == -1)
-			peer_lost(w);
-		sandbox_report_trap();
-		chan_flush(&w->chan);
-	}
-}
-
-int
-main(int argc, char **argv)
-{
-	struct syncw *w;
-	sigset_t waitmask;
-	uint64_t accept = MSG_BIT(MSG_CFG_SYNC) | MSG_BIT(MSG_CFG_LINK) |
-	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_WORKER_REQ) |
-	    MSG_BIT(MSG_ANSWER_MORE) | MSG_BIT(MSG_LINK_SOCKET) |
-	    MSG_BIT(MSG_LINK_KEYS) | MSG_BIT(MSG_PEER_SOCKET) |
-	    MSG_BIT(MSG_PING);
-	struct timespec now;
-	uint8_t inc_random[8];
-
-	if ((w = calloc(1, sizeof(*w))) == NULL)
-		return 1;
-	w->self_change = SELF_NONE;
-	worker_start(&w->chan, "sync worker", argc, argv, &w->args,
-	    accept | MSG_BIT(MSG_SELF_START),
-	    MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START) |
-	    MSG_BIT(MSG_LINK_SOCKET) | MSG_BIT(MSG_PEER_SOCKET));
-	worker_peer_start(&w->peer, "netlink worker", SY_PEER_ACCEPT);
-	w->peer_up = 1;
-
-	/* the caches' hash key, drawn while the system's random source
-	 * is still in reach (getrandom, or /dev/urandom before chroot) */
-	if (sodium_init() == -1)
-		fatalx("libsodium cannot start");
-	randombytes_buf(w->hash_key, sizeof(w->hash_key));
-	/* Authentication: this start's incarnation (link_auth.h) */
-	randombytes_buf(inc_random, sizeof(inc_random));
-	clock_gettime(CLOCK_REALTIME, &now);
-	auth_init(&w->auth, (uint64_t)now.tv_sec * 1000 +
-	    (uint64_t)now.tv_nsec / 1000000, inc_random);
-	sync_drop_privileges(&w->args);
-	worker_signals(&waitmask);
-	sync_sandbox();
-	loop(w, &waitmask);
-	chan_flush_all(&w->chan);
-	return 0;
-}

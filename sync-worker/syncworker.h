@@ -233,6 +233,16 @@ struct syncw {
 	uint8_t		 openbuf[65536];	/* a frame opened */
 };
 
+/* syncworker.c: what the netlink worker may send (from the supervisor:
+ * sync_main.c's accept mask) */
+#define SY_PEER_ACCEPT	(MSG_BIT(MSG_CT_EVENTS) | MSG_BIT(MSG_CT_DUMP_DONE) | \
+	MSG_BIT(MSG_CT_BARRIER) | MSG_BIT(MSG_INJECT_DONE) | \
+	MSG_BIT(MSG_EXP_EVENT))
+void	sync_start(struct syncw *);
+void	sync_handle(void *syncw, const struct msg *);
+void	sync_handle_peer(void *syncw, const struct msg *);
+void	sync_peer_lost(struct syncw *);
+
 /* sync_sandbox.c */
 void	sync_drop_privileges(const struct worker_args *);
 void	sync_sandbox(void);
