@@ -356,30 +356,27 @@ client_handle(struct render *r, const struct msg *m, int *status)
 }
 
 /*
- * Send `req' and print the answer.  Returns the exit status: conntrackd's
- * rules in `compat' mode (a delivered request exits 0 even if the daemon
- * failed it), else non-zero for any failure.  A request the daemon does not
- * support yet exits 1 in both modes.
+ * Send `req' on a connection to the daemon and print the answer on
+ * `out'.  Returns the exit status: conntrackd's rules in `compat' mode (a
+ * delivered request exits 0 even if the daemon failed it), else non-zero
+ * for any failure.  A request the daemon does not support yet exits 1 in
+ * both modes.  What the daemon answers is checked as any input is
+ * (tests/fuzz/fuzz_control.c feeds it).
  */
 int
-client_request(const char *unix_path, int req, int json, int compat)
+client_exchange(int fd, int req, int json, int compat, FILE *out)
 {
 	struct render r;
 	struct chan c;
 	struct msg m;
 	const char *why;
-	int fd, status = -2, done = 0;
+	int status = -2, done = 0;
 
-	if ((fd = ctl_connect(unix_path)) == -1) {
-		log_errx("can't connect: is ctsyncd running? appropriate "
-		    "permissions?");
-		return 1;
-	}
 	chan_init(&c, fd, "daemon", CTL_MSG_MAX, MSG_BIT(MSG_STATS_BLOCK) |
 	    MSG_BIT(MSG_CTL_TEXT) | MSG_BIT(MSG_CTL_DONE), 0);
 	msg_send_ctl_request(&c, (uint32_t)req, 0);
 	chan_flush_all(&c);
-	render_begin(&r, stdout, json, client_req_name(req));
+	render_begin(&r, out, json, client_req_name(req));
 	while (!done) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int n;
@@ -396,7 +393,6 @@ client_request(const char *unix_path, int req, int json, int compat)
 		}
 	}
 	chan_free(&c);
-	close(fd);
 	if (status == -2 && req == REQ_KILL)
 		status = CTL_OK;	/* the daemon may close as it exits */
 	if (status < 0) {
@@ -410,4 +406,20 @@ client_request(const char *unix_path, int req, int json, int compat)
 	if (status == CTL_NOTSUP)
 		return 1;
 	return compat ? 0 : status != CTL_OK;
+}
+
+/* `req' to the daemon listening on `unix_path', its answer on stdout. */
+int
+client_request(const char *unix_path, int req, int json, int compat)
+{
+	int fd, status;
+
+	if ((fd = ctl_connect(unix_path)) == -1) {
+		log_errx("can't connect: is ctsyncd running? appropriate "
+		    "permissions?");
+		return 1;
+	}
+	status = client_exchange(fd, req, json, compat, stdout);
+	close(fd);
+	return status;
 }

@@ -29,6 +29,7 @@ void	client_cmd_init(struct client_cmd *, const char *default_config);
 void	client_parse_conntrackd_args(struct client_cmd *, int argc,
 	    char **argv);
 int	client_request(const char *unix_path, int req, int json, int compat);
+int	client_exchange(int fd, int req, int json, int compat, FILE *out);
 void	client_usage(FILE *, const char *argv0);
 void	client_version(FILE *);
 const char *client_req_name(int req);

@@ -242,8 +242,7 @@ control_accept(struct sup *s)
 	op->fd = fd;
 	op->req = REQ_MAX;
 	op->accepted = time(NULL);
-	chan_init(&op->chan, fd, "control client", CTL_MSG_MAX,
-	    MSG_BIT(MSG_CTL_REQUEST), 0);
+	control_request_chan(&op->chan, fd);
 }
 
 static void
@@ -469,12 +468,6 @@ test_hook(struct sup *s, struct ctl_op *op)
 static int test_hook(struct sup *s, struct ctl_op *op) { (void)s; (void)op; return 0; }
 #endif
 
-static int
-known_request(uint32_t req)
-{
-	return req <= 1 || (req >= 16 && req <= 48) || req == REQ_HEALTH;
-}
-
 static void
 start_request(struct sup *s, struct ctl_op *op, uint32_t req)
 {
@@ -494,7 +487,7 @@ start_request(struct sup *s, struct ctl_op *op, uint32_t req)
 	}
 	if (test_hook(s, op))
 		return;
-	if (!op->internal && !known_request(req)) {
+	if (!op->internal && !control_request_known(req)) {
 		s->rt.local_unknown_request++;
 		snprintf(msg, sizeof(msg), "unknown request %u", req);
 		finish(op, CTL_ERR, msg);
@@ -535,9 +528,8 @@ control_internal_request(struct sup *s, uint32_t req)
 void
 control_read(struct sup *s, struct ctl_op *op)
 {
-	struct msg m;
-	const char *why = "";
-	uint32_t req, flags;
+	char why[128];
+	uint32_t req;
 	int n;
 
 	if ((n = chan_read(&op->chan)) == 0) {
@@ -557,20 +549,12 @@ control_read(struct sup *s, struct ctl_op *op)
 		}
 		return;
 	}
-	n = chan_get(&op->chan, &m, &why);
-	if (n == 0)
+	if ((n = control_request_get(&op->chan, &req, why,
+	    sizeof(why))) == 0)
 		return;
-	if (n == -1 || msg_recv_ctl_request(&m, &req, &flags) == -1) {
+	if (n == -1) {
 		s->rt.local_read_failed++;
-		log_warnx("control: malformed request (%s), dropped",
-		    n == -1 ? why : "bad payload");
-		op_free(op);
-		return;
-	}
-	if (chan_unread(&op->chan) > 0) {
-		s->rt.local_read_failed++;
-		log_warnx("control: client sent more than one request, "
-		    "dropped");
+		log_warnx("control: client %s, dropped", why);
 		op_free(op);
 		return;
 	}

@@ -192,6 +192,12 @@ void	 control_op_fail(struct ctl_op *, const char *);
 void	 control_internal_request(struct sup *, uint32_t req);
 void	 control_check_timers(struct sup *);
 
+/* control_request.c */
+void	 control_request_chan(struct chan *, int fd);
+int	 control_request_get(struct chan *, uint32_t *req, char *why,
+	    size_t whylen);
+int	 control_request_known(uint32_t req);
+
 /* plan.c */
 int	 plan_request(const struct conf *, uint32_t req,
 	    uint8_t steps[MAX_OP_STEPS + 1]);
