@@ -124,8 +124,10 @@ hello_flags(struct syncw *w)
 	struct ftfw *f = &w->ftfw;
 	uint8_t flags = 0;
 
-	if (f->hello == 0)
+	if (f->hello == 0) {
 		f->hello = 1;
+		f->hello_since_ms = mono_ms();
+	}
 	if (f->hello == 1)
 		flags |= WIRE_F_HELLO;
 	if (f->send_hello_back) {
@@ -135,10 +137,24 @@ hello_flags(struct syncw *w)
 	return flags;
 }
 
+/*
+ * Whether data may go out now: as much as the resend queue can keep, and
+ * none while the peer has not answered our HELLO yet, for HELLO_HOLD_MS
+ * at most.  While we say HELLO, 1.4.7 takes each message as in sequence
+ * (8.5) and so repairs no loss: a restarted worker's first states, sent
+ * at once, could be lost for good.  A peer that never answers (down)
+ * must not hold them for ever: destroyed entries wait in the cache for
+ * their DEL to go.
+ */
 static int
 rsq_room(const struct syncw *w)
 {
-	return w->ftfw.rsq.len < w->ftfw.rsq_max;
+	const struct ftfw *f = &w->ftfw;
+
+	if (f->hello != 2 && (f->hello == 0 ||
+	    mono_ms() - f->hello_since_ms < HELLO_HOLD_MS))
+		return 0;
+	return f->rsq.len < f->rsq_max;
 }
 
 /* NACKed messages: control ones as they were, data from current state. */
@@ -191,6 +207,9 @@ heartbeat(struct syncw *w)
 static void
 ftfw_run(struct syncw *w)
 {
+	/* data waits for the HELLO handshake: start it now */
+	if (w->ftfw.hello == 0 && w->internal.txlen > 0)
+		send_ctl(w, WIRE_F_ALIVE, 0, 0);
 	heartbeat(w);
 	send_controls(w);
 	send_resends(w);

@@ -8,7 +8,9 @@
  * - only the first HELLO of a peer's new incarnation resets its sequence,
  *   so losses while it keeps saying HELLO are NACKed as any others;
  * - data messages whose acknowledgement was lost are resent when a later
- *   ACK shows it (see rsq_ack).
+ *   ACK shows it (see rsq_ack);
+ * - no data goes out before the peer answers our HELLO (a few seconds at
+ *   most), since 1.4.7 repairs no loss of messages that carry HELLO.
  */
 #ifndef CTSYNCD_FTFW_H
 #define CTSYNCD_FTFW_H
@@ -36,10 +38,14 @@ struct rsq_list {
 /* Suspect messages in sequence that make the window follow them. */
 #define REANCHOR_RUN	8
 
+/* Data waits this long at most for the peer to answer our HELLO. */
+#define HELLO_HOLD_MS	3000
+
 /* FT-FW's own state (ftfw.c); sending itself is send.c's. */
 struct ftfw {
 	/* sending */
 	int		 hello;		/* 0 not yet sent, 1 saying, 2 answered */
+	uint64_t	 hello_since_ms;	/* monotonic: saying it since */
 	int		 send_hello_back;
 	struct rsq_list	 rsq;		/* sent, waiting for an ACK */
 	struct rsq_list	 resend;	/* NACKed, to send again */

@@ -146,6 +146,26 @@ dump_changes(struct syncw *w, const struct ctobj *o)
 	return co == NULL || cache_obj_differs(co, o);
 }
 
+/*
+ * An entry the peers may hold that is gone from the kernel: its DEL
+ * joins the send queue as a destroyed entry would, so that the mode
+ * paces it and FT-FW keeps it until acknowledged (sent at once, it could
+ * go out in a restarted worker's HELLO phase, where 1.4.7 repairs no
+ * loss).  Sent now only if the cache is full.
+ */
+static void
+queue_gone(struct syncw *w, const struct ctobj *o)
+{
+	struct cache_obj *co = cache_upsert(&w->internal, o, time(NULL));
+
+	if (co == NULL) {
+		send_object(w, o, WIRE_CT_DEL);
+		return;
+	}
+	co->dead = 1;
+	cache_queue(&w->internal, co);
+}
+
 /* What the kernel side saw, applied to the internal cache. */
 static void
 apply_event(struct syncw *w, struct ct_event *ev)
@@ -165,7 +185,7 @@ apply_event(struct syncw *w, struct ct_event *ev)
 		 * may hold it still, unless it is back */
 		if (sync_on(w) && !bypass_on(w) &&
 		    cache_find(&w->internal, &ev->obj) == NULL)
-			send_object(w, &ev->obj, WIRE_CT_DEL);
+			queue_gone(w, &ev->obj);
 		return;
 	}
 	/* counters are the collector's; peers and caches compare without;
@@ -204,7 +224,7 @@ apply_event(struct syncw *w, struct ct_event *ev)
 			/* restarted: it may have gone while no one listened,
 			 * and the peers still hold it */
 			if (w->cfg.restarted)
-				send_object(w, &ev->obj, WIRE_CT_DEL);
+				queue_gone(w, &ev->obj);
 			return;
 		}
 		co->dead = 1;

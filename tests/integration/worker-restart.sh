@@ -110,10 +110,18 @@ check "ctsyncd A and conntrackd B start" sh -c "$NA '$CTSYNCD' -C '$T/a.conf' -d
 wait_until 5 cd_b -s
 load_a create 5000
 check "5000 states reach conntrackd" wait_until 30 in_sync ctl_a cd_b
-# With conntrackd as the backup, what a restart of A's workers changed
-# does not always reach conntrackd (states destroyed meanwhile stayed
-# there in some runs, all of them in one): reported here, not asserted,
-# until that is understood (README, status table).  A's own caches are.
+# conntrackd as the backup, 5% of A's datagrams lost on their way to it:
+# a restarted worker's messages must all be repaired.  (conntrackd 1.4.7
+# repairs no loss of messages that carry HELLO, so ctsyncd sends no data
+# before conntrackd answers its HELLO.)
+$NB nft -f - <<EON
+table inet loss {
+	chain in {
+		type filter hook input priority 0;
+		udp dport 3780 numgen random mod 100 < 5 counter drop
+	}
+}
+EON
 internal_ok() { in_sync ctl_a "$bclient"; test ! -s "$T/internal.diff"; }
 kill_interop() {	# kill_interop <node> <binary> <B's client>
 	old=$(pid_of "$1" "$2")
@@ -123,11 +131,17 @@ kill_interop() {	# kill_interop <node> <binary> <B's client>
 	    wait_until 10 restarted "$1" "$2" "$old"
 	bclient=$3
 	check "... A's internal cache is A's kernel" wait_until 30 internal_ok
-	wait_until 20 in_sync ctl_a "$bclient" ||
-	    diag "conntrackd differs from A's table: $(grep -c '^<' "$T/external.diff") missing, $(grep -c '^>' "$T/external.diff") stale"
+	if wait_until 30 in_sync ctl_a "$bclient"; then
+		ok 0 "... and conntrackd's external cache too"
+	else
+		ok 1 "... and conntrackd's external cache too"
+		diag "$(grep -c '^<' "$T/external.diff") missing, $(grep -c '^>' "$T/external.diff") stale"
+	fi
 }
 kill_interop a ctsyncd-sync cd_b
 kill_interop a ctsyncd-netlink cd_b
+diag "datagrams dropped on their way to B: $($NB nft list table inet loss | grep -o 'packets [0-9]*')"
+$NB nft delete table inet loss
 ctl_a -k >/dev/null 2>&1
 cd_b -k >/dev/null 2>&1
 wait_until 5 sh -c "! test -e $T/a/ctsyncd.lock"
