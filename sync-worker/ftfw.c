@@ -301,6 +301,10 @@ peer_hello(struct syncw *w, const struct wire_msg *m)
 {
 	struct ftfw *f = &w->ftfw;
 
+	/* answered now, not at the next heartbeat: the peer sends no data
+	 * before it hears HELLO_BACK (rsq_room) */
+	if (!f->send_hello_back)
+		send_ctl(w, WIRE_F_ALIVE, 0, 0);
 	f->send_hello_back = 1;
 	if (f->peer_in_hello)
 		return 0;

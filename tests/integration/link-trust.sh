@@ -54,15 +54,16 @@ check "sanity: after a sequence jump 2^30 ahead, replication goes on" \
 	wait_until 10 ext_has "sport=3002"
 check "sanity: ... and B counts it out of window" \
 	test "$(network b 'Sequence out of window:')" -ge 1
-# an ACK, as if from B, of what A never sent
-ip netns exec "$B" "$FORGE" -s 10.99.0.2 -q "$now" 10.99.0.1 3780 \
+# an ACK, as if from B, of what A never sent (with a sequence number
+# after B's, which started at B's start time and has grown since)
+ip netns exec "$B" "$FORGE" -s 10.99.0.2 -q $((now + 10000)) 10.99.0.1 3780 \
 	"ack:$((now - 10)):$((now + 100000000))"
 check "sanity: an ACK of what was never sent is refused and counted" \
 	wait_until 5 sh -c "test \"\$(ip netns exec $A '$CTSYNCD' -C '$T/a.conf' -s network | awk '/ACK.NACK out of range:/ { print \$NF }')\" -ge 1"
 # a flood of RESYNC, as if from B: three bulks, then one per gap
 set --
 i=0; while [ $i -lt 200 ]; do set -- "$@" resync; i=$((i + 1)); done
-ip netns exec "$B" "$FORGE" -s 10.99.0.2 -q "$now" 10.99.0.1 3780 "$@"
+ip netns exec "$B" "$FORGE" -s 10.99.0.2 -q $((now + 20000)) 10.99.0.1 3780 "$@"
 check "sanity: 200 RESYNC cost A a few bulks; the rest is deferred" \
 	wait_until 5 sh -c "test \"\$(ip netns exec $A '$CTSYNCD' -C '$T/a.conf' -s network | awk '/Bulk requests deferred:/ { print \$NF }')\" -ge 150"
 insert a 3003

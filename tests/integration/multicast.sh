@@ -107,8 +107,9 @@ check "A starts on the IPv6 group" $NA "$CTSYNCD" -C "$T/a6.conf" -d
 check "B starts on the IPv6 group" $NB "$CTSYNCD" -C "$T/b6.conf" -d
 check "B joined ff02::3780 on veth0" sh -c \
 	"ip -n $B maddr show dev veth0 | grep -q ff02::3780"
-check "-B on A: the state reaches B over IPv6 multicast" sh -c \
-	"$NA '$CTSYNCD' -C '$T/a6.conf' -B && sleep 0.5 && $NB '$CTSYNCD' -C '$T/b6.conf' -e | grep -q 'sport=1234 .*mark=43'"
+check "-B on A (IPv6 group)" $NA "$CTSYNCD" -C "$T/a6.conf" -B
+check "... the state reaches B over IPv6 multicast" wait_until 5 sh -c \
+	"$NB '$CTSYNCD' -C '$T/b6.conf' -e | grep -q 'sport=1234 .*mark=43'"
 check "a new state too" sh -c "$NA conntrack -I -p udp -s 10.8.8.8 -d 10.8.8.9 \
 	--sport 3 --dport 4 -t 60 >/dev/null 2>&1 && sleep 0.5 && \
 	$NB '$CTSYNCD' -C '$T/b6.conf' -e | grep -q 'src=10.8.8.8 '"
