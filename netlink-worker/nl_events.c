@@ -21,6 +21,7 @@
 #include <linux/netfilter/nfnetlink_compat.h>
 #include <linux/netfilter/nfnetlink_conntrack.h>
 
+#include "clock.h"
 #include "ct_nlattr.h"
 #include "nl_request.h"
 #include "filter.h"
@@ -307,7 +308,7 @@ overrun(struct nlw *w)
 	}
 	/* one sweep for a burst of overruns, NetlinkOverrunResync later */
 	if (w->cfg.overrun_resync && w->overrun_resync_at == 0)
-		w->overrun_resync_at = time(NULL) + w->cfg.overrun_resync;
+		w->overrun_resync_at = mono_secs() + w->cfg.overrun_resync;
 }
 
 /*

@@ -14,6 +14,7 @@
 
 #include <libmnl/libmnl.h>
 
+#include "clock.h"
 #include "log.h"
 #include "msgs.h"
 #include "nlworker.h"
@@ -127,7 +128,7 @@ handle(void *arg, const struct msg *m)
 		if (w->cfg.poll_secs == 0)
 			nl_events_open(w);
 		else
-			w->next_poll = time(NULL) + w->cfg.poll_secs;
+			w->next_poll = mono_secs() + w->cfg.poll_secs;
 		if (nl_dump(w, 0) == -1)
 			w->resync_pending = 1;
 		w->configured = 1;
@@ -200,7 +201,7 @@ sleep_for(struct nlw *w, int busy, struct timespec *ts)
 		at = w->overrun_resync_at;
 	if (at == 0)
 		return NULL;
-	now = time(NULL);
+	now = mono_secs();
 	ts->tv_sec = at > now ? at - now : 0;
 	ts->tv_nsec = 0;
 	return ts;
@@ -273,12 +274,12 @@ loop(struct nlw *w, const sigset_t *waitmask)
 			    w->busy_pause_ns > 0;
 		}
 		if (w->cfg.poll_secs && w->configured &&
-		    time(NULL) >= w->next_poll) {
+		    mono_secs() >= w->next_poll) {
 			/* PollSecs: the periodic dump */
 			w->resync_pending = 1;
-			w->next_poll = time(NULL) + w->cfg.poll_secs;
+			w->next_poll = mono_secs() + w->cfg.poll_secs;
 		}
-		if (w->overrun_resync_at && time(NULL) >= w->overrun_resync_at) {
+		if (w->overrun_resync_at && mono_secs() >= w->overrun_resync_at) {
 			w->overrun_resync_at = 0;
 			w->overrun_logged = 0;
 			w->resync_pending = 1;

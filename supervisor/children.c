@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "msgs.h"
 #include "supervisor.h"
@@ -89,7 +90,7 @@ child_start(struct sup *s, struct child *c, struct ctl_op *op)
 		chan_flush_all(&c->chan);
 	}
 	c->op = op;
-	c->started = time(NULL);
+	c->started = mono_secs();
 	c->reported = 0;
 	/* the channel closes our end once it has gone to the sync worker */
 	msg_send_self_start(&s->w[W_SYNC].chan, what, objs[0]);
@@ -230,11 +231,11 @@ static void
 check_timeout(struct child *c)
 {
 	if (c->pid > 0 && !c->reported &&
-	    time(NULL) - c->started > CHILD_TIMEOUT) {
+	    mono_secs() - c->started > CHILD_TIMEOUT) {
 		log_errx("%s (pid %d) did not finish within %d seconds: "
 		    "killed", c->name, (int)c->pid, CHILD_TIMEOUT);
 		kill(c->pid, SIGKILL);
-		c->started = time(NULL);	/* report once */
+		c->started = mono_secs();	/* report once */
 	}
 }
 
@@ -244,7 +245,7 @@ child_check_timers(struct sup *s)
 {
 	check_timeout(&s->commit);
 	check_timeout(&s->flush);
-	if (s->purge_at && time(NULL) >= s->purge_at) {
+	if (s->purge_at && mono_secs() >= s->purge_at) {
 		s->purge_at = 0;
 		log_info("flushing kernel conntrack table (scheduled)");
 		control_internal_request(s, REQ_ALL_FLUSH_MASTER);

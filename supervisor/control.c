@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "clock.h"
 #include "log.h"
 #include "msgs.h"
 #include "supervisor.h"
@@ -241,7 +242,7 @@ control_accept(struct sup *s)
 	op->active = 1;
 	op->fd = fd;
 	op->req = REQ_MAX;
-	op->accepted = time(NULL);
+	op->accepted = mono_secs();
 	control_request_chan(&op->chan, fd);
 }
 
@@ -399,7 +400,7 @@ advance(struct sup *s, struct ctl_op *op)
 		case STEP_UPTIME:
 			stats_block_init(&b, SB_UPTIME, NULL);
 			b.v[ST_UPTIME_SECONDS] =
-			    (uint64_t)(time(NULL) - s->started);
+			    (uint64_t)(mono_secs() - s->started);
 			send_block(op, &b);
 			break;
 		case STEP_RUNTIME:
@@ -415,7 +416,7 @@ advance(struct sup *s, struct ctl_op *op)
 			break;
 		case STEP_PURGE_TIMER:
 			if (s->purge_at == 0) {
-				s->purge_at = time(NULL) +
+				s->purge_at = mono_secs() +
 				    s->conf->sync.purge_timeout;
 				log_info("flushing conntrack table in %u secs",
 				    s->conf->sync.purge_timeout);
@@ -589,7 +590,7 @@ control_write(struct sup *s, struct ctl_op *op)
 void
 control_check_timers(struct sup *s)
 {
-	time_t now = time(NULL);
+	time_t now = mono_secs();
 	int i;
 
 	for (i = 0; i < CTL_MAX_CLIENTS; i++) {

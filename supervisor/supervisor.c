@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "msgs.h"
 #include "supervisor.h"
@@ -302,15 +303,6 @@ send_sync_config(struct sup *s, int restarted)
 	msg_send_cfg_done(sy);
 }
 
-static uint64_t
-mono_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
-
 /*
  * A worker died (not at shutdown): the requests waiting for it fail, and
  * it is started again after a pause, unless it keeps dying: then ctsyncd
@@ -434,7 +426,7 @@ static void
 link_connect(struct sup *s, const struct msg *m)
 {
 	const struct conf_link *l;
-	time_t now = time(NULL);
+	time_t now = mono_secs();
 	uint8_t i;
 	int fd;
 
@@ -722,14 +714,14 @@ handle_signals(struct sup *s)
 static int
 wait_workers_ready(struct sup *s, const sigset_t *waitmask)
 {
-	time_t deadline = time(NULL) + WORKER_READY_TIMEOUT;
+	time_t deadline = mono_secs() + WORKER_READY_TIMEOUT;
 
 	while (!all_ready(s)) {
 		loop_once(s, waitmask, 200);
 		handle_signals(s);
 		if (s->shutting_down)
 			return -1;
-		if (time(NULL) > deadline) {
+		if (mono_secs() > deadline) {
 			log_errx("the workers did not start within %d seconds",
 			    WORKER_READY_TIMEOUT);
 			return -1;
@@ -810,7 +802,7 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 	s->conf = conf;
 	s->verbose = verbose;
 	s->libexecdir = dir && dir[0] == '/' ? dir : LIBEXECDIR;
-	s->started = time(NULL);
+	s->started = mono_secs();
 	s->lock_fd = s->ctl_fd = -1;
 	s->commit.what = SELF_COMMIT;
 	s->commit.name = "commit child";

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "supervisor.h"
 
@@ -56,15 +57,6 @@ notify_ready(const struct sup *s)
 	notify_systemd(s->conf, state);
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
-
 /*
  * WATCHDOG_USEC (and WATCHDOG_PID, when set: systemd's main pid, ours or
  * the one -d forked from) turn the watchdog on.
@@ -86,7 +78,7 @@ watchdog_init(struct sup *s, pid_t started_as)
 	    atoi(pid) != (int)started_as)
 		return;
 	s->wd.period_ms = us / 2000;	/* half of it, in ms */
-	s->wd.next_ms = now_ms();
+	s->wd.next_ms = mono_ms();
 	log_info("systemd watchdog: every %llu ms while both workers answer",
 	    (unsigned long long)s->wd.period_ms);
 }
@@ -95,7 +87,7 @@ watchdog_init(struct sup *s, pid_t started_as)
 int
 watchdog_timeout_ms(const struct sup *s)
 {
-	uint64_t now = now_ms();
+	uint64_t now = mono_ms();
 
 	if (s->wd.period_ms == 0)
 		return 1000;
@@ -108,7 +100,7 @@ watchdog_timeout_ms(const struct sup *s)
 void
 watchdog_tick(struct sup *s)
 {
-	uint64_t now = now_ms();
+	uint64_t now = mono_ms();
 	int k, all = 1;
 
 	if (s->wd.period_ms == 0 || now < s->wd.next_ms)

@@ -96,7 +96,7 @@ alarm_tick(struct syncw *w)
 	if ((int32_t)(now - w->alarm.next_slice) < 0)
 		return;
 	w->alarm.next_slice = now + ALARM_SLICE_MS;
-	w->alarm.now = time(NULL);
+	w->alarm.now = mono_secs();
 	cache_scan(in, &w->alarm.internal_cursor,
 	    in->nbuckets / ALARM_SLICES + 1, refresh_one, w);
 	w->alarm.expired += cache_scan(ex, &w->alarm.external_cursor,

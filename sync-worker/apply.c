@@ -56,7 +56,7 @@ apply_exp(struct syncw *w, const struct wire_msg *m)
 	if (m->type == WIRE_EXP_DEL)
 		expcache_delete(&w->exp_external, &x);
 	else
-		expcache_upsert(&w->exp_external, &x, time(NULL));
+		expcache_upsert(&w->exp_external, &x, mono_secs());
 }
 
 /* A peer's data message (CT_* or EXP_*). */
@@ -78,5 +78,5 @@ sync_apply(struct syncw *w, const struct wire_msg *m)
 	else if (m->type == WIRE_CT_DEL)
 		cache_delete(&w->external, &o);
 	else
-		cache_upsert(&w->external, &o, time(NULL));
+		cache_upsert(&w->external, &o, mono_secs());
 }

@@ -48,7 +48,7 @@ expect_event(struct syncw *w, const struct exp_event *ev)
 		w->exp_internal.st.create_nospace++;
 		return;
 	}
-	if (expcache_upsert(&w->exp_internal, &ev->x, time(NULL)) == NULL)
+	if (expcache_upsert(&w->exp_internal, &ev->x, mono_secs()) == NULL)
 		return;
 	/* the start-up dump waits for a bulk; our commit's came from peers */
 	if (ev->kind == CTE_DUMP || !sync_on(w) ||

@@ -110,7 +110,7 @@ dump_job_run(struct syncw *w, struct dump_job *j)
 	d.w = w;
 	d.id = j->id;
 	d.xml = j->xml;
-	d.now = time(NULL);
+	d.now = mono_secs();
 	d.expires_after = w->mode == &sync_mode_alarm && j->cache ==
 	    &w->external ? (long)w->cfg.cache_timeout : 0;
 	d.len = d.sent = 0;
@@ -222,7 +222,7 @@ sync_stream_cache(struct syncw *w, struct cache *c, struct expcache *exps,
 	j->cache = c;
 	j->exps = exps;
 	j->kind = kind;
-	j->now = time(NULL);
+	j->now = mono_secs();
 	j->base = c != NULL ? c->nbuckets : 0;
 	j->next = 0;
 	sync_stream_flush(w);
@@ -298,7 +298,7 @@ sync_dump_exp(struct syncw *w, struct expcache *c, int xml)
 		fatal("calloc");
 	d->w = w;
 	d->xml = xml;
-	d->now = time(NULL);
+	d->now = mono_secs();
 	expcache_walk(c, exp_dump_one, d);
 	if (d->len) {
 		d->buf[d->len] = '\0';

@@ -71,15 +71,6 @@ link_capacity(const struct syncw *w, const struct sync_link *l)
 	return l->mtu - (l->kind == LINK_TCP ? 40 : 28) - seal;
 }
 
-static time_t
-now_secs(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec;
-}
-
 /* Sending moves to link `i'; what was being packed goes out there.
  * `why' NULL: not logged (trying the links in turn for a silent peer). */
 static void
@@ -91,7 +82,7 @@ use_link(struct syncw *w, int i, const char *why)
 	w->txcap = link_capacity(w, &w->links[i]);
 	if (w->txlen >= w->txcap)
 		w->txlen = 0;	/* cannot be: MTUs are read at start */
-	w->links[i].last_rx = now_secs();	/* a fresh chance to answer */
+	w->links[i].last_rx = mono_secs();	/* a fresh chance to answer */
 	if (why)
 		log_notice("device `%s' becomes dedicated link (%s)",
 		    w->links[i].ifname, why);
@@ -115,7 +106,7 @@ links_done(struct syncw *w)
 			tcp_link_init(w, &w->links[i]);
 		w->links[i].mtu = link_mtu(&w->links[i]);
 		w->links[i].status = link_status(&w->links[i]);
-		w->links[i].last_rx = now_secs();
+		w->links[i].last_rx = mono_secs();
 		if (first == -1)
 			first = i;
 		if (w->links[i].is_default)
@@ -127,7 +118,7 @@ links_done(struct syncw *w)
 		w->active_link = w->default_link;
 		w->txcap = link_capacity(w, &w->links[w->active_link]);
 	}
-	w->links_checked = now_secs();
+	w->links_checked = mono_secs();
 }
 
 /* The next present link after `from' whose interface is up. */
@@ -155,7 +146,7 @@ next_link_up(struct syncw *w, int from)
 void
 links_check(struct syncw *w)
 {
-	time_t now = now_secs();
+	time_t now = mono_secs();
 	struct sync_link *a;
 	int i, was, next;
 
@@ -282,7 +273,7 @@ links_deliver(struct syncw *w, int index, const uint8_t *p, size_t n,
 	}
 	*used = n - left;
 	if (valid) {
-		l->last_rx = now_secs();
+		l->last_rx = mono_secs();
 		w->peer_heard = 1;
 		if (peer_moved(w, index))
 			use_link(w, index, "the peer sends there");
@@ -307,7 +298,7 @@ peer_moved(struct syncw *w, int i)
 		return 1;
 	a = &w->links[w->active_link];
 	return a->status != LINKSTAT_RUNNING ||
-	    now_secs() - a->last_rx >= LINK_SILENCE;
+	    mono_secs() - a->last_rx >= LINK_SILENCE;
 }
 
 /* A frame Authentication refused (counted by link_auth.c), logged at

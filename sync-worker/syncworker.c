@@ -156,7 +156,7 @@ dump_changes(struct syncw *w, const struct ctobj *o)
 static void
 queue_gone(struct syncw *w, const struct ctobj *o)
 {
-	struct cache_obj *co = cache_upsert(&w->internal, o, time(NULL));
+	struct cache_obj *co = cache_upsert(&w->internal, o, mono_secs());
 
 	if (co == NULL) {
 		send_object(w, o, WIRE_CT_DEL);
@@ -209,7 +209,7 @@ apply_event(struct syncw *w, struct ct_event *ev)
 		if (ev->kind == CTE_DESTROY)
 			cache_delete(&w->internal, &ev->obj);
 		else
-			cache_upsert(&w->internal, &ev->obj, time(NULL));
+			cache_upsert(&w->internal, &ev->obj, mono_secs());
 		return;
 	}
 	if (ev->kind == CTE_DESTROY && self_flushing(w)) {
@@ -236,15 +236,15 @@ apply_event(struct syncw *w, struct ct_event *ev)
 	 * worker sends it: what changed while it was dead went nowhere */
 	if (ev->kind == CTE_DUMP && ((!w->initial_dump_done &&
 	    !w->cfg.restarted) || !dump_changes(w, &ev->obj))) {
-		co = cache_upsert(&w->internal, &ev->obj, time(NULL));
+		co = cache_upsert(&w->internal, &ev->obj, mono_secs());
 		if (co && co->alarm == 0 && w->mode->changed)
-			w->mode->changed(w, co, time(NULL));
+			w->mode->changed(w, co, mono_secs());
 		return;
 	}
-	if ((co = cache_upsert(&w->internal, &ev->obj, time(NULL))) == NULL)
+	if ((co = cache_upsert(&w->internal, &ev->obj, mono_secs())) == NULL)
 		return;
 	if (w->mode->changed)
-		w->mode->changed(w, co, time(NULL));
+		w->mode->changed(w, co, mono_secs());
 	if (!(self_committing(w, 0) &&
 	    cache_find(&w->external, &ev->obj)))
 		cache_queue(&w->internal, co);

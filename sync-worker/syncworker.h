@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cache.h"
+#include "clock.h"
 #include "conf.h"
 #include "expcache.h"
 #include "ftfw.h"
@@ -21,16 +22,6 @@
 #include "sync_mode.h"
 #include "wire.h"
 #include "worker.h"
-
-/* Milliseconds of CLOCK_MONOTONIC: the sync worker's timers. */
-static inline uint64_t
-mono_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
 
 /*
  * Something that may happen very often (a stranger's datagram, a refused

@@ -12,6 +12,7 @@ T=$(mktemp -d /tmp/ctsyncd-test.XXXXXX)
 chmod 755 "$T"
 NETNS=""
 PIDS=""
+AT_EXIT=""	# a command cleanup runs first (tests/faults/clock-jump.sh)
 tap_n=0
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
@@ -19,6 +20,7 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 command -v ip >/dev/null || skip_all "iproute2 is not installed"
 
 cleanup() {
+	[ -n "$AT_EXIT" ] && eval "$AT_EXIT"
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
 	for ns in $NETNS; do
 		# stop anything left in the namespace, then remove it
