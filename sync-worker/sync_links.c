@@ -187,6 +187,22 @@ links_check(struct syncw *w)
 	use_link(w, next, "link down");
 }
 
+/*
+ * A datagram on a link's connected socket.  An ICMP error (the peer's
+ * port closed: it was not started yet, or restarting) is reported by the
+ * next send, not by the one it concerns: that one is sent once more
+ * rather than lost (NOTRACK would never repair it).
+ */
+static ssize_t
+send_datagram(int fd, const uint8_t *p, size_t n)
+{
+	ssize_t r = send(fd, p, n, MSG_DONTWAIT);
+
+	if (r == -1 && errno == ECONNREFUSED)
+		r = send(fd, p, n, MSG_DONTWAIT);
+	return r;
+}
+
 void
 links_flush(struct syncw *w)
 {
@@ -213,7 +229,7 @@ links_flush(struct syncw *w)
 	}
 	if (l->kind == LINK_TCP)
 		tcp_send(w, l, p, n);
-	else if (send(l->tx, p, n, MSG_DONTWAIT) == -1) {
+	else if (send_datagram(l->tx, p, n) == -1) {
 		/* lost: FT-FW repairs it through the peer's NACK */
 		l->cnt.err_send++;
 	} else {
