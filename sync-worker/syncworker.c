@@ -231,11 +231,12 @@ apply_event(struct syncw *w, struct ct_event *ev)
 		cache_queue(&w->internal, co);
 		return;
 	}
-	/* the start-up dump fills the cache; peers ask for it (-B, RESYNC),
-	 * or in ALARM get it at each entry's first refresh.  A restarted
-	 * worker sends it: what changed while it was dead went nowhere */
-	if (ev->kind == CTE_DUMP && ((!w->initial_dump_done &&
-	    !w->cfg.restarted) || !dump_changes(w, &ev->obj))) {
+	/* the start-up dump goes to the peers: one that kept its states
+	 * while this node's daemon or sync worker was down has missed what
+	 * changed meanwhile (conntrackd waits to be asked: -B, RESYNC).
+	 * Later dumps (-R, after an overrun) send only what changed */
+	if (ev->kind == CTE_DUMP && w->initial_dump_done &&
+	    !dump_changes(w, &ev->obj)) {
 		co = cache_upsert(&w->internal, &ev->obj, mono_secs());
 		if (co && co->alarm == 0 && w->mode->changed)
 			w->mode->changed(w, co, mono_secs());

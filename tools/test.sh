@@ -1,7 +1,8 @@
 #!/bin/sh
 # One command: install the dependencies (conntrackd included, as the test
 # peer and oracle), build, and run the whole test suite:
-#   1. make check: unit, golden, oracle and network-namespace tests;
+#   1. make check: unit, golden, oracle and network-namespace tests,
+#      then make check-faults (tests/faults/: the slower fault cases);
 #   2. the unit and parser tests again under -fsanitize=address,undefined;
 #   3. a short fuzzing run of every decoder (make fuzz, 10 s each);
 #   4. make distcheck (the tarball builds and its offline tests pass).
@@ -23,6 +24,10 @@ add() { pass=$((pass + $1)); fail=$((fail + $2)); }
 echo "== build and make check"
 if "$top/tools/build.sh" --enable-test-hooks; then
 	(cd build && make -s check -j2 >"$log/check.out" 2>&1)
+	set -- $(counts build/test-suite.log); add "$1" "$2"
+	grep -E "^(FAIL|ERROR|XPASS)" build/test-suite.log || true
+	echo "== make check-faults"
+	(cd build && make -s check-faults >"$log/faults.out" 2>&1)
 	set -- $(counts build/test-suite.log); add "$1" "$2"
 	grep -E "^(FAIL|ERROR|XPASS)" build/test-suite.log || true
 else
