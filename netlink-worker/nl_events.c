@@ -122,12 +122,13 @@ nl_events_open(struct nlw *w)
 	size_event_buffer(w);
 }
 
+/* The batch to the sync worker; while it is away (restarting), dropped:
+ * its successor gets a dump, and the destroyed entries from the ring. */
 static void
 batch_flush(struct nlw *w)
 {
-	if (w->nbatch == 0)
-		return;
-	msg_send_ct_events(&w->peer, w->batch, w->nbatch);
+	if (w->nbatch > 0 && w->peer_up)
+		msg_send_ct_events(&w->peer, w->batch, w->nbatch);
 	w->nbatch = 0;
 }
 
@@ -226,7 +227,8 @@ exp_add(struct nlw *w, uint8_t kind, const struct nlmsghdr *nlh)
 	}
 	batch_flush(w);
 	ev.kind = kind;
-	msg_send_exp_event(&w->peer, &ev);
+	if (w->peer_up)
+		msg_send_exp_event(&w->peer, &ev);
 }
 
 static void

@@ -76,8 +76,8 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 
 /*
  * The sync worker died: until the supervisor hands us its successor's
- * channel, kernel events wait in the kernel (if its socket overflows, the
- * overrun resync makes up for them).
+ * channel, events are read and dropped but for the destroyed entries,
+ * kept in the ring (nl_gone_replay): the successor gets a dump.
  */
 void
 nl_peer_lost(struct nlw *w)
@@ -87,8 +87,8 @@ nl_peer_lost(struct nlw *w)
 	w->nbatch = 0;
 	w->dump_token = 0;
 	w->events_held = 0;
-	log_warnx("the sync worker is gone; kernel events wait for its "
-	    "successor");
+	log_warnx("the sync worker is gone; until its successor starts, "
+	    "only destroyed entries are kept for it");
 }
 
 /* The restarted sync worker: the whole table first, then events. */
@@ -238,7 +238,11 @@ loop(struct nlw *w, const sigset_t *waitmask)
 
 	while (!worker_should_stop()) {
 		struct timespec ts;
-		int held = !w->peer_up || peer_behind(w);
+		/* while the sync worker is away, events are still read: the
+		 * destroyed entries go to the ring for its successor
+		 * (nl_gone_replay); left in the kernel, a busy table would
+		 * overrun the socket and lose them */
+		int held = w->peer_up && peer_behind(w);
 		struct pollfd pfd[PFD_COUNT] = {
 			[PFD_SUPERVISOR] = { w->chan.fd, POLLIN, 0 },
 			[PFD_SYNC] = { w->peer_up ? w->peer.fd : -1, POLLIN, 0 },
@@ -265,8 +269,7 @@ loop(struct nlw *w, const sigset_t *waitmask)
 		    !worker_read(&w->peer, "sync worker", handle_peer, w))
 			nl_peer_lost(w);
 		/* the sync worker may have gone in this round */
-		if (!held && w->peer_up &&
-		    ((pfd[PFD_EVENTS].revents & POLLIN) || busy)) {
+		if (!held && ((pfd[PFD_EVENTS].revents & POLLIN) || busy)) {
 			uint32_t n = nl_events_read(w);
 
 			/* pause after a drained read; go on while behind */
