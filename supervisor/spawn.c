@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <errno.h>
@@ -29,6 +30,44 @@ reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+#ifdef TEST_HOOKS
+/*
+ * Test builds: CTSYNCD_TEST_RLIMIT_AS=<binary>:<bytes> caps the address
+ * space of the first process started from that binary
+ * (tests/faults/memory-limit.sh: a worker at its memory limit; lowering
+ * one's own limit needs no privilege, another process's would need
+ * CAP_SYS_RESOURCE).  Its successors, after a death, run without.
+ * Returns the cap for the child to set, or 0.
+ */
+static rlim_t
+test_rlimit_as(struct sup *s, const char *binary)
+{
+	const char *v = getenv("CTSYNCD_TEST_RLIMIT_AS"), *colon;
+
+	if (v == NULL || s->test_rlimit_used ||
+	    (colon = strchr(v, ':')) == NULL ||
+	    strncmp(v, binary, (size_t)(colon - v)) != 0 ||
+	    binary[colon - v] != '\0')
+		return 0;
+	s->test_rlimit_used = 1;
+	log_warnx("test hook: %s limited to %s bytes of address space",
+	    binary, colon + 1);
+	return (rlim_t)strtoull(colon + 1, NULL, 10);
+}
+
+static void
+test_rlimit_set(rlim_t cap)
+{
+	struct rlimit r = { cap, cap };
+
+	if (cap != 0 && setrlimit(RLIMIT_AS, &r) == -1)
+		_exit(126);
+}
+#else
+static rlim_t test_rlimit_as(struct sup *s, const char *b) { (void)s; (void)b; return 0; }
+static void test_rlimit_set(rlim_t cap) { (void)cap; }
+#endif
+
 /*
  * Start `binary' from libexecdir with its channel on fd 3, the other
  * channel on fd 4, and the workers' ids and chroot as arguments, then
@@ -41,6 +80,7 @@ spawn(struct sup *s, const char *binary, int chanfd, int peerfd,
 	char path[PATH_MAX], uid[16], gid[16];
 	char *argv[16];
 	int argc = 0;
+	rlim_t cap = test_rlimit_as(s, binary);
 	pid_t pid;
 
 	snprintf(path, sizeof(path), "%s/%s", s->libexecdir, binary);
@@ -64,6 +104,7 @@ spawn(struct sup *s, const char *binary, int chanfd, int peerfd,
 		fatal("fork");
 	case 0:
 		reset_signals();
+		test_rlimit_set(cap);
 		/* dup2 clears close-on-exec: the channels are all it inherits */
 		if (peerfd == CHANNEL_FD && (peerfd = dup(peerfd)) == -1)
 			_exit(126);

@@ -125,6 +125,7 @@ struct sup {
 	struct conf	*conf;
 	const char	*libexecdir;
 	int		 verbose;
+	int		 test_rlimit_used;	/* test builds: spawn.c */
 	time_t		 started;
 	uid_t		 uid;		/* workers' unprivileged ids */
 	gid_t		 gid;

@@ -60,8 +60,13 @@ rsq_store(struct syncw *w, const uint8_t *msg, size_t len, uint32_t seq,
 		free(old);
 		f->rsq_dropped++;
 	}
-	if ((e = malloc(sizeof(*e) + len)) == NULL)
-		fatal("resend queue");
+	if ((e = malloc(sizeof(*e) + len)) == NULL) {
+		/* out of memory (RLIMIT_AS, a cgroup): as if the queue were
+		 * full, this one cannot be resent; a NACK for it finds
+		 * nothing, as after a drop from a full queue */
+		f->rsq_dropped++;
+		return;
+	}
 	e->seq = seq;
 	e->ctl = (uint8_t)ctl;
 	e->len = (uint16_t)len;
