@@ -29,6 +29,7 @@
 	X(MSG_ANSWER_WAIT,	"ANSWER_WAIT")	/* u32 id */		\
 	X(MSG_ANSWER_MORE,	"ANSWER_MORE")	/* u32 id, u8 stop */	\
 	X(MSG_TEST_SECCOMP,	"TEST_SECCOMP")	/* --enable-test-hooks */ \
+	X(MSG_TEST_GARBAGE,	"TEST_GARBAGE")	/* --enable-test-hooks */ \
 	/* the systemd watchdog: a worker whose loop runs answers */	\
 	X(MSG_PING,		"PING")		/* u32 seq */		\
 	X(MSG_PONG,		"PONG")		/* u32 seq */		\

@@ -71,6 +71,8 @@ void msg_send_cfg_done(struct chan *c) { send_empty(c, MSG_CFG_DONE); }
 int msg_recv_cfg_done(const struct msg *m) { return recv_empty(m); }
 void msg_send_test_seccomp(struct chan *c) { send_empty(c, MSG_TEST_SECCOMP); }
 int msg_recv_test_seccomp(const struct msg *m) { return recv_empty(m); }
+void msg_send_test_garbage(struct chan *c) { send_empty(c, MSG_TEST_GARBAGE); }
+int msg_recv_test_garbage(const struct msg *m) { return recv_empty(m); }
 
 /* ExpectationSync: its mode and list of helper names. */
 static void

@@ -43,6 +43,8 @@ enum ctl_req {
 	REQ_HEALTH = 100,
 	REQ_TEST_SECCOMP_NETLINK = 101,	/* --enable-test-hooks only */
 	REQ_TEST_SECCOMP_SYNC = 102,	/* --enable-test-hooks only */
+	REQ_TEST_GARBAGE_NETLINK = 103,	/* --enable-test-hooks only */
+	REQ_TEST_GARBAGE_SYNC = 104,	/* --enable-test-hooks only */
 	/* the supervisor's own, never accepted from a client */
 	REQ_CHILD_END = 110,		/* a child died before reporting */
 	REQ_MAX
@@ -149,6 +151,8 @@ void	msg_send_answer_more(struct chan *, uint32_t id, int stop);
 int	msg_recv_answer_more(const struct msg *, uint32_t *id, int *stop);
 void	msg_send_test_seccomp(struct chan *);
 int	msg_recv_test_seccomp(const struct msg *);
+void	msg_send_test_garbage(struct chan *);
+int	msg_recv_test_garbage(const struct msg *);
 void	msg_send_ct_events(struct chan *, const struct ct_event *, size_t n);
 int	msg_recv_ct_events(const struct msg *, struct ct_events_reader *);
 int	msg_recv_ct_event_next(struct ct_events_reader *, struct ct_event *);

@@ -164,7 +164,7 @@ uint64_t
 worker_test_types(void)
 {
 #ifdef TEST_HOOKS
-	return MSG_BIT(MSG_TEST_SECCOMP);
+	return MSG_BIT(MSG_TEST_SECCOMP) | MSG_BIT(MSG_TEST_GARBAGE);
 #else
 	return 0;
 #endif
@@ -178,6 +178,20 @@ worker_test_seccomp(const struct msg *m)
 		fatalx("malformed TEST_SECCOMP");
 	syscall(SYS_ptrace, 0, 0, 0, 0);
 	log_warnx("test hook: forbidden syscall returned (trap mode)");
+}
+
+/* TEST_GARBAGE: a malformed LOG to the supervisor, as a compromised
+ * worker could send (the supervisor must kill and restart us). */
+void
+worker_test_garbage(struct chan *c, const struct msg *m)
+{
+	struct mbuild mb;
+
+	if (msg_recv_test_garbage(m) == -1)
+		fatalx("malformed TEST_GARBAGE");
+	msg_begin(&mb, c, MSG_LOG);
+	mb_u8(&mb, 0xff);
+	msg_end(&mb);
 }
 
 static void

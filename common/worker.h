@@ -37,6 +37,7 @@ int	worker_peer_socket(const struct msg *, int configured, int peer_up);
 void	worker_pong(struct chan *, const struct msg *);
 uint64_t worker_test_types(void);
 void	worker_test_seccomp(const struct msg *);
+void	worker_test_garbage(struct chan *, const struct msg *);
 void	worker_signals(sigset_t *waitmask);
 int	worker_should_stop(void);
 void	worker_enter_chroot(const char *dir);

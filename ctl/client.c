@@ -300,6 +300,8 @@ client_req_name(int req)
 	case REQ_RESET_TIMERS: return "reset timers";
 	case REQ_TEST_SECCOMP_NETLINK: return "test seccomp netlink";
 	case REQ_TEST_SECCOMP_SYNC: return "test seccomp sync";
+	case REQ_TEST_GARBAGE_NETLINK: return "test garbage netlink";
+	case REQ_TEST_GARBAGE_SYNC: return "test garbage sync";
 	}
 	return "unknown";
 }

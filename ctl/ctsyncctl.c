@@ -58,6 +58,8 @@ static const struct command commands[] = {
 #ifdef TEST_HOOKS
 	{ "test-seccomp", -1, { { "netlink", REQ_TEST_SECCOMP_NETLINK },
 	    { "sync", REQ_TEST_SECCOMP_SYNC } }, "netlink|sync (test builds)" },
+	{ "test-garbage", -1, { { "netlink", REQ_TEST_GARBAGE_NETLINK },
+	    { "sync", REQ_TEST_GARBAGE_SYNC } }, "netlink|sync (test builds)" },
 #endif
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

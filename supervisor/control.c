@@ -453,15 +453,25 @@ test_hook(struct sup *s, struct ctl_op *op)
 {
 	struct worker *w;
 
-	if (op->req == REQ_TEST_SECCOMP_NETLINK)
+	switch (op->req) {
+	case REQ_TEST_SECCOMP_NETLINK: case REQ_TEST_GARBAGE_NETLINK:
 		w = &s->w[W_NETLINK];
-	else if (op->req == REQ_TEST_SECCOMP_SYNC)
+		break;
+	case REQ_TEST_SECCOMP_SYNC: case REQ_TEST_GARBAGE_SYNC:
 		w = &s->w[W_SYNC];
-	else
+		break;
+	default:
 		return 0;
-	log_warnx("test hook: asking the %s to violate its seccomp list",
-	    w->name);
-	msg_send_test_seccomp(&w->chan);
+	}
+	if (op->req == REQ_TEST_GARBAGE_NETLINK ||
+	    op->req == REQ_TEST_GARBAGE_SYNC) {
+		log_warnx("test hook: asking the %s to send garbage", w->name);
+		msg_send_test_garbage(&w->chan);
+	} else {
+		log_warnx("test hook: asking the %s to violate its seccomp "
+		    "list", w->name);
+		msg_send_test_seccomp(&w->chan);
+	}
 	finish(op, CTL_OK, "");
 	return 1;
 }
@@ -606,17 +616,21 @@ control_check_timers(struct sup *s)
 	}
 }
 
-/* The query `id' that worker `w' answers, or fatal: it was never asked. */
+/* The query `id' that worker `w' answers, or NULL (it was never asked:
+ * the worker is killed and restarted, worker_misbehaved). */
 static struct ctl_op *
-waiting_op(struct worker *w, uint32_t id, const struct msg *m)
+waiting_op(struct sup *s, struct worker *w, uint32_t id, const struct msg *m)
 {
+	char what[96];
 	int i;
 
 	for (i = 0; i < w->nwaiting; i++)
 		if (w->waiting[i]->id == id)
 			return w->waiting[i];
-	fatalx("%s sent %s for request %u, which it was not asked",
-	    w->name, msg_type_name(m->type), id);
+	snprintf(what, sizeof(what), "%s for request %u, which it was not "
+	    "asked", msg_type_name(m->type), id);
+	worker_misbehaved(s, w, what);
+	return NULL;
 }
 
 static void
@@ -668,7 +682,9 @@ forward_text(struct sup *s, struct ctl_op *op, const char *text)
 		    "32 MiB queued)");
 }
 
-/* A worker's answer to a query: forward it to the client that asked. */
+/* A worker's answer to a query: forward it to the client that asked.
+ * Anything malformed or out of turn: the worker is killed and restarted
+ * (worker_misbehaved); the daemon goes on. */
 void
 control_worker_msg(struct sup *s, struct worker *w, const struct msg *m)
 {
@@ -680,20 +696,23 @@ control_worker_msg(struct sup *s, struct worker *w, const struct msg *m)
 	switch (m->type) {
 	case MSG_CTL_TEXT:
 		if (msg_recv_ctl_text(m, &id, text, CTL_MSG_MAX - 64) == -1)
-			fatalx("malformed CTL_TEXT from %s", w->name);
-		forward_text(s, waiting_op(w, id, m), text);
+			break;
+		if ((op = waiting_op(s, w, id, m)) != NULL)
+			forward_text(s, op, text);
 		return;
 	case MSG_STATS_BLOCK:
 		if (msg_recv_stats_block(m, &id, &b) == -1)
-			fatalx("malformed STATS_BLOCK from %s", w->name);
-		send_block(waiting_op(w, id, m), &b);
+			break;
+		if ((op = waiting_op(s, w, id, m)) != NULL)
+			send_block(op, &b);
 		return;
 	case MSG_ANSWER_WAIT:
 		if (msg_recv_answer_wait(m, &id) == -1)
-			fatalx("malformed ANSWER_WAIT from %s", w->name);
-		op = waiting_op(w, id, m);
+			break;
+		if ((op = waiting_op(s, w, id, m)) == NULL)
+			return;
 		if (op->paused)
-			fatalx("%s paused request %u twice", w->name, id);
+			break;		/* paused twice */
 		op->paused = 1;
 		if (op->client_gone) {
 			op->paused = 0;
@@ -703,14 +722,15 @@ control_worker_msg(struct sup *s, struct worker *w, const struct msg *m)
 		return;
 	case MSG_WORKER_DONE:
 		if (msg_recv_worker_done(m, &id) == -1)
-			fatalx("malformed WORKER_DONE from %s", w->name);
-		op = waiting_op(w, id, m);
+			break;
+		if ((op = waiting_op(s, w, id, m)) == NULL)
+			return;
 		if (op->paused)
-			fatalx("%s ended request %u while paused", w->name, id);
+			break;		/* ended while paused */
 		waiting_remove(w, op);
 		op->step++;
 		advance(s, op);
 		return;
 	}
-	fatalx("%s sent %s unasked", w->name, msg_type_name(m->type));
+	worker_misbehaved(s, w, msg_type_name(m->type));
 }

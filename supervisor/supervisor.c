@@ -173,6 +173,7 @@ start_worker(struct sup *s, enum worker_kind k, int peerfd)
 
 	w->name = names[k];
 	w->binary = bins[k];
+	w->misbehaved = 0;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1)
 		fatal("socketpair");
 	w->pid = spawn(s, w->binary, sv[1], peerfd, NULL);
@@ -431,8 +432,10 @@ link_connect(struct sup *s, const struct msg *m)
 	int fd;
 
 	if (msg_recv_link_connect(m, &i) == -1 || i >= s->conf->nlinks ||
-	    s->conf->links[i].kind != LINK_TCP)
-		fatalx("malformed LINK_CONNECT from the sync worker");
+	    s->conf->links[i].kind != LINK_TCP) {
+		worker_misbehaved(s, &s->w[W_SYNC], "a malformed LINK_CONNECT");
+		return;
+	}
 	l = &s->conf->links[i];
 	if (s->tcp_connect_at[i] == now)
 		return;		/* it asks again, later */
@@ -449,13 +452,17 @@ worker_msg(struct sup *s, struct worker *w, const struct msg *m)
 
 	switch (m->type) {
 	case MSG_LOG:
-		if (msg_recv_log(m, &level, text, sizeof(text)) == -1)
-			fatalx("malformed LOG from %s", w->name);
+		if (msg_recv_log(m, &level, text, sizeof(text)) == -1) {
+			worker_misbehaved(s, w, "a malformed LOG");
+			return;
+		}
 		log_emit(level, (int)w->pid, w->name, text);
 		break;
 	case MSG_READY:
-		if (msg_recv_ready(m) == -1 || w->ready)
-			fatalx("malformed or repeated READY from %s", w->name);
+		if (msg_recv_ready(m) == -1 || w->ready) {
+			worker_misbehaved(s, w, "a malformed or repeated READY");
+			return;
+		}
 		w->ready = 1;
 		break;
 	case MSG_PONG:
@@ -468,17 +475,40 @@ worker_msg(struct sup *s, struct worker *w, const struct msg *m)
 		const char *lines;
 		size_t len;
 
-		if (msg_recv_flow_log(m, &lines, &len) == -1)
-			fatalx("malformed FLOW_LOG from the sync worker");
+		if (msg_recv_flow_log(m, &lines, &len) == -1 ||
+		    len > CHAN_MSG_MAX) {
+			worker_misbehaved(s, w, "a malformed FLOW_LOG");
+			return;
+		}
 		flowlog_write(s, lines, len);
 		break;
 	}
 	default:
-		if (!w->ready)
-			fatalx("%s sent %s before READY", w->name,
-			    msg_type_name(m->type));
+		if (!w->ready) {
+			worker_misbehaved(s, w, "a message before READY");
+			return;
+		}
 		control_worker_msg(s, w, m);
 	}
+}
+
+/*
+ * A worker broke the protocol (a malformed or unexpected message): it
+ * may be compromised, so nothing more it says is read.  It is killed and
+ * restarted as if it had died (worker_died: back-off, the crash-loop
+ * limit), and the daemon goes on.
+ */
+void
+worker_misbehaved(struct sup *s, struct worker *w, const char *what)
+{
+	(void)s;
+	if (w->misbehaved)
+		return;
+	w->misbehaved = 1;
+	log_errx("%s (pid %d) sent %s: killing it", w->name, (int)w->pid,
+	    what);
+	if (w->pid > 0)
+		kill(w->pid, SIGKILL);
 }
 
 /* Returns 0 if the worker closed its channel. */
@@ -491,10 +521,10 @@ worker_read(struct sup *s, struct worker *w)
 
 	if ((n = chan_read(&w->chan)) == 0)
 		return 0;
-	while ((n = chan_get(&w->chan, &m, &why)) == 1)
+	while (!w->misbehaved && (n = chan_get(&w->chan, &m, &why)) == 1)
 		worker_msg(s, w, &m);
 	if (n == -1)
-		fatalx("%s: %s, stopping", w->name, why);
+		worker_misbehaved(s, w, why);
 	return 1;
 }
 
@@ -608,7 +638,7 @@ loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 	for (i = 0; i < W_COUNT; i++) {
 		struct worker *w = &s->w[i];
 
-		pfd[i].fd = w->pid > 0 ? w->chan.fd : -1;
+		pfd[i].fd = w->pid > 0 && !w->misbehaved ? w->chan.fd : -1;
 		pfd[i].events = POLLIN | (chan_pending(&w->chan) ? POLLOUT : 0);
 	}
 	pfd[PFD_CONTROL].fd = all_ready(s) ? s->ctl_fd : -1;

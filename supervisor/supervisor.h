@@ -46,6 +46,7 @@ struct worker {
 	uint32_t	 ndeaths;	/* ever */
 	uint64_t	 restart_at;	/* monotonic ms; 0: none due */
 	uint32_t	 pong;		/* the last PING it answered */
+	int		 misbehaved;	/* killed for it: not read any more */
 	/* queries waiting for this worker's answer, oldest first */
 	struct ctl_op	*waiting[CTL_MAX_CLIENTS];
 	int		 nwaiting;
@@ -192,6 +193,9 @@ void	 control_op_fail(struct ctl_op *, const char *);
 
 void	 control_internal_request(struct sup *, uint32_t req);
 void	 control_check_timers(struct sup *);
+
+/* supervisor.c */
+void	 worker_misbehaved(struct sup *, struct worker *, const char *what);
 
 /* control_request.c */
 void	 control_request_chan(struct chan *, int fd);

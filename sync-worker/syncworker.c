@@ -447,6 +447,9 @@ sync_handle(void *arg, const struct msg *m)
 	case MSG_TEST_SECCOMP:		/* accepted in test builds only */
 		worker_test_seccomp(m);
 		break;
+	case MSG_TEST_GARBAGE:		/* the same */
+		worker_test_garbage(&w->chan, m);
+		break;
 	default:
 		fatalx("unexpected %s from the supervisor",
 		    msg_type_name(m->type));

@@ -44,6 +44,7 @@ decode_any(const struct msg *m)
 	case MSG_ANSWER_WAIT: return msg_recv_answer_wait(m, &a);
 	case MSG_ANSWER_MORE: return msg_recv_answer_more(m, &a, &level);
 	case MSG_TEST_SECCOMP: return msg_recv_test_seccomp(m);
+	case MSG_TEST_GARBAGE: return msg_recv_test_garbage(m);
 	case MSG_CTL_REQUEST: return msg_recv_ctl_request(m, &a, &c);
 	case MSG_CTL_TEXT: return msg_recv_ctl_text(m, &a, text, sizeof(text));
 	case MSG_CTL_DONE: return msg_recv_ctl_done(m, &a, text,

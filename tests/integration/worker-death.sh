@@ -1,7 +1,8 @@
 #!/bin/sh
 # What happens when a process dies: the supervisor names the worker and
 # how it ended (SIGKILL, or SIGSYS for a seccomp violation) and starts it
-# again, keeping its pid, lock and control socket (worker-restart.sh
+# again, keeping its pid, lock and control socket, also when a worker
+# breaks the protocol (test hook: it sends garbage) (worker-restart.sh
 # checks that no state is lost, and the crash-loop limit); nothing left
 # behind blocks the next start, not even after the supervisor crashed.
 . "$(dirname "$0")/lib.sh"
@@ -81,6 +82,21 @@ if "$CTSYNCCTL" --help | grep -q test-seccomp; then
 		else
 			echo "# no audit record in the kernel log: call not named"
 		fi
+		$N "$CTSYNCD" -C "$T/a.conf" -k
+		wait_until 5 gone
+	done
+	# a worker that breaks the protocol (as a compromised one could):
+	# killed and restarted, the daemon goes on
+	for w in netlink sync; do
+		check "restart ($w, garbage)" start
+		old=$(worker_pid "$SUP" ctsyncd-$w)
+		$N "$CTSYNCCTL" -C "$T/a.conf" test-garbage $w >/dev/null
+		check "a $w worker that sends garbage is killed; a new one runs" \
+			wait_until 5 replaced ctsyncd-$w "$old"
+		check "... logged: what it sent, and the restart" sh -c \
+			"grep -q '$w worker (pid $old) sent a malformed LOG: killing it' '$D/ctsyncd.log' &&
+			 grep -q '$w worker (pid $old) was killed by signal 9' '$D/ctsyncd.log'"
+		check "... the daemon answers" wait_until 5 $N "$CTSYNCD" -C "$T/a.conf" -s
 		$N "$CTSYNCD" -C "$T/a.conf" -k
 		wait_until 5 gone
 	done

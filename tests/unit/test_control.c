@@ -38,6 +38,19 @@ child_start(struct sup *sp, struct child *c, struct ctl_op *op)
 	return 0;
 }
 
+/* supervisor.c stand-in: the worker would be killed and restarted */
+static int misbehaved;
+static char misbehaved_what[128];
+
+void
+worker_misbehaved(struct sup *sp, struct worker *w, const char *what)
+{
+	(void)sp;
+	(void)w;
+	misbehaved++;
+	snprintf(misbehaved_what, sizeof(misbehaved_what), "%s", what);
+}
+
 static void
 setup(void)
 {
@@ -314,6 +327,25 @@ test_idle_clients(void)
 		close(fds[i]);
 }
 
+/* A worker that answers what it was not asked, or sends a malformed
+ * answer, is reported (and would be killed), not fatal to the daemon. */
+static void
+test_worker_breaks_protocol(void)
+{
+	struct mbuild mb;
+
+	misbehaved = 0;
+	msg_send_worker_done(&far[W_SYNC], 999);
+	worker_says(W_SYNC);
+	ok(misbehaved == 1 && strstr(misbehaved_what, "request 999") != NULL,
+	    "an answer to a request never asked: the worker is reported");
+	msg_begin(&mb, &far[W_SYNC], MSG_STATS_BLOCK);
+	mb_u8(&mb, 1);
+	msg_end(&mb);
+	worker_says(W_SYNC);
+	ok(misbehaved == 2, "a malformed STATS_BLOCK: the worker is reported");
+}
+
 int
 main(void)
 {
@@ -325,6 +357,7 @@ main(void)
 	test_slow_reader_paused();
 	test_client_gone_during_commit();
 	test_idle_clients();
+	test_worker_breaks_protocol();
 	control_close(&s);
 	return done_testing();
 }

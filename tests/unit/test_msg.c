@@ -349,6 +349,7 @@ send_one_of_each(struct chan *c, int pipefd)
 	msg_send_answer_wait(c, 1);
 	msg_send_answer_more(c, 1, 0);
 	msg_send_test_seccomp(c);
+	msg_send_test_garbage(c);
 	msg_send_ctl_request(c, REQ_STATS, 0);
 	msg_send_ctl_text(c, 1, "text");
 	msg_send_ctl_done(c, CTL_OK, "text");
