@@ -59,9 +59,13 @@ check "an update too" wait_until 5 sh -c \
 ct -D -p udp -s 10.9.9.9
 check "a destroy too" wait_until 5 sh -c \
 	"test \$($NB '$CTSYNCD' -C '$T/b.conf' -e | wc -l) = 1"
+# (idle peers exchange an ACK a second, each kept until acknowledged:
+# one may always be in flight)
 check "A's resend queue drains: B's ACKs come back through the group" \
 	wait_until 5 sh -c \
-	"$NA '$CTSYNCD' -C '$T/a.conf' -s rsqueue | grep -qx 'resent queue (len=0)'"
+	"$NA '$CTSYNCD' -C '$T/a.conf' -s rsqueue | awk '/^object/ { o++ }
+	    /^resent queue/ { split(\$0, a, \"=\"); n = a[2] + 0 }
+	    END { exit !(o == 0 && n <= 1) }'"
 check "-s network names the multicast link" sh -c \
 	"$NB '$CTSYNCD' -C '$T/b.conf' -s network | grep -q '^multicast traffic (active device=veth0):'"
 # a datagram of a wrong protocol version, sent to B's own address and

@@ -26,9 +26,13 @@ check "a new state reaches B" wait_until 5 sh -c \
 ct -D -p tcp -s 192.168.1.10
 check "its destroy too" wait_until 5 sh -c \
 	"! $NB '$CTSYNCD' -C '$T/b.conf' -e | grep -q 'sport=1234 '"
+# (idle peers exchange an ACK a second, each kept until acknowledged:
+# one may always be in flight)
 check "A's resend queue drains: B's ACKs come back over IPv6" \
 	wait_until 10 sh -c \
-	"$NA '$CTSYNCD' -C '$T/a.conf' -s rsqueue | grep -qx 'resent queue (len=0)'"
+	"$NA '$CTSYNCD' -C '$T/a.conf' -s rsqueue | awk '/^object/ { o++ }
+	    /^resent queue/ { split(\$0, a, \"=\"); n = a[2] + 0 }
+	    END { exit !(o == 0 && n <= 1) }'"
 # what was held, and what B missed, should the drain above fail again
 $NA "$CTSYNCD" -C "$T/a.conf" -s rsqueue | head -5 | sed 's/^/# A: /'
 $NB "$CTSYNCD" -C "$T/b.conf" -s network | grep -E 'lost|before' | sed 's/^/# B: /'
