@@ -10,11 +10,6 @@ CTLOAD="$top_builddir/bench/ctload"
 
 make_nodes
 big_tables '\n\tNetlinkOverrunResync 2'
-in_sync() {
-	$NA conntrack -L 2>/dev/null | load_tuples >"$T/kernel"
-	ctl_b -e | load_tuples >"$T/external"
-	cmp -s "$T/kernel" "$T/external"
-}
 check "A and B start" sh -c "$NA '$CTSYNCD' -C '$T/a.conf' -d && $NB '$CTSYNCD' -C '$T/b.conf' -d"
 net=20
 # during <node> <binary> <how: KILL or seccomp>: 2 s into a 6 s churn
@@ -36,7 +31,7 @@ during() {
 	wait $churn
 	check "$1's $2, $3 during churn: restarted, logged with the cause" \
 	    wait_until 10 grep -q "(pid $pid) was $cause" "$T/$1/ctsyncd.log"
-	if wait_until 60 in_sync; then ok 0 "... once quiet, B matches A's table"; else
+	if wait_until 60 a_table_on_b; then ok 0 "... once quiet, B matches A's table"; else
 		ok 1 "... once quiet, B matches A's table"
 		diag "$(wc -l <"$T/kernel") in A's kernel, $(wc -l <"$T/external") in B's external cache"
 	fi

@@ -129,6 +129,14 @@ load_tuples() {
 	    print substr($0, RSTART, RLENGTH) }' | sort
 }
 
+# For make_nodes' nodes: A's kernel table and B's external cache hold the
+# same ctload entries (left in $T/kernel and $T/external)
+a_table_on_b() {
+	$NA conntrack -L 2>/dev/null | load_tuples >"$T/kernel"
+	ctl_b -e | load_tuples >"$T/external"
+	cmp -s "$T/kernel" "$T/external"
+}
+
 # For make_nodes' nodes: room for big tables in both configurations, and
 # one cache's "current active connections" as -s prints it.
 big_tables() {

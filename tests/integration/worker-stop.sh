@@ -10,11 +10,6 @@ CTLOAD="$top_builddir/bench/ctload"
 
 make_nodes
 big_tables '\n\tNetlinkOverrunResync 2'
-in_sync() {
-	$NA conntrack -L 2>/dev/null | load_tuples >"$T/kernel"
-	ctl_b -e | load_tuples >"$T/external"
-	cmp -s "$T/kernel" "$T/external"
-}
 check "A and B start" sh -c "$NA '$CTSYNCD' -C '$T/a.conf' -d && $NB '$CTSYNCD' -C '$T/b.conf' -d"
 SA=$(daemon_pid "$T/a"); SB=$(daemon_pid "$T/b")
 net=20
@@ -30,7 +25,7 @@ freeze() {
 	kill -CONT "$pid"
 	wait $churn
 	check "$2 of $3 frozen 3 s during churn: B matches A's table once quiet" \
-		wait_until 60 in_sync
+		wait_until 60 a_table_on_b
 	check "... and it is the same process, alive" sh -c \
 	    "test \"\$(pgrep -P $1 -x $2)\" = $pid"
 }
