@@ -194,6 +194,28 @@ worker_test_garbage(struct chan *c, const struct msg *m)
 	msg_end(&mb);
 }
 
+/*
+ * What every worker answers the same way: PING, and in test builds (the
+ * accept mask lets them in) TEST_SECCOMP and TEST_GARBAGE.  Returns 1 if
+ * `m' was one of them.
+ */
+int
+worker_common_msg(struct chan *c, const struct msg *m)
+{
+	switch (m->type) {
+	case MSG_PING:
+		worker_pong(c, m);
+		return 1;
+	case MSG_TEST_SECCOMP:
+		worker_test_seccomp(m);
+		return 1;
+	case MSG_TEST_GARBAGE:
+		worker_test_garbage(c, m);
+		return 1;
+	}
+	return 0;
+}
+
 static void
 on_term(int sig)
 {

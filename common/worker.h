@@ -38,6 +38,7 @@ void	worker_pong(struct chan *, const struct msg *);
 uint64_t worker_test_types(void);
 void	worker_test_seccomp(const struct msg *);
 void	worker_test_garbage(struct chan *, const struct msg *);
+int	worker_common_msg(struct chan *, const struct msg *);
 void	worker_signals(sigset_t *waitmask);
 int	worker_should_stop(void);
 void	worker_enter_chroot(const char *dir);

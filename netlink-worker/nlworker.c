@@ -109,6 +109,8 @@ handle(void *arg, const struct msg *m)
 	struct nlw *w = arg;
 	uint32_t id, req;
 
+	if (worker_common_msg(&w->chan, m))
+		return;
 	switch (m->type) {
 	case MSG_CFG_NETLINK:
 		if (w->configured || msg_recv_cfg_netlink(m, &w->cfg) == -1)
@@ -143,15 +145,6 @@ handle(void *arg, const struct msg *m)
 	case MSG_PEER_SOCKET:
 		peer_attach(w, worker_peer_socket(m, w->configured,
 		    w->peer_up));
-		break;
-	case MSG_PING:
-		worker_pong(&w->chan, m);
-		break;
-	case MSG_TEST_SECCOMP:		/* accepted in test builds only */
-		worker_test_seccomp(m);
-		break;
-	case MSG_TEST_GARBAGE:		/* the same */
-		worker_test_garbage(&w->chan, m);
 		break;
 	default:
 		fatalx("unexpected %s from the supervisor",

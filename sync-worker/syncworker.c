@@ -384,6 +384,8 @@ sync_handle(void *arg, const struct msg *m)
 	uint8_t link;
 	int what;
 
+	if (worker_common_msg(&w->chan, m))
+		return;
 	switch (m->type) {
 	case MSG_CFG_SYNC:
 		if (w->configured || w->got_sync_cfg ||
@@ -423,9 +425,6 @@ sync_handle(void *arg, const struct msg *m)
 		peer_attach(w, worker_peer_socket(m, w->configured,
 		    w->peer_up));
 		break;
-	case MSG_PING:
-		worker_pong(&w->chan, m);
-		break;
 	case MSG_LINK_SOCKET:
 		if (!w->configured || msg_recv_link_socket(m, &link) == -1)
 			fatalx("malformed or early LINK_SOCKET");
@@ -444,12 +443,6 @@ sync_handle(void *arg, const struct msg *m)
 		sync_dump_more(w, id, stop);
 		break;
 	}
-	case MSG_TEST_SECCOMP:		/* accepted in test builds only */
-		worker_test_seccomp(m);
-		break;
-	case MSG_TEST_GARBAGE:		/* the same */
-		worker_test_garbage(&w->chan, m);
-		break;
 	default:
 		fatalx("unexpected %s from the supervisor",
 		    msg_type_name(m->type));
