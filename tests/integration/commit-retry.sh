@@ -18,20 +18,7 @@ $NA "$CTLOAD" create $N >/dev/null
 b_holds_all() { test "$(cache_current b external)" = $N; }
 check "B holds the $N states" wait_until 60 b_holds_all
 SUP=$(daemon_pid "$DB")
-# kill_children <how many>: each commit child of B's, once it runs
-kill_children() {
-	k=0
-	while [ $k -lt "$1" ]; do
-		c=$(pgrep -P "$SUP" -x ctsyncd-commit)
-		if [ -n "$c" ]; then
-			kill -9 $c
-			k=$((k + 1))
-			while kill -0 $c 2>/dev/null; do sleep 0.01; done
-		fi
-		sleep 0.005
-	done
-}
-kill_children 1 &
+kill_commit_children "$SUP" 1 &
 killer=$!
 check "-c succeeds although its first child was killed" ctl_b -c
 wait $killer
@@ -40,7 +27,7 @@ check "... every state is in B's kernel" sh -c \
 check "... and the log says it tried once more" \
 	grep -q "commit child: trying once more" "$DB/ctsyncd.log"
 $NB conntrack -F 2>/dev/null
-kill_children 2 &
+kill_commit_children "$SUP" 2 &
 killer=$!
 $NB "$CTSYNCCTL" -C "$T/b.conf" commit >/dev/null 2>"$T/commit.err"
 check "two deaths: the commit fails" test $? -ne 0

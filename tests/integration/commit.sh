@@ -51,19 +51,10 @@ table "$B" >"$T/ctsyncd-commit"
 # the commit, even when its child dies.
 check "100000 more states for B" $NA "$top_builddir/bench/ctload" create 100000 11
 wait_until 30 sh -c "test \$($NB '$CTSYNCD' -C '$T/b.conf' -e | wc -l) = 100004"
-$NB "$CTSYNCD" -C "$T/b.conf" -c >"$T/c.out" 2>&1 &
-cpid=$!
-# the child of this B only: found among the processes of B's namespace
-i=0
-while [ $i -lt 3000 ]; do
-	kid=$(for p in $(ip netns pids "$B"); do
-		[ "$(cat /proc/$p/comm 2>/dev/null)" = ctsyncd-commit ] && echo $p
-	done)
-	[ -n "$kid" ] && break
-	i=$((i + 1))
-done
-[ -n "$kid" ] && kill -9 $kid
-wait $cpid
+kill_commit_children "$(daemon_pid "$DB")" 1 &
+killer=$!
+$NB "$CTSYNCD" -C "$T/b.conf" -c >"$T/c.out" 2>&1
+wait $killer
 # a killed child is started once more (commit-retry.sh kills it twice)
 check "-c reports no failure when its child is killed once" \
 	sh -c "! grep -q 'failed' '$T/c.out'"

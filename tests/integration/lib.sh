@@ -287,6 +287,22 @@ wait_until() {
 
 # worker_pid <supervisor pid> <binary name>
 worker_pid() { pgrep -P "$1" -x "$2" | head -1; }
+# kill_commit_children <supervisor pid> <how many>: SIGKILL each commit
+# child of that supervisor as soon as it runs; start it before the -c.
+# Gives up after about 30 s.
+kill_commit_children() {
+	k=0 tries=0
+	while [ $k -lt "$2" ] && [ $tries -lt 3000 ]; do
+		tries=$((tries + 1))
+		c=$(pgrep -P "$1" -x ctsyncd-commit)
+		if [ -n "$c" ]; then
+			kill -9 $c
+			k=$((k + 1))
+			while kill -0 $c 2>/dev/null; do sleep 0.01; done
+		fi
+		sleep 0.005
+	done
+}
 status_field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 # ids_nonzero <pid> Uid|Gid: none of real, effective, saved, fs is 0
 ids_nonzero() { awk -v k="$2:" '$1 == k { exit ($2 == 0 || $3 == 0 || $4 == 0 || $5 == 0) }' "/proc/$1/status"; }
