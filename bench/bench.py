@@ -472,7 +472,9 @@ class Bench:
     # - 2, 3, 4, 5, 7, 9: a burst, then resync, bulk send and commit ---------
 
     def burst_trial(self, kind, n, label, opts, extras, timeout,
-                    column=None):
+                    column=None, rate=0, batch=0):
+        """n new states in A's kernel, all at once or at `rate' states/s,
+        `batch' per netlink system call (0: about 400)."""
         column = column or kind
         pair, a, b = self.nodes(kind, opts)
         try:
@@ -481,20 +483,25 @@ class Bench:
             self.wait_peers(a, b)
             rss0 = (a.rss(), b.rss())
             cpu0 = (a.cpu(), b.cpu())
-            start, dur = self.load(pair.a, "create", str(n))
-            reached, got = b.wait_count(n, timeout)
+            start, dur = self.load(pair.a, "create", str(n), "10",
+                                   str(rate), str(batch))
+            reached, got = b.wait_count(n, timeout + (n / rate if rate else 0))
             end = start + dur
             if reached is not None:
                 time.sleep(0.3)     # acknowledgements, the last heartbeats
             cpu1 = (a.cpu(), b.cpu())
             name = "%s.n%s" % (label, kfmt(n))
+            if rate:
+                name += ".r%s" % kfmt(rate)
+            if batch:
+                name += ".b%d" % batch
             self.res.add(name + ".missing", column, n - got, "states")
             if reached is not None:
                 self.res.add(name + ".lag", column, (reached - end) * 1e3,
                              "ms")
             self.res.add(name + ".insert_rate", column, n / dur / 1e3,
                          "k/s", "higher")
-            if "replication" in label:
+            if "replication" in label or label == "shapes":
                 self.res.add(name + ".cpu_A", column,
                              (cpu1[0] - cpu0[0]) * 1e3 / (n / 1e3),
                              "ms/1k")
@@ -636,10 +643,10 @@ class Bench:
 
     # - the plan ----------------------------------------------------------------
 
-    def each(self, fn, *args):
+    def each(self, fn, *args, **kw):
         for _ in range(self.args.reps):
             for kind in DAEMONS:
-                fn(kind, *args)
+                fn(kind, *args, **kw)
 
     def sections(self):
         quick = self.args.quick
@@ -656,8 +663,9 @@ class Bench:
                 for n in ((10000,) if quick else (10000, 250000))],
             "churn": lambda: [
                 self.each(self.churn_trial, r, 3 if quick else 10)
-                for r in ((50000,) if quick
-                          else (20000, 50000, 100000, 200000))],
+                for r in ((5000, 50000) if quick
+                          else (5000, 20000, 50000, 100000, 200000))],
+            "shapes": self.shapes,
             "lossy": lambda: [
                 self.each(self.lossy_trial, 20000 if quick else 100000, w,
                           10 if quick else 30)
@@ -679,6 +687,24 @@ class Bench:
                 self.churn_trial("ctsyncd", 50000, 3 if quick else 10,
                                  opts=opts, prefix="auth.", column=col)
 
+    def shapes(self):
+        """The replication trial with the inserts paced: the kernel's
+        events then come in many small batches, each a wake-up, where an
+        unpaced burst gives few large ones."""
+        quick = self.args.quick
+        sizes = (10000, 100000) if quick else (10000, 100000, 250000,
+                                                1000000)
+        self.sysctl("net.netfilter.nf_conntrack_max", 4 * max(sizes))
+        for n in sizes:
+            big = self.opts(hashsize=262144, hashlimit=4 * n) \
+                if n >= 1000000 else self.opts()
+            for rate in (250000, 50000):
+                self.each(self.burst_trial, n, "shapes", big, False, 30,
+                          rate=rate)
+        # small system calls at the rate of the independent benchmark
+        self.each(self.burst_trial, 100000, "shapes", self.opts(), False,
+                  30, rate=250000, batch=16)
+
     def scale(self):
         n = 1000000
         self.sysctl("net.netfilter.nf_conntrack_max", 4 * n)
@@ -687,9 +713,10 @@ class Bench:
 
     def main(self):
         self.print_settings()
-        default = ("limits,replication,default,churn,auth"
+        default = ("limits,replication,shapes,default,churn,auth"
                    if self.args.quick
-                   else "limits,replication,default,churn,lossy,scale,auth")
+                   else "limits,replication,shapes,default,churn,lossy,"
+                   "scale,auth")
         wanted = (self.args.only or default).split(",")
         plan = self.sections()
         for s in wanted:
@@ -723,7 +750,7 @@ def parse_args():
     p.add_argument("--reps", type=int, default=None,
                    help="repetitions per figure (default 3, quick 1)")
     p.add_argument("--only", help="comma-separated sections: limits, "
-                   "replication, default, churn, lossy, scale, auth")
+                   "replication, shapes, default, churn, lossy, scale, auth")
     a = p.parse_args()
     if a.reps is None:
         a.reps = 1 if a.quick else 3

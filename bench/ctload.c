@@ -4,7 +4,11 @@
  * messages per sendmsg, an acknowledgement asked only for the last of each
  * batch (errors are always reported).
  *
- *   ctload create N [net]      create entries 0..N-1
+ *   ctload create N [net [RATE [BATCH]]]
+ *                              create entries 0..N-1; at RATE entries/s
+ *                              (paced every millisecond, 0: at once),
+ *                              BATCH entries per system call (0: as many
+ *                              as fit in 64 KiB, about 400)
  *   ctload update N [net]      change their mark (an update event each)
  *   ctload delete N [net]      delete them
  *   ctload dump                count the table with a dump
@@ -45,6 +49,8 @@ struct load {
 	uint32_t		 seq;
 	uint32_t		 last_seq;
 	uint8_t			 net;
+	uint32_t		 batch_max;	/* entries per send, 0: by size */
+	uint32_t		 in_batch;
 	unsigned long		 errors;
 };
 
@@ -60,7 +66,8 @@ now(void)
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: ctload create|update|delete N [net]\n"
+	fprintf(stderr, "usage: ctload create N [net [rate [batch]]]\n"
+	    "       ctload update|delete N [net]\n"
 	    "       ctload dump\n"
 	    "       ctload churn RATE SECONDS [net]\n"
 	    "       ctload wait N TIMEOUT\n");
@@ -164,14 +171,17 @@ flush_batch(struct load *l)
 	}
 	read_answers(l, l->last_seq);
 	l->len = 0;
+	l->in_batch = 0;
 }
 
 static void
 put_batched(struct load *l, enum op op, uint32_t i)
 {
-	if (l->len + MSG_MAX > BATCH)
+	if (l->len + MSG_MAX > BATCH ||
+	    (l->batch_max && l->in_batch == l->batch_max))
 		flush_batch(l);
 	put_entry(l, op, i);
+	l->in_batch++;
 }
 
 static void
@@ -182,6 +192,26 @@ run_range(struct load *l, enum op op, uint32_t from, uint32_t to)
 	for (i = from; i < to; i++)
 		put_batched(l, op, i);
 	flush_batch(l);
+}
+
+/* As run_range, at `rate' entries per second: what is due each ms. */
+static void
+run_paced(struct load *l, enum op op, uint32_t n, double rate)
+{
+	double start = now();
+	uint32_t i = 0, due;
+	struct timespec tick = { 0, 1000000 };
+
+	while (i < n) {
+		due = (uint32_t)((now() - start) * rate) + 1;
+		if (due > n)
+			due = n;
+		while (i < due)
+			put_batched(l, op, i++);
+		flush_batch(l);
+		if (i < n)
+			nanosleep(&tick, NULL);
+	}
 }
 
 static int
@@ -307,7 +337,7 @@ main(int argc, char **argv)
 {
 	struct load l = { .seq = 1, .net = 10 };
 	double start;
-	long n, secs;
+	long n, secs, rate = 0, batch = 0;
 
 	if (argc < 2)
 		return usage();
@@ -353,8 +383,17 @@ main(int argc, char **argv)
 		return usage();
 	if (argc > 3)
 		l.net = (uint8_t)atoi(argv[3]);
+	if (argc > 4 && strcmp(argv[1], "create"))
+		return usage();
+	if (argc > 4 && (rate = number(argv[4], 100000000)) < 0)
+		return usage();
+	if (argc > 5 && (batch = number(argv[5], 100000)) < 0)
+		return usage();
+	l.batch_max = (uint32_t)batch;
 	start = now();
-	if (!strcmp(argv[1], "create"))
+	if (!strcmp(argv[1], "create") && rate > 0)
+		run_paced(&l, OP_CREATE, (uint32_t)n, (double)rate);
+	else if (!strcmp(argv[1], "create"))
 		run_range(&l, OP_CREATE, 0, (uint32_t)n);
 	else if (!strcmp(argv[1], "update"))
 		run_range(&l, OP_UPDATE, 0, (uint32_t)n);
