@@ -84,6 +84,8 @@ struct conf_sync {
 	uint8_t		 auth;		/* Authentication: keys follow */
 	uint8_t		 restarted;	/* a worker started again after a
 					   death, not from the file */
+	uint32_t	 event_iter_limit;	/* from General (events are
+						   read by the sync worker) */
 	struct conf_expect_sync expect;	/* whose expectations, to check
 					   the peers' */
 };

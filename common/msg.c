@@ -62,7 +62,8 @@ chan_free(struct chan *c)
 	for (i = 0; i < c->nrfd; i++)
 		close(c->rfd[i]);
 	for (i = 0; i < c->nwfd; i++)
-		close(c->wfd[i].fd);
+		if (!c->wfd[i].keep)
+			close(c->wfd[i].fd);
 	free(c->rbuf);
 	free(c->wbuf);
 	memset(c, 0, sizeof(*c));
@@ -287,7 +288,8 @@ chan_flush(struct chan *c)
 		if (r == -1)
 			return (errno == EAGAIN || errno == EWOULDBLOCK) ? 1 : -1;
 		if (fd != -1) {
-			close(fd);
+			if (!c->wfd[0].keep)
+				close(fd);
 			memmove(c->wfd, c->wfd + 1, --c->nwfd * sizeof(c->wfd[0]));
 		}
 		c->wstart += r;
@@ -396,8 +398,18 @@ msg_end_fd(struct mbuild *mb, int fd)
 	c->wbuf[mb->start + 1] |= MSG_F_FD;
 	c->wfd[c->nwfd].off = mb->start;
 	c->wfd[c->nwfd].fd = fd;
+	c->wfd[c->nwfd].keep = 0;
 	c->nwfd++;
 	msg_end(mb);
+}
+
+/* As msg_end_fd, but the sender keeps `fd' open: it is not closed once
+ * sent (nor when the channel is freed). */
+void
+msg_end_fd_keep(struct mbuild *mb, int fd)
+{
+	msg_end_fd(mb, fd);
+	mb->c->wfd[mb->c->nwfd - 1].keep = 1;
 }
 
 void

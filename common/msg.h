@@ -52,7 +52,7 @@ struct chan {
 	size_t		 rcap, rstart, rend;
 	uint8_t		*wbuf;
 	size_t		 wcap, wstart, wend;
-	struct { size_t off; int fd; } wfd[CHAN_FDQ];
+	struct { size_t off; int fd; int keep; } wfd[CHAN_FDQ];
 	int		 nwfd;
 	int		 rfd[CHAN_FDQ];
 	int		 nrfd;
@@ -90,6 +90,7 @@ void	 mb_bytes(struct mbuild *, const void *, size_t);
 void	 mb_str(struct mbuild *, const char *);
 void	 msg_end(struct mbuild *);
 void	 msg_end_fd(struct mbuild *, int fd);
+void	 msg_end_fd_keep(struct mbuild *, int fd);
 
 void	 mr_init(struct mread *, const struct msg *);
 uint8_t	 mr_u8(struct mread *);

@@ -13,6 +13,7 @@
 	X(MSG_CFG_SYNC,		"CFG_SYNC")				\
 	X(MSG_CFG_LINK,		"CFG_LINK")	/* carries a socket fd */ \
 	X(MSG_CFG_FILTER,	"CFG_FILTER")				\
+	X(MSG_CFG_GONE_RING,	"CFG_GONE_RING") /* its memfd (gone_ring.h) */ \
 	X(MSG_CFG_DONE,		"CFG_DONE")				\
 	/* worker -> supervisor */					\
 	X(MSG_LOG,		"LOG")					\
@@ -30,6 +31,8 @@
 	X(MSG_ANSWER_MORE,	"ANSWER_MORE")	/* u32 id, u8 stop */	\
 	X(MSG_TEST_SECCOMP,	"TEST_SECCOMP")	/* --enable-test-hooks */ \
 	X(MSG_TEST_GARBAGE,	"TEST_GARBAGE")	/* --enable-test-hooks */ \
+	/* the sync worker writes to the event socket (and must fail) */ \
+	X(MSG_TEST_EVENT_WRITE,	"TEST_EVENT_WRITE") /* --enable-test-hooks */ \
 	/* the systemd watchdog: a worker whose loop runs answers */	\
 	X(MSG_PING,		"PING")		/* u32 seq */		\
 	X(MSG_PONG,		"PONG")		/* u32 seq */		\
@@ -38,6 +41,13 @@
 	X(MSG_CT_DUMP_DONE,	"CT_DUMP_DONE")	/* u8 sweep, u32 token */ \
 	X(MSG_EXP_EVENT,	"EXP_EVENT")	/* one expectation */	\
 	X(MSG_DUMP_REQ,		"DUMP_REQ")	/* sync -> netlink: u32 token */ \
+	/* the event socket, netlink -> sync (read only by the sync	\
+	 * worker from the next CT_DUMP_DONE on): u32 injection port */	\
+	X(MSG_EVENT_SOCKET,	"EVENT_SOCKET")				\
+	/* netlink -> sync: a dump is due; answered by DUMP_REQ with	\
+	 * the token once the sync worker stopped reading events */	\
+	X(MSG_DUMP_WANTED,	"DUMP_WANTED")	/* u32 token */		\
+	X(MSG_EVENTS_OVERRUN,	"EVENTS_OVERRUN") /* sync -> netlink */	\
 	/* a one-shot child changes the kernel (commit, flush) */	\
 	X(MSG_SELF_START,	"SELF_START")	/* u8 what; the child's socket */ \
 	X(MSG_CT_BARRIER,	"CT_BARRIER")	/* events before it are in */ \

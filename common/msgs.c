@@ -73,6 +73,11 @@ void msg_send_test_seccomp(struct chan *c) { send_empty(c, MSG_TEST_SECCOMP); }
 int msg_recv_test_seccomp(const struct msg *m) { return recv_empty(m); }
 void msg_send_test_garbage(struct chan *c) { send_empty(c, MSG_TEST_GARBAGE); }
 int msg_recv_test_garbage(const struct msg *m) { return recv_empty(m); }
+void msg_send_test_event_write(struct chan *c)
+{
+	send_empty(c, MSG_TEST_EVENT_WRITE);
+}
+int msg_recv_test_event_write(const struct msg *m) { return recv_empty(m); }
 
 /* ExpectationSync: its mode and list of helper names. */
 static void
@@ -163,6 +168,7 @@ msg_send_cfg_sync(struct chan *c, const struct conf_sync *s)
 	mb_u8(&mb, s->flow_log);
 	mb_u8(&mb, s->auth);
 	mb_u8(&mb, s->restarted);
+	mb_u32(&mb, s->event_iter_limit);
 	put_expect(&mb, &s->expect);
 	msg_end(&mb);
 }
@@ -191,6 +197,7 @@ msg_recv_cfg_sync(const struct msg *m, struct conf_sync *s)
 	s->flow_log = mr_u8(&r);
 	s->auth = mr_u8(&r);
 	s->restarted = mr_u8(&r);
+	s->event_iter_limit = mr_u32(&r);
 	if (get_expect(&r, &s->expect) == -1 ||
 	    !mr_done(&r) || s->mode > MODE_NOTRACK || s->hashsize == 0 ||
 	    s->hashlimit == 0 || !bool_ok(s->disable_internal_cache) ||
@@ -198,7 +205,7 @@ msg_recv_cfg_sync(const struct msg *m, struct conf_sync *s)
 	    !bool_ok(s->startup_resync) || !bool_ok(s->tcp_window_tracking) ||
 	    !bool_ok(s->expect_sync) ||
 	    !bool_ok(s->flow_log) || !bool_ok(s->auth) ||
-	    !bool_ok(s->restarted))
+	    !bool_ok(s->restarted) || s->event_iter_limit == 0)
 		return -1;
 	return 0;
 }
@@ -682,6 +689,72 @@ msg_recv_dump_req(const struct msg *m, uint32_t *token)
 {
 	return recv_u32(m, token) == 0 && *token != 0 ? 0 : -1;
 }
+
+/*
+ * EVENT_SOCKET: the netlink worker's conntrack event socket, so that
+ * events reach the sync worker without a hop (doc/PRIVSEP.md).  The
+ * netlink worker keeps its own copy of the fd.  The port id is that of
+ * its injection socket (DisableExternalCache; 0 without), whose events
+ * are our own changes; the pause is how long to let events queue after
+ * a read that found some (nlworker.h NL_BUSY_PAUSE_NS).
+ */
+void
+msg_send_event_socket(struct chan *c, int fd, uint32_t inject_portid,
+    uint32_t pause_ns)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_EVENT_SOCKET);
+	mb_u32(&mb, inject_portid);
+	mb_u32(&mb, pause_ns);
+	msg_end_fd_keep(&mb, fd);
+}
+
+int
+msg_recv_event_socket(const struct msg *m, uint32_t *inject_portid,
+    uint32_t *pause_ns)
+{
+	struct mread r;
+
+	mr_init(&r, m);
+	*inject_portid = mr_u32(&r);
+	*pause_ns = mr_u32(&r);
+	return mr_done(&r) && m->fd >= 0 && *pause_ns < 1000000000 ? 0 : -1;
+}
+
+void
+msg_send_dump_wanted(struct chan *c, uint32_t token)
+{
+	send_u32(c, MSG_DUMP_WANTED, token);
+}
+
+int
+msg_recv_dump_wanted(const struct msg *m, uint32_t *token)
+{
+	return recv_u32(m, token) == 0 && *token != 0 ? 0 : -1;
+}
+
+/* CFG_GONE_RING: the memfd of gone_ring.h; the supervisor keeps its fd. */
+void
+msg_send_cfg_gone_ring(struct chan *c, int fd)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_CFG_GONE_RING);
+	msg_end_fd_keep(&mb, fd);
+}
+
+int
+msg_recv_cfg_gone_ring(const struct msg *m)
+{
+	return recv_empty(m) == 0 && m->fd >= 0 ? 0 : -1;
+}
+
+void msg_send_events_overrun(struct chan *c)
+{
+	send_empty(c, MSG_EVENTS_OVERRUN);
+}
+int msg_recv_events_overrun(const struct msg *m) { return recv_empty(m); }
 
 /*
  * SELF_START: one of our children is about to change the kernel; its

@@ -45,6 +45,7 @@ enum ctl_req {
 	REQ_TEST_SECCOMP_SYNC = 102,	/* --enable-test-hooks only */
 	REQ_TEST_GARBAGE_NETLINK = 103,	/* --enable-test-hooks only */
 	REQ_TEST_GARBAGE_SYNC = 104,	/* --enable-test-hooks only */
+	REQ_TEST_EVENT_WRITE = 105,	/* --enable-test-hooks only */
 	/* the supervisor's own, never accepted from a client */
 	REQ_CHILD_END = 110,		/* a child died before reporting */
 	REQ_MAX
@@ -153,6 +154,8 @@ void	msg_send_test_seccomp(struct chan *);
 int	msg_recv_test_seccomp(const struct msg *);
 void	msg_send_test_garbage(struct chan *);
 int	msg_recv_test_garbage(const struct msg *);
+void	msg_send_test_event_write(struct chan *);
+int	msg_recv_test_event_write(const struct msg *);
 void	msg_send_ct_events(struct chan *, const struct ct_event *, size_t n);
 int	msg_recv_ct_events(const struct msg *, struct ct_events_reader *);
 int	msg_recv_ct_event_next(struct ct_events_reader *, struct ct_event *);
@@ -163,6 +166,16 @@ int	msg_recv_ct_dump_done(const struct msg *, int *sweep,
 	    uint32_t *token);
 void	msg_send_dump_req(struct chan *, uint32_t token);
 int	msg_recv_dump_req(const struct msg *, uint32_t *token);
+void	msg_send_event_socket(struct chan *, int fd, uint32_t inject_portid,
+	    uint32_t pause_ns);
+int	msg_recv_event_socket(const struct msg *, uint32_t *inject_portid,
+	    uint32_t *pause_ns);
+void	msg_send_dump_wanted(struct chan *, uint32_t token);
+int	msg_recv_dump_wanted(const struct msg *, uint32_t *token);
+void	msg_send_events_overrun(struct chan *);
+void	msg_send_cfg_gone_ring(struct chan *, int fd);
+int	msg_recv_cfg_gone_ring(const struct msg *);
+int	msg_recv_events_overrun(const struct msg *);
 /* What a one-shot child did. */
 struct child_result {
 	uint32_t	 ok, failed;

@@ -104,11 +104,12 @@ worker_start(struct chan *c, const char *procname, int argc, char **argv,
 
 /* The channel to the other worker, on PEER_FD. */
 void
-worker_peer_start(struct chan *c, const char *peer, uint64_t accept)
+worker_peer_start(struct chan *c, const char *peer, uint64_t accept,
+    uint64_t accept_fd)
 {
 	if (fcntl(PEER_FD, F_SETFL, O_NONBLOCK) == -1)
 		fatal("peer channel");
-	chan_init(c, PEER_FD, peer, CHAN_MSG_MAX, accept, 0);
+	chan_init(c, PEER_FD, peer, CHAN_MSG_MAX, accept, accept_fd);
 }
 
 /*
@@ -118,10 +119,10 @@ worker_peer_start(struct chan *c, const char *peer, uint64_t accept)
  */
 void
 worker_peer_attach(struct chan *c, int fd, const char *peer,
-    uint64_t accept)
+    uint64_t accept, uint64_t accept_fd)
 {
 	chan_free(c);
-	chan_init(c, fd, peer, CHAN_MSG_MAX, accept, 0);
+	chan_init(c, fd, peer, CHAN_MSG_MAX, accept, accept_fd);
 }
 
 /* PING: the loop runs; answered at once (the systemd watchdog). */

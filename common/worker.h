@@ -29,9 +29,11 @@ struct worker_args {
 void	worker_start(struct chan *, const char *procname, int argc,
 	    char **argv, struct worker_args *, uint64_t accept,
 	    uint64_t accept_fd);
-void	worker_peer_start(struct chan *, const char *peer, uint64_t accept);
+void	worker_peer_start(struct chan *, const char *peer, uint64_t accept,
+	    uint64_t accept_fd);
 void	worker_peer_attach(struct chan *, int fd, const char *peer,
-	    uint64_t accept);
+	    uint64_t accept,
+	    uint64_t accept_fd);
 void	worker_peer_detach(struct chan *);
 int	worker_peer_socket(const struct msg *, int configured, int peer_up);
 void	worker_pong(struct chan *, const struct msg *);

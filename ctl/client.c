@@ -302,6 +302,7 @@ client_req_name(int req)
 	case REQ_TEST_SECCOMP_SYNC: return "test seccomp sync";
 	case REQ_TEST_GARBAGE_NETLINK: return "test garbage netlink";
 	case REQ_TEST_GARBAGE_SYNC: return "test garbage sync";
+	case REQ_TEST_EVENT_WRITE: return "test event write";
 	}
 	return "unknown";
 }

@@ -60,6 +60,8 @@ static const struct command commands[] = {
 	    { "sync", REQ_TEST_SECCOMP_SYNC } }, "netlink|sync (test builds)" },
 	{ "test-garbage", -1, { { "netlink", REQ_TEST_GARBAGE_NETLINK },
 	    { "sync", REQ_TEST_GARBAGE_SYNC } }, "netlink|sync (test builds)" },
+	{ "test-event-write", REQ_TEST_EVENT_WRITE, { { NULL, 0 } },
+	    "(test builds)" },
 #endif
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

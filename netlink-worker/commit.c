@@ -181,7 +181,7 @@ main(int argc, char **argv)
 	worker_start(&c->chan, "commit", argc, argv, &c->args,
 	    MSG_BIT(MSG_CFG_FILTER), 0);
 	worker_peer_start(&c->objs, "sync worker", MSG_BIT(MSG_CT_EVENTS) |
-	    MSG_BIT(MSG_EXP_EVENT));
+	    MSG_BIT(MSG_EXP_EVENT), 0);
 	nl_drop_privileges(&c->args);
 	worker_signals(&waitmask);
 	nl_sandbox();

@@ -281,8 +281,10 @@ event_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void
-overrun(struct nlw *w)
+/* Events were lost (ENOBUFS): seen by us, or by the sync worker
+ * (EVENTS_OVERRUN). */
+void
+nl_events_overrun(struct nlw *w)
 {
 	w->cnt.overrun++;
 	if (!w->overrun_logged) {
@@ -344,7 +346,7 @@ nl_events_read(struct nlw *w)
 		    MSG_DONTWAIT, NULL);
 		if (n == -1) {
 			if (errno == ENOBUFS) {
-				overrun(w);
+				nl_events_overrun(w);
 				continue;
 			}
 			if (errno != EAGAIN && errno != EINTR)
@@ -466,6 +468,81 @@ nl_dump(struct nlw *w, int sweep)
 	msg_send_ct_dump_done(&w->peer, sweep, w->dump_token);
 	w->dump_token = 0;
 	return 0;
+}
+
+/*
+ * The event socket to the sync worker, which reads it from the dump that
+ * follows on (doc/PRIVSEP.md, "Events"): one process wakes per batch.
+ */
+void
+nl_events_give(struct nlw *w)
+{
+	if (w->events == NULL || !w->peer_up)
+		return;
+	batch_flush(w);
+	msg_send_event_socket(&w->peer, mnl_socket_get_fd(w->events),
+	    w->inject_portid, (uint32_t)w->busy_pause_ns);
+	w->events_given = 1;
+}
+
+/*
+ * A dump while the sync worker reads the events: it must stop reading
+ * first, or events after the dump's snapshot could be applied before
+ * the dump's entries.  So it is asked (DUMP_WANTED), and the dump runs
+ * when it answers with DUMP_REQ and the token.  `req_id', if not 0, is a
+ * -R request answered once the dump is done.
+ */
+void
+nl_dump_wanted(struct nlw *w, int sweep, uint32_t req_id)
+{
+	if (req_id != 0 && w->nwanted_ids < CTL_MAX_CLIENTS)
+		w->wanted_ids[w->nwanted_ids++] = req_id;
+	else if (req_id != 0)
+		msg_send_worker_done(&w->chan, req_id);	/* cannot happen */
+	w->wanted_sweep |= sweep;
+	if (w->wanted_token != 0)
+		return;		/* one is asked for: it serves this too */
+	w->wanted_token = 0x80000000u | (++w->wanted_seq & 0x7fffffffu);
+	msg_send_dump_wanted(&w->peer, w->wanted_token);
+}
+
+/* The answers to the -R requests that waited for the dump. */
+static void
+wanted_answer(struct nlw *w)
+{
+	int i;
+
+	for (i = 0; i < w->nwanted_ids; i++)
+		msg_send_worker_done(&w->chan, w->wanted_ids[i]);
+	w->nwanted_ids = 0;
+	w->wanted_token = 0;
+	w->wanted_sweep = 0;
+}
+
+/* DUMP_REQ: 1 if it answers our DUMP_WANTED (the dump then ran). */
+int
+nl_dump_wanted_req(struct nlw *w, uint32_t token)
+{
+	int sweep = w->wanted_sweep;
+
+	if (w->wanted_token == 0 || token != w->wanted_token)
+		return 0;
+	w->dump_token = token;
+	if (nl_dump(w, sweep) == -1) {
+		msg_send_ct_dump_done(&w->peer, 0, token);
+		w->dump_token = 0;
+		if (sweep)
+			w->resync_pending = 1;
+	}
+	wanted_answer(w);
+	return 1;
+}
+
+/* The sync worker is gone: its successor gets a dump of its own. */
+void
+nl_dump_wanted_cancel(struct nlw *w)
+{
+	wanted_answer(w);
 }
 
 /* Read every event waiting in the socket. */

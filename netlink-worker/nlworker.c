@@ -39,6 +39,10 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 	case REQ_EXP_RESYNC_MASTER:
 		/* -R: the kernel table into the internal cache, no removal */
 		log_info("resync with master conntrack table");
+		if (w->events_given && w->peer_up) {
+			nl_dump_wanted(w, 0, id);	/* done after it */
+			return;
+		}
 		nl_dump(w, 0);
 		break;
 	case REQ_ALL_COMMIT: case REQ_CT_COMMIT: case REQ_EXP_COMMIT:
@@ -52,7 +56,8 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		 */
 		if (!w->peer_up)	/* its successor gets a dump */
 			break;
-		nl_events_drain(w);
+		if (!w->events_given)	/* else the sync worker drains */
+			nl_events_drain(w);
 		if (w->cfg.poll_secs)	/* no events: what it did, now */
 			nl_dump(w, 0);
 		msg_send_ct_barrier(&w->peer);
@@ -84,6 +89,8 @@ nl_peer_lost(struct nlw *w)
 {
 	worker_peer_detach(&w->peer);
 	w->peer_up = 0;
+	w->events_given = 0;	/* read here until its successor starts */
+	nl_dump_wanted_cancel(w);
 	w->nbatch = 0;
 	w->dump_token = 0;
 	w->events_held = 0;
@@ -95,9 +102,10 @@ nl_peer_lost(struct nlw *w)
 static void
 peer_attach(struct nlw *w, int fd)
 {
-	worker_peer_attach(&w->peer, fd, "sync worker", NL_PEER_ACCEPT);
+	worker_peer_attach(&w->peer, fd, "sync worker", NL_PEER_ACCEPT, 0);
 	w->peer_up = 1;
 	log_info("a new sync worker: the kernel table goes to it");
+	nl_events_give(w);
 	if (nl_dump(w, 0) == -1)
 		w->resync_pending = 1;
 	nl_gone_replay(w);
@@ -127,9 +135,10 @@ handle(void *arg, const struct msg *m)
 		 * with PollSecs, no events: a sweeping dump now and then */
 		if (w->cfg.direct_inject)
 			nl_direct_open(w);
-		if (w->cfg.poll_secs == 0)
+		if (w->cfg.poll_secs == 0) {
 			nl_events_open(w);
-		else
+			nl_events_give(w);
+		} else
 			w->next_poll = mono_secs() + w->cfg.poll_secs;
 		if (nl_dump(w, 0) == -1)
 			w->resync_pending = 1;
@@ -170,10 +179,19 @@ handle_peer(void *arg, const struct msg *m)
 		nl_direct_exp(w, m);
 		return;
 	}
-	/* DUMP_REQ: the table for -i, -B or a RESYNC without an internal
-	 * cache; a failed dump is answered all the same */
+	if (m->type == MSG_EVENTS_OVERRUN) {
+		if (msg_recv_events_overrun(m) == -1)
+			fatalx("malformed EVENTS_OVERRUN");
+		nl_events_overrun(w);
+		return;
+	}
+	/* DUMP_REQ: the one we wanted (DUMP_WANTED), or the table for -i,
+	 * -B or a RESYNC without an internal cache; a failed dump is
+	 * answered all the same */
 	if (msg_recv_dump_req(m, &w->dump_token) == -1)
 		fatalx("malformed DUMP_REQ");
+	if (nl_dump_wanted_req(w, w->dump_token))
+		return;
 	if (nl_dump(w, 0) == -1) {
 		msg_send_ct_dump_done(&w->peer, 0, w->dump_token);
 		w->dump_token = 0;
@@ -239,11 +257,13 @@ loop(struct nlw *w, const sigset_t *waitmask)
 		 * (nl_gone_replay); left in the kernel, a busy table would
 		 * overrun the socket and lose them */
 		int held = w->peer_up && peer_behind(w);
+		/* the sync worker reads them while it lives */
+		int mine = w->events && !(w->peer_up && w->events_given);
 		struct pollfd pfd[PFD_COUNT] = {
 			[PFD_SUPERVISOR] = { w->chan.fd, POLLIN, 0 },
 			[PFD_SYNC] = { w->peer_up ? w->peer.fd : -1, POLLIN, 0 },
 			/* busy: let events queue a moment, see nlworker.h */
-			[PFD_EVENTS] = { w->events && !busy && !held ?
+			[PFD_EVENTS] = { mine && !busy && !held ?
 			    mnl_socket_get_fd(w->events) : -1, POLLIN, 0 },
 		};
 
@@ -265,7 +285,11 @@ loop(struct nlw *w, const sigset_t *waitmask)
 		    !worker_read(&w->peer, "sync worker", handle_peer, w))
 			nl_peer_lost(w);
 		/* the sync worker may have gone in this round */
-		if (!held && ((pfd[PFD_EVENTS].revents & POLLIN) || busy)) {
+		mine = w->events && !(w->peer_up && w->events_given);
+		if (!mine)
+			busy = 0;
+		if (mine && !held &&
+		    ((pfd[PFD_EVENTS].revents & POLLIN) || busy)) {
 			uint32_t n = nl_events_read(w);
 
 			/* pause after a drained read; go on while behind */
@@ -283,7 +307,10 @@ loop(struct nlw *w, const sigset_t *waitmask)
 			w->overrun_logged = 0;
 			w->resync_pending = 1;
 		}
-		if (w->resync_pending && w->peer_up && nl_dump(w, 1) == 0)
+		if (w->resync_pending && w->peer_up && w->events_given) {
+			nl_dump_wanted(w, 1, 0);	/* it stops reading first */
+			w->resync_pending = 0;
+		} else if (w->resync_pending && w->peer_up && nl_dump(w, 1) == 0)
 			w->resync_pending = 0;
 		sandbox_report_trap();
 		if (chan_flush(&w->chan) == -1)
@@ -306,7 +333,7 @@ main(int argc, char **argv)
 		return 1;
 	worker_start(&w->chan, "netlink worker", argc, argv, &w->args, accept,
 	    MSG_BIT(MSG_PEER_SOCKET));
-	worker_peer_start(&w->peer, "sync worker", NL_PEER_ACCEPT);
+	worker_peer_start(&w->peer, "sync worker", NL_PEER_ACCEPT, 0);
 	w->peer_up = 1;
 
 	nl_drop_privileges(&w->args);

@@ -14,11 +14,10 @@
 #include "msg.h"
 #include "msgs.h"
 #include "nl_inject.h"
+#include "nl_recv.h"
 #include "worker.h"
 
 #define NL_BATCH_MAX	256	/* events per CT_EVENTS message, at most */
-#define NL_RECV_VLEN	64	/* event datagrams per recvmmsg() */
-#define NL_RECV_SLOT	8192	/* room for one event datagram */
 
 /*
  * Batching under load.  Every wake-up of a worker costs far more than the
@@ -35,12 +34,6 @@
 #define NL_BUSY_PAUSE_NS	1000000
 #define NL_EVENT_TRUESIZE	1024	/* buffer bytes an event takes */
 #define NL_EVENT_TOP_RATE	500000	/* events/s the kernel can make */
-
-struct nl_recv {
-	struct mmsghdr	 hdr[NL_RECV_VLEN];
-	struct iovec	 iov[NL_RECV_VLEN];
-	char		 buf[NL_RECV_VLEN][NL_RECV_SLOT];
-};
 
 
 struct nl_counters {
@@ -78,6 +71,15 @@ struct nlw {
 	struct nl_counters cnt;
 	int		 events_held;	/* the sync worker's queue is full */
 	int		 peer_up;	/* the sync worker's channel is open */
+	/* the sync worker reads the event socket (EVENT_SOCKET); we read
+	 * it only while there is none */
+	int		 events_given;
+	/* a dump asked of the sync worker (DUMP_WANTED): its token, if it
+	 * sweeps, and the -R requests answered once it is done */
+	uint32_t	 wanted_token, wanted_seq;
+	int		 wanted_sweep;
+	uint32_t	 wanted_ids[CTL_MAX_CLIENTS];
+	int		 nwanted_ids;
 	/* the last NL_GONE_RING entries destroyed, for a restarted sync
 	 * worker (nl_events.c nl_gone_replay) */
 	struct ctobj	*gone;
@@ -88,7 +90,7 @@ struct nlw {
 
 /* What the netlink worker accepts from the sync worker. */
 #define NL_PEER_ACCEPT	(MSG_BIT(MSG_CT_EVENTS) | MSG_BIT(MSG_DUMP_REQ) | \
-	MSG_BIT(MSG_EXP_EVENT))
+	MSG_BIT(MSG_EXP_EVENT) | MSG_BIT(MSG_EVENTS_OVERRUN))
 
 /* nlworker.c */
 void	nl_peer_lost(struct nlw *);
@@ -117,6 +119,11 @@ void	nl_events_open(struct nlw *);
 uint32_t nl_events_read(struct nlw *);
 void	nl_events_set_pause(struct nlw *);
 void	nl_events_drain(struct nlw *);
+void	nl_events_overrun(struct nlw *);
+void	nl_events_give(struct nlw *);
 int	nl_dump(struct nlw *, int sweep);
+void	nl_dump_wanted(struct nlw *, int sweep, uint32_t req_id);
+int	nl_dump_wanted_req(struct nlw *, uint32_t token);
+void	nl_dump_wanted_cancel(struct nlw *);
 
 #endif

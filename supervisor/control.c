@@ -458,12 +458,17 @@ test_hook(struct sup *s, struct ctl_op *op)
 		w = &s->w[W_NETLINK];
 		break;
 	case REQ_TEST_SECCOMP_SYNC: case REQ_TEST_GARBAGE_SYNC:
+	case REQ_TEST_EVENT_WRITE:
 		w = &s->w[W_SYNC];
 		break;
 	default:
 		return 0;
 	}
-	if (op->req == REQ_TEST_GARBAGE_NETLINK ||
+	if (op->req == REQ_TEST_EVENT_WRITE) {
+		log_warnx("test hook: asking the sync worker to write to the "
+		    "event socket");
+		msg_send_test_event_write(&w->chan);
+	} else if (op->req == REQ_TEST_GARBAGE_NETLINK ||
 	    op->req == REQ_TEST_GARBAGE_SYNC) {
 		log_warnx("test hook: asking the %s to send garbage", w->name);
 		msg_send_test_garbage(&w->chan);
@@ -682,6 +687,33 @@ forward_text(struct sup *s, struct ctl_op *op, const char *text)
 		    "32 MiB queued)");
 }
 
+/*
+ * -s runtime's netlink stats are one block: the sync worker's (the events
+ * it reads, asked first) is held, and added to the netlink worker's (the
+ * events it read while the sync worker was away, and the rest).  1 if
+ * `b' was held.
+ */
+static int
+netlink_block_merge(struct sup *s, struct ctl_op *op, struct worker *w,
+    struct stats_block *b)
+{
+	int i;
+
+	if (b->kind != SB_NETLINK)
+		return 0;
+	if (w == &s->w[W_SYNC]) {
+		op->netlink_part = *b;
+		op->have_netlink_part = 1;
+		return 1;
+	}
+	if (op->have_netlink_part)
+		for (i = 0; i < ST_NETLINK_N; i++)
+			if (i != ST_NETLINK_BUFFER_SIZE)
+				b->v[i] += op->netlink_part.v[i];
+	op->have_netlink_part = 0;
+	return 0;
+}
+
 /* A worker's answer to a query: forward it to the client that asked.
  * Anything malformed or out of turn: the worker is killed and restarted
  * (worker_misbehaved); the daemon goes on. */
@@ -703,7 +735,8 @@ control_worker_msg(struct sup *s, struct worker *w, const struct msg *m)
 	case MSG_STATS_BLOCK:
 		if (msg_recv_stats_block(m, &id, &b) == -1)
 			break;
-		if ((op = waiting_op(s, w, id, m)) != NULL)
+		if ((op = waiting_op(s, w, id, m)) != NULL &&
+		    !netlink_block_merge(s, op, w, &b))
 			send_block(op, &b);
 		return;
 	case MSG_ANSWER_WAIT:

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "gone_ring.h"
 #include "log.h"
 #include "msgs.h"
 #include "supervisor.h"
@@ -238,6 +240,25 @@ reload_link_keys(struct sup *s)
 	log_info("link keys read anew (SIGHUP)");
 }
 
+/*
+ * The memory the sync workers keep their destroyed entries in, so that
+ * a successor finds its predecessor's (gone_ring.h).  Without it a
+ * restart may leave a few stale states on the peers.
+ */
+static int
+gone_ring_create(void)
+{
+	int fd = memfd_create("ctsyncd-gone", MFD_CLOEXEC);
+
+	if (fd == -1 || ftruncate(fd, sizeof(struct gone_ring)) == -1) {
+		log_warn("no memory for the ring of destroyed entries");
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* The netlink worker's part of the configuration, CFG_* ... CFG_DONE. */
 static void
 send_netlink_config(struct sup *s)
@@ -274,9 +295,13 @@ send_sync_config(struct sup *s, int restarted)
 	    (c->stats_logfile[0] || c->stats_syslog_facility >= 0);
 	cs = c->sync;
 	cs.restarted = (uint8_t)restarted;
+	cs.event_iter_limit = c->nl.event_iter_limit;
 	if (restarted && !c->sync.disable_external_cache)
 		cs.startup_resync = 1;
 	msg_send_cfg_sync(sy, &cs);
+	msg_send_cfg_filter(sy, &c->filter);	/* it reads the events */
+	if (s->gone_fd >= 0)
+		msg_send_cfg_gone_ring(sy, s->gone_fd);
 	if (c->sync.auth)
 		send_link_keys(s);
 	for (i = 0; i < c->nlinks; i++)
@@ -858,6 +883,7 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 	s->kmsg_fd = sigsys_open();
 	set_scheduler(conf);
 	signals_setup(&waitmask);
+	s->gone_fd = gone_ring_create();
 	/* the workers' own channel: conntrack objects need no middleman */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, peer) == -1)
 		fatal("socketpair");

@@ -87,6 +87,8 @@ struct ctl_op {
 	int		 paused;	/* the worker waits for ANSWER_MORE */
 	int		 closing;	/* answer complete, flushing */
 	int		 unhealthy;	/* health: a process said it is not */
+	int		 have_netlink_part;	/* the sync worker's ... */
+	struct stats_block netlink_part;	/* ... SB_NETLINK, held */
 };
 
 /* A client must send its request this soon after connecting. */
@@ -135,6 +137,7 @@ struct sup {
 	int		 ctl_fd;
 	gid_t		 ctl_gid;	/* ControlGroup, or (gid_t)-1 */
 	int		 link_fds[CONF_MAX_LINKS][2];
+	int		 gone_fd;	/* the sync workers' gone_ring.h, or -1 */
 	time_t		 tcp_connect_at[CONF_MAX_LINKS];	/* last asked */
 	FILE		*flowlog;	/* Stats LogFile, or NULL */
 	struct link_keys keys;		/* Authentication: read at start and

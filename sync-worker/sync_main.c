@@ -19,7 +19,7 @@
 #include "syncworker.h"
 
 /* The sync worker's poll slots; the links' sockets follow. */
-enum { PFD_SUPERVISOR, PFD_NETLINK, PFD_CHILD, PFD_LINKS };
+enum { PFD_SUPERVISOR, PFD_NETLINK, PFD_CHILD, PFD_EVENTS, PFD_LINKS };
 
 static void
 loop(struct syncw *w, const sigset_t *waitmask)
@@ -41,6 +41,11 @@ loop(struct syncw *w, const sigset_t *waitmask)
 		/* a cache streaming to a commit or flush child */
 		pfd[PFD_CHILD].fd = w->child_out.fd > 0 ? w->child_out.fd : -1;
 		pfd[PFD_CHILD].events = POLLOUT;
+		/* kernel events; after a read that found some, not polled
+		 * for a moment: they queue, then come as one batch */
+		pfd[PFD_EVENTS].fd = sync_events_pollable(w) ?
+		    w->events.fd : -1;
+		pfd[PFD_EVENTS].events = POLLIN;
 		/* the netlink worker is behind on what we inject: the links
 		 * wait (their buffers overflow; FT-FW repairs the loss) */
 		nl = w->configured && chan_pending(&w->peer) < CHAN_QUEUE_HIGH ?
@@ -51,6 +56,15 @@ loop(struct syncw *w, const sigset_t *waitmask)
 			timeout = bulk_ms;
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (timeout % 1000) * 1000000L;
+		if (w->events.busy) {	/* the pause, if it ends first */
+			uint64_t left = sync_events_wait_ns(w);
+
+			if (timeout < 0 || (uint64_t)timeout * 1000000 > left) {
+				ts.tv_sec = (time_t)(left / 1000000000);
+				ts.tv_nsec = (long)(left % 1000000000);
+				timeout = 0;
+			}
+		}
 		if (ppoll(pfd, (nfds_t)(PFD_LINKS + nl),
 		    timeout < 0 ? NULL : &ts, waitmask) == -1) {
 			if (errno == EINTR)
@@ -73,6 +87,9 @@ loop(struct syncw *w, const sigset_t *waitmask)
 			sync_peer_lost(w);
 		if (pfd[PFD_CHILD].revents)
 			sync_stream_flush(w);
+		if (pfd[PFD_EVENTS].revents & POLLIN ||
+		    (w->events.busy && sync_events_wait_ns(w) == 0))
+			sync_events_read(w);
 		links_events(w, pfd + PFD_LINKS, role, nl);
 		if (sync_on(w)) {
 			links_check(w);
@@ -93,21 +110,30 @@ main(int argc, char **argv)
 	struct syncw *w;
 	sigset_t waitmask;
 	uint64_t accept = MSG_BIT(MSG_CFG_SYNC) | MSG_BIT(MSG_CFG_LINK) |
+	    MSG_BIT(MSG_CFG_FILTER) | MSG_BIT(MSG_CFG_GONE_RING) |
 	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_WORKER_REQ) |
 	    MSG_BIT(MSG_ANSWER_MORE) | MSG_BIT(MSG_LINK_SOCKET) |
 	    MSG_BIT(MSG_LINK_KEYS) | MSG_BIT(MSG_PEER_SOCKET) |
 	    MSG_BIT(MSG_PING);
+#ifdef TEST_HOOKS
+	uint64_t test = MSG_BIT(MSG_TEST_EVENT_WRITE);
+#else
+	uint64_t test = 0;
+#endif
 	struct timespec now;
 	uint8_t inc_random[8];
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;
 	w->self_change = SELF_NONE;
+	w->events.fd = -1;
 	worker_start(&w->chan, "sync worker", argc, argv, &w->args,
-	    accept | MSG_BIT(MSG_SELF_START),
+	    accept | MSG_BIT(MSG_SELF_START) | test,
 	    MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START) |
-	    MSG_BIT(MSG_LINK_SOCKET) | MSG_BIT(MSG_PEER_SOCKET));
-	worker_peer_start(&w->peer, "netlink worker", SY_PEER_ACCEPT);
+	    MSG_BIT(MSG_LINK_SOCKET) | MSG_BIT(MSG_PEER_SOCKET) |
+	    MSG_BIT(MSG_CFG_GONE_RING));
+	worker_peer_start(&w->peer, "netlink worker", SY_PEER_ACCEPT,
+	    SY_PEER_ACCEPT_FD);
 	w->peer_up = 1;
 
 	/* the caches' hash key, drawn while the system's random source

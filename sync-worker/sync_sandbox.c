@@ -46,6 +46,7 @@ static const struct sc_rule sync_allow[] = {
 	SC_ALLOW(recvmsg, "read the channel and link sockets"),
 	SC_ALLOW(sendmsg, "write the channel"),
 	SC_ALLOW(recvfrom, "receive datagrams and TCP streams"),
+	SC_ALLOW(recvmmsg, "conntrack events, many per call"),
 	SC_ALLOW(sendto, "send datagrams and on TCP links"),
 	SC_ALLOW(accept4, "take the peer's connection to a TCP link"),
 	SC_ALLOW2(getsockopt, "learn whether a TCP link connected",

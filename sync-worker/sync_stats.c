@@ -231,6 +231,17 @@ sync_stats(struct syncw *w, uint32_t req)
 	case REQ_STATS:
 		general_stats(w);
 		break;
+	case REQ_STATS_RUNTIME:
+		/* the events we read; the supervisor adds the netlink
+		 * worker's counts (control.c netlink_block_merge) */
+		stats_block_init(&b, SB_NETLINK, NULL);
+		b.v[ST_NETLINK_EVENTS_RECEIVED] = w->events.cnt.received;
+		b.v[ST_NETLINK_EVENTS_FILTERED] = w->events.cnt.filtered;
+		b.v[ST_NETLINK_EVENTS_UNKNOWN_TYPE] = w->events.cnt.unknown;
+		b.v[ST_NETLINK_CATCH_EVENT_FAILED] =
+		    w->events.cnt.catch_failed;
+		sync_answer_block(w, &b);
+		break;
 	case REQ_STATS_NETWORK:
 		stats_block_init(&b, SB_NETWORK, NULL);
 		b.v[ST_NETWORK_RECV_MALFORMED] = w->wire.malformed;

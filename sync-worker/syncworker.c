@@ -167,8 +167,8 @@ queue_gone(struct syncw *w, const struct ctobj *o)
 }
 
 /* What the kernel side saw, applied to the internal cache. */
-static void
-apply_event(struct syncw *w, struct ct_event *ev)
+void
+sync_apply_event(struct syncw *w, struct ct_event *ev)
 {
 	struct cache_obj *co;
 	const char *why;
@@ -188,6 +188,10 @@ apply_event(struct syncw *w, struct ct_event *ev)
 			queue_gone(w, &ev->obj);
 		return;
 	}
+	/* remembered for a successor, should we die before the peers
+	 * hear of it (gone_ring.h) */
+	if (ev->kind == CTE_DESTROY && sync_on(w))
+		sync_gone_keep(w, &ev->obj);
 	/* counters are the collector's; peers and caches compare without;
 	 * the reference count only a kernel dump (-i, bypass) prints */
 	if (w->cfg.mode != MODE_STATS)
@@ -277,7 +281,7 @@ sync_handle_peer(void *arg, const struct msg *m)
 		if (!w->configured || msg_recv_ct_events(m, &rd) == -1)
 			fatalx("malformed or early CT_EVENTS");
 		while ((r = msg_recv_ct_event_next(&rd, &ev)) == 1)
-			apply_event(w, &ev);
+			sync_apply_event(w, &ev);
 		if (r == -1)
 			fatalx("malformed CT_EVENTS from the netlink worker");
 		break;
@@ -297,6 +301,7 @@ sync_handle_peer(void *arg, const struct msg *m)
 	case MSG_CT_BARRIER:
 		if (msg_recv_ct_barrier(m) == -1)
 			fatalx("malformed CT_BARRIER");
+		sync_events_drain(w);	/* those of our change among them */
 		w->self_change = SELF_NONE;	/* our events are all in */
 		break;
 	case MSG_CT_DUMP_DONE:
@@ -304,6 +309,7 @@ sync_handle_peer(void *arg, const struct msg *m)
 		    msg_recv_ct_dump_done(m, &sweep, &token) == -1)
 			fatalx("malformed or early CT_DUMP_DONE");
 		bypass_dump_done(w, token);
+		sync_events_dump_done(w);	/* events after the dump */
 		/* a new netlink worker's first dump: what went meanwhile */
 		sweep |= w->resweep;
 		w->resweep = 0;
@@ -312,10 +318,24 @@ sync_handle_peer(void *arg, const struct msg *m)
 		w->dumping = 0;
 		gone = cache_next_generation(&w->internal, sweep,
 		    sync_on(w) ? announce_gone : NULL, w);
+		/* restarted: what our predecessor saw go, the peers may not
+		 * have heard of */
+		if (!w->initial_dump_done && w->cfg.restarted && sync_on(w))
+			sync_gone_replay(w);
 		w->initial_dump_done = 1;
 		if (gone)
 			log_info("resync: %u entries gone from the kernel "
 			    "table removed", gone);
+		break;
+	case MSG_EVENT_SOCKET:
+		if (!w->configured)
+			fatalx("early EVENT_SOCKET");
+		sync_events_socket(w, m);
+		break;
+	case MSG_DUMP_WANTED:
+		if (!w->configured)
+			fatalx("early DUMP_WANTED");
+		sync_events_dump_wanted(w, m);
 		break;
 	default:
 		fatalx("unexpected %s from the netlink worker",
@@ -347,7 +367,8 @@ sync_peer_lost(struct syncw *w)
 static void
 peer_attach(struct syncw *w, int fd)
 {
-	worker_peer_attach(&w->peer, fd, "netlink worker", SY_PEER_ACCEPT);
+	worker_peer_attach(&w->peer, fd, "netlink worker", SY_PEER_ACCEPT,
+	    SY_PEER_ACCEPT_FD);
 	w->peer_up = 1;
 	w->resweep = 1;
 	bypass_peer_back(w);
@@ -393,6 +414,15 @@ sync_handle(void *arg, const struct msg *m)
 			fatalx("malformed or repeated CFG_SYNC");
 		w->got_sync_cfg = 1;
 		break;
+	case MSG_CFG_FILTER:
+		if (w->configured || msg_recv_cfg_filter(m, &w->filter) == -1)
+			fatalx("malformed or late CFG_FILTER");
+		break;
+	case MSG_CFG_GONE_RING:
+		if (w->configured || w->events.gone != NULL)
+			fatalx("late or repeated CFG_GONE_RING");
+		sync_gone_ring(w, m);
+		break;
 	case MSG_CFG_LINK:
 		if (w->configured || msg_recv_cfg_link(m, &l) == -1)
 			fatalx("malformed or late CFG_LINK");
@@ -435,6 +465,13 @@ sync_handle(void *arg, const struct msg *m)
 			fatalx("malformed or early WORKER_REQ");
 		sync_answer(w, id, req);
 		break;
+#ifdef TEST_HOOKS
+	case MSG_TEST_EVENT_WRITE:
+		if (msg_recv_test_event_write(m) == -1)
+			fatalx("malformed TEST_EVENT_WRITE");
+		sync_events_test_write(w);
+		break;
+#endif
 	case MSG_ANSWER_MORE: {
 		int stop;
 

@@ -15,10 +15,12 @@
 #include "clock.h"
 #include "conf.h"
 #include "expcache.h"
+#include "gone_ring.h"
 #include "ftfw.h"
 #include "link_auth.h"
 #include "msg.h"
 #include "msgs.h"
+#include "nl_recv.h"
 #include "sync_mode.h"
 #include "wire.h"
 #include "worker.h"
@@ -154,6 +156,21 @@ struct stream_job {
 	uint32_t	 base, next;	/* as in struct dump_job */
 };
 
+/* Kernel events, read from the netlink worker's socket (sync_events.c). */
+struct sync_events {
+	int		 fd;		/* -1: none (yet, or PollSecs) */
+	uint32_t	 inject_portid;	/* events of our injection: ignored */
+	int		 paused;	/* a dump runs: until CT_DUMP_DONE */
+	int		 busy;		/* the last read found events ... */
+	uint32_t	 pause_ns;	/* ... then wait this long ... */
+	uint64_t	 next_read_ns;	/* ... until then (mono_ns) */
+	struct nl_recv	*recv;
+	struct gone_ring *gone;		/* shared with our successor, or NULL */
+	struct {			/* -s runtime's netlink stats */
+		uint64_t received, filtered, unknown, catch_failed;
+	} cnt;
+};
+
 struct syncw {
 	struct chan	 chan;		/* to the supervisor */
 	struct chan	 peer;		/* from the netlink worker */
@@ -162,7 +179,9 @@ struct syncw {
 	int		 dumping;	/* a kernel dump's entries are coming */
 	struct worker_args args;
 	struct conf_sync cfg;
+	struct conf_filter filter;	/* Filter From Userspace */
 	int		 got_sync_cfg, configured;
+	struct sync_events events;
 	struct sync_link links[CONF_MAX_LINKS];
 	int		 active_link;		/* index, -1: none */
 	int		 default_link;		/* Default, else the first */
@@ -228,11 +247,27 @@ struct syncw {
  * sync_main.c's accept mask) */
 #define SY_PEER_ACCEPT	(MSG_BIT(MSG_CT_EVENTS) | MSG_BIT(MSG_CT_DUMP_DONE) | \
 	MSG_BIT(MSG_CT_BARRIER) | MSG_BIT(MSG_INJECT_DONE) | \
-	MSG_BIT(MSG_EXP_EVENT))
+	MSG_BIT(MSG_EXP_EVENT) | MSG_BIT(MSG_EVENT_SOCKET) | \
+	MSG_BIT(MSG_DUMP_WANTED))
+#define SY_PEER_ACCEPT_FD	MSG_BIT(MSG_EVENT_SOCKET)
 void	sync_start(struct syncw *);
 void	sync_handle(void *syncw, const struct msg *);
 void	sync_handle_peer(void *syncw, const struct msg *);
 void	sync_peer_lost(struct syncw *);
+void	sync_apply_event(struct syncw *, struct ct_event *);
+
+/* sync_events.c */
+void	sync_events_socket(struct syncw *, const struct msg *);
+void	sync_events_dump_wanted(struct syncw *, const struct msg *);
+void	sync_events_dump_done(struct syncw *);
+int	sync_events_pollable(const struct syncw *);
+void	sync_events_read(struct syncw *);
+void	sync_events_drain(struct syncw *);
+uint64_t sync_events_wait_ns(const struct syncw *);
+void	sync_events_test_write(struct syncw *);
+void	sync_gone_ring(struct syncw *, const struct msg *);
+void	sync_gone_keep(struct syncw *, const struct ctobj *);
+void	sync_gone_replay(struct syncw *);
 
 /* sync_sandbox.c */
 void	sync_drop_privileges(const struct worker_args *);

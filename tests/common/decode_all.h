@@ -45,12 +45,17 @@ decode_any(const struct msg *m)
 	case MSG_ANSWER_MORE: return msg_recv_answer_more(m, &a, &level);
 	case MSG_TEST_SECCOMP: return msg_recv_test_seccomp(m);
 	case MSG_TEST_GARBAGE: return msg_recv_test_garbage(m);
+	case MSG_TEST_EVENT_WRITE: return msg_recv_test_event_write(m);
 	case MSG_CTL_REQUEST: return msg_recv_ctl_request(m, &a, &c);
 	case MSG_CTL_TEXT: return msg_recv_ctl_text(m, &a, text, sizeof(text));
 	case MSG_CTL_DONE: return msg_recv_ctl_done(m, &a, text,
 	    sizeof(text));
 	case MSG_CT_DUMP_DONE: return msg_recv_ct_dump_done(m, &level, &a);
 	case MSG_DUMP_REQ: return msg_recv_dump_req(m, &a);
+	case MSG_EVENT_SOCKET: return msg_recv_event_socket(m, &a, &c);
+	case MSG_DUMP_WANTED: return msg_recv_dump_wanted(m, &a);
+	case MSG_EVENTS_OVERRUN: return msg_recv_events_overrun(m);
+	case MSG_CFG_GONE_RING: return msg_recv_cfg_gone_ring(m);
 	case MSG_CT_BARRIER: return msg_recv_ct_barrier(m);
 	case MSG_SELF_START: return msg_recv_self_start(m, &level);
 	case MSG_CHILD_DONE: return msg_recv_child_done(m, &res);

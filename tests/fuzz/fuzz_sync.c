@@ -117,13 +117,15 @@ node_start(struct node *n, const struct setup *s)
 	if ((w = n->w = calloc(1, sizeof(*w))) == NULL)
 		fatal("calloc");
 	w->self_change = SELF_NONE;
+	w->events.fd = -1;
 	w->cfg = c->sync;
 	w->got_sync_cfg = 1;
 	pair(SOCK_SEQPACKET, sup);
 	chan_init(&w->chan, sup[0], "supervisor", CHAN_MSG_MAX, 0, 0);
 	n->sup = sup[1];
 	pair(SOCK_SEQPACKET, ev);
-	worker_peer_attach(&w->peer, ev[0], "netlink worker", SY_PEER_ACCEPT);
+	worker_peer_attach(&w->peer, ev[0], "netlink worker", SY_PEER_ACCEPT,
+	    SY_PEER_ACCEPT_FD);
 	w->peer_up = 1;
 	chan_init(&n->events, ev[1], "netlink worker", CHAN_MSG_MAX, 0, 0);
 	if (s->auth) {

@@ -1,9 +1,8 @@
 #!/bin/sh
 # Back-pressure between the workers: while A's sync worker is stopped, a
-# burst of 200,000 states makes the netlink worker hold the kernel's
-# events back once 16 MiB wait for the sync worker, instead of queueing
-# without bound; the kernel's socket overflows, and the overrun resync
-# makes up for it: once the sync worker runs again, A's internal cache and
+# burst of 200,000 states waits in the kernel's event socket, which the
+# sync worker reads (nothing queues in the netlink worker); the socket
+# overflows, and the overrun resync makes up for it: once the sync worker runs again, A's internal cache and
 # B's external cache hold every state.  Then B commits them all: its
 # sync worker streams the cache to the commit child as the child reads.
 . "$(dirname "$0")/lib.sh"
@@ -31,9 +30,8 @@ check "$N states written while A's sync worker is stopped" \
 sleep 1
 rss=$(status_field "$nlw" VmRSS)
 diag "netlink worker VmRSS with the sync worker stopped: $rss kB"
-check "the netlink worker held the events back, and said so" \
-	grep -q "the sync worker is behind" "$DA/ctsyncd.log"
-check "... its queue stays bounded (< 48 MB resident)" test "$rss" -lt 49152
+check "nothing queues in the netlink worker (< 48 MB resident)" \
+	test "$rss" -lt 49152
 kill -CONT "$syw"
 check "once it runs again, every state is in A's and B's caches" \
 	wait_until 60 all_there

@@ -34,8 +34,8 @@ check "netlink worker: exactly four fds (two channels, two ctnetlink sockets)" \
 check "netlink worker: its two ctnetlink sockets are netlink sockets" \
 	test "$(ls -l /proc/$NLW/fd | grep -c socket:)" = 4 -a \
 	"$(awk 'NR > 1 && $2 == 12' /proc/$NLW/net/netlink | wc -l)" -ge 2
-check "sync worker: two channels and one receiving and one sending link socket" \
-	test "$(ls /proc/$SYW/fd | wc -l)" = 4
+check "sync worker: two channels, the event socket, one receiving and one sending link socket" \
+	test "$(ls /proc/$SYW/fd | wc -l)" = 5
 
 check "sync worker: real, effective, saved and fs uid all non-zero" ids_nonzero "$SYW" Uid
 check "sync worker: real, effective, saved and fs gid all non-zero" ids_nonzero "$SYW" Gid

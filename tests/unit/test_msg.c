@@ -80,6 +80,7 @@ test_roundtrips(void)
 	sy.resend_queue_size = 131072;
 	sy.ack_window = 300;
 	sy.purge_timeout = 60;
+	sy.event_iter_limit = 100;
 	sy.refresh_time = 60;
 	sy.cache_timeout = 180;
 	sy.disable_external_cache = 1;
@@ -323,6 +324,7 @@ send_one_of_each(struct chan *c, int pipefd)
 	nl.event_iter_limit = 100;
 	memset(&sy, 0, sizeof(sy));
 	sy.hashsize = sy.hashlimit = 8;
+	sy.event_iter_limit = 100;
 	stats_block_init(&b, SB_LINK, "eth0");
 	msg_send_log(c, LOG_INFO, "text");
 	msg_send_ready(c);
@@ -350,6 +352,7 @@ send_one_of_each(struct chan *c, int pipefd)
 	msg_send_answer_more(c, 1, 0);
 	msg_send_test_seccomp(c);
 	msg_send_test_garbage(c);
+	msg_send_test_event_write(c);
 	msg_send_ctl_request(c, REQ_STATS, 0);
 	msg_send_ctl_text(c, 1, "text");
 	msg_send_ctl_done(c, CTL_OK, "text");
@@ -365,6 +368,10 @@ send_one_of_each(struct chan *c, int pipefd)
 	}
 	msg_send_ct_dump_done(c, 1, 7);
 	msg_send_dump_req(c, 7);
+	msg_send_event_socket(c, dup(pipefd), 9, 1000000);	/* kept open */
+	msg_send_dump_wanted(c, 0x80000001);
+	msg_send_events_overrun(c);
+	msg_send_cfg_gone_ring(c, dup(pipefd));
 	{
 		struct exp_event xev;
 
@@ -412,7 +419,8 @@ test_every_pair_short_and_trailing(void)
 	if (pipe(fds) == -1)
 		abort();
 	pair(~0ULL, MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START) |
-	    MSG_BIT(MSG_LINK_SOCKET) | MSG_BIT(MSG_PEER_SOCKET),
+	    MSG_BIT(MSG_LINK_SOCKET) | MSG_BIT(MSG_PEER_SOCKET) |
+	    MSG_BIT(MSG_EVENT_SOCKET) | MSG_BIT(MSG_CFG_GONE_RING),
 	    CHAN_MSG_MAX);
 	send_one_of_each(&tx, fds[0]);
 	chan_flush_all(&tx);
@@ -488,6 +496,7 @@ test_value_ranges(void)
 	memset(&sy, 0, sizeof(sy));
 	sy.mode = 9;
 	sy.hashsize = sy.hashlimit = 1;
+	sy.event_iter_limit = 1;
 	msg_send_cfg_sync(&tx, &sy);
 	ok(transfer(&m, &why) == 1 && msg_recv_cfg_sync(&m, &sy) == -1,
 	    "CFG_SYNC with an unknown mode rejected");
