@@ -323,27 +323,17 @@ nl_events_overrun(struct nlw *w)
 uint32_t
 nl_events_read(struct nlw *w)
 {
-	struct nl_recv *rv = w->recv;
 	uint32_t done = 0;
-	unsigned i;
 	int n;
 
 	if (w->events == NULL)
 		return 0;	/* PollSecs: no events */
 	while (done < w->cfg.event_iter_limit) {
-		unsigned want = NL_RECV_VLEN;
+		unsigned want = w->cfg.event_iter_limit - done < NL_RECV_VLEN ?
+		    w->cfg.event_iter_limit - done : NL_RECV_VLEN;
 
-		if (w->cfg.event_iter_limit - done < want)
-			want = w->cfg.event_iter_limit - done;
-		for (i = 0; i < want; i++) {
-			rv->iov[i].iov_base = rv->buf[i];
-			rv->iov[i].iov_len = NL_RECV_SLOT;
-			memset(&rv->hdr[i].msg_hdr, 0, sizeof(rv->hdr[i].msg_hdr));
-			rv->hdr[i].msg_hdr.msg_iov = &rv->iov[i];
-			rv->hdr[i].msg_hdr.msg_iovlen = 1;
-		}
-		n = recvmmsg(mnl_socket_get_fd(w->events), rv->hdr, want,
-		    MSG_DONTWAIT, NULL);
+		n = nl_recv_run(w->recv, mnl_socket_get_fd(w->events), want,
+		    event_cb, w, &w->cnt.catch_failed);
 		if (n == -1) {
 			if (errno == ENOBUFS) {
 				nl_events_overrun(w);
@@ -352,13 +342,6 @@ nl_events_read(struct nlw *w)
 			if (errno != EAGAIN && errno != EINTR)
 				log_warn("conntrack event socket");
 			break;
-		}
-		for (i = 0; i < (unsigned)n; i++) {
-			if (rv->hdr[i].msg_hdr.msg_flags & MSG_TRUNC)
-				w->cnt.catch_failed++;
-			else if (mnl_cb_run(rv->buf[i], rv->hdr[i].msg_len, 0, 0,
-			    event_cb, w) == MNL_CB_ERROR)
-				w->cnt.catch_failed++;
 		}
 		done += (uint32_t)n;
 		if ((unsigned)n < want)

@@ -8,6 +8,10 @@
 
 #include <sys/socket.h>
 
+#include <stdint.h>
+
+#include <libmnl/libmnl.h>
+
 #define NL_RECV_VLEN	64	/* event datagrams per recvmmsg() */
 #define NL_RECV_SLOT	8192	/* room for one event datagram */
 
@@ -16,5 +20,11 @@ struct nl_recv {
 	struct iovec	 iov[NL_RECV_VLEN];
 	char		 buf[NL_RECV_VLEN][NL_RECV_SLOT];
 };
+
+/* Up to `want' datagrams (at most NL_RECV_VLEN) from `fd', without
+ * waiting, each run through `cb'; a truncated or failing one counts in
+ * `failed'.  recvmmsg's result: how many, or -1 and errno. */
+int	nl_recv_run(struct nl_recv *, int fd, unsigned want, mnl_cb_t cb,
+	    void *data, uint64_t *failed);
 
 #endif

@@ -229,24 +229,15 @@ static uint32_t
 read_some(struct syncw *w, uint32_t limit)
 {
 	struct sync_events *ev = &w->events;
-	struct nl_recv *rv = ev->recv;
 	uint32_t done = 0;
-	unsigned i;
 	int n;
 
 	while (done < limit) {
-		unsigned want = NL_RECV_VLEN;
+		unsigned want = limit - done < NL_RECV_VLEN ?
+		    limit - done : NL_RECV_VLEN;
 
-		if (limit - done < want)
-			want = limit - done;
-		for (i = 0; i < want; i++) {
-			rv->iov[i].iov_base = rv->buf[i];
-			rv->iov[i].iov_len = NL_RECV_SLOT;
-			memset(&rv->hdr[i].msg_hdr, 0, sizeof(rv->hdr[i].msg_hdr));
-			rv->hdr[i].msg_hdr.msg_iov = &rv->iov[i];
-			rv->hdr[i].msg_hdr.msg_iovlen = 1;
-		}
-		n = recvmmsg(ev->fd, rv->hdr, want, MSG_DONTWAIT, NULL);
+		n = nl_recv_run(ev->recv, ev->fd, want, event_cb, w,
+		    &ev->cnt.catch_failed);
 		if (n == -1) {
 			if (errno == ENOBUFS) {
 				/* lost: the netlink worker grows the buffer
@@ -258,13 +249,6 @@ read_some(struct syncw *w, uint32_t limit)
 			if (errno != EAGAIN && errno != EINTR)
 				log_warn("conntrack event socket");
 			break;
-		}
-		for (i = 0; i < (unsigned)n; i++) {
-			if (rv->hdr[i].msg_hdr.msg_flags & MSG_TRUNC)
-				ev->cnt.catch_failed++;
-			else if (mnl_cb_run(rv->buf[i], rv->hdr[i].msg_len, 0, 0,
-			    event_cb, w) == MNL_CB_ERROR)
-				ev->cnt.catch_failed++;
 		}
 		done += (uint32_t)n;
 		if ((unsigned)n < want)
