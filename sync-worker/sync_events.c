@@ -132,6 +132,7 @@ sync_events_dump_wanted(struct syncw *w, const struct msg *m)
 	if (msg_recv_dump_wanted(m, &token) == -1)
 		fatalx("malformed DUMP_WANTED");
 	w->events.paused = 1;
+	w->events.busy = 0;
 	msg_send_dump_req(&w->peer, token);
 }
 
@@ -268,8 +269,10 @@ sync_events_read(struct syncw *w)
 {
 	uint32_t n;
 
-	if (w->events.fd < 0 || w->events.paused)
+	if (w->events.fd < 0 || w->events.paused) {
+		w->events.busy = 0;	/* nothing to pause for */
 		return;
+	}
 	n = read_some(w, w->cfg.event_iter_limit);
 	w->events.busy = n > 0 && n < w->cfg.event_iter_limit &&
 	    w->events.pause_ns > 0;
