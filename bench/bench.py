@@ -183,6 +183,7 @@ class Daemon:
     def start(self):
         out = open("%s/stdout" % self.folder, "w")
         self.proc = subprocess.Popen(
+            self.bench.pinned(self.ns) +
             ["ip", "netns", "exec", self.ns, self.binary, "-C", self.conf],
             stdout=out, stderr=subprocess.STDOUT, env=self.bench.env)
         deadline = time.monotonic() + 10
@@ -395,7 +396,8 @@ class Bench:
         self.pairs.remove(pair)
 
     def load(self, ns, *args, check=True):
-        r = run("ip", "netns", "exec", ns, self.ctload, *args, check=check)
+        r = run(*self.pinned(ns), "ip", "netns", "exec", ns, self.ctload,
+                *args, check=check)
         return [float(x) for x in r.stdout.split()]
 
     def wait_peers(self, a, b):
@@ -407,6 +409,15 @@ class Bench:
         if b.wait_count(0, 10)[0] is None:
             raise RuntimeError("%s: the warm-up state was not destroyed"
                                % a.kind)
+
+    def pinned(self, ns):
+        """The command prefix that keeps a node on its own CPU, as two
+        machines would be: A's daemon and ctload on CPU 0, B's on CPU 1.
+        Unpinned, the scheduler decides whether B reads the datagrams on
+        the CPU that sent them (cheap) or not, and B's figure with it."""
+        if not self.args.pin or os.cpu_count() < 2:
+            return []
+        return ["taskset", "-c", "0" if ns.endswith("-a") else "1"]
 
     def load_one(self, ns):
         self.load(ns, "create", "1", "11")
@@ -447,7 +458,9 @@ class Bench:
         print("both daemons: FT-FW over UDP on a veth, HashSize 65536, "
               "HashLimit 1048576, NetlinkBufferSize 2097152 (growth to "
               "8388608) unless a section says otherwise; %d repetitions, "
-              "interleaved" % self.args.reps)
+              "interleaved; %s" % (self.args.reps,
+                  "A (daemon and ctload) on CPU 0, B on CPU 1"
+                  if self.pinned("x-a") else "nodes not pinned"))
         sys.stdout.flush()
 
     # - 1. the kernel and the load generator alone ---------------------------
@@ -551,7 +564,9 @@ class Bench:
             time.sleep(1)
 
     def commit(self, kind, pair, b, n):
+        # the observer sits on A's idle CPU, not beside B's commit
         waiter = subprocess.Popen(
+            self.pinned(pair.a) +
             ["ip", "netns", "exec", pair.b, self.ctload, "wait", str(n),
              str(int(20 + n / 10000))], stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True)
@@ -751,6 +766,9 @@ def parse_args():
                    help="repetitions per figure (default 3, quick 1)")
     p.add_argument("--only", help="comma-separated sections: limits, "
                    "replication, shapes, default, churn, lossy, scale, auth")
+    p.add_argument("--no-pin", dest="pin", action="store_false",
+                   help="let the scheduler place the nodes (default: A on "
+                   "CPU 0, B on CPU 1)")
     a = p.parse_args()
     if a.reps is None:
         a.reps = 1 if a.quick else 3
