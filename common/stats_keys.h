@@ -65,6 +65,8 @@
 	X(ST_NETWORK_RECV_EXPECT_REFUSED, "recv_expect_refused")       \
 	X(ST_NETWORK_SEQ_OUT_OF_WINDOW, "seq_out_of_window")           \
 	X(ST_NETWORK_ACK_OUT_OF_RANGE, "ack_out_of_range")             \
+	X(ST_NETWORK_ACK_FOR_OTHER, "ack_for_other")                   \
+	X(ST_NETWORK_SENDERS_TOO_MANY, "senders_too_many")             \
 	X(ST_NETWORK_BULK_DEFERRED, "bulk_deferred")                   \
 	X(ST_NETWORK_AUTH_FAILED, "auth_failed")                       \
 	X(ST_NETWORK_REPLAYED, "replayed")

@@ -135,6 +135,10 @@ text_network(FILE *o, const uint64_t *v)
 	    (ull)v[ST_NETWORK_SEQ_OUT_OF_WINDOW]);
 	fprintf(o, "\t\tACK/NACK out of range:\t%20llu\n",
 	    (ull)v[ST_NETWORK_ACK_OUT_OF_RANGE]);
+	fprintf(o, "\t\tACK/NACK for another:\t%20llu\n",
+	    (ull)v[ST_NETWORK_ACK_FOR_OTHER]);
+	fprintf(o, "\t\tToo many senders:\t%20llu\n",
+	    (ull)v[ST_NETWORK_SENDERS_TOO_MANY]);
 	fprintf(o, "\t\tBulk requests deferred:\t%20llu\n",
 	    (ull)v[ST_NETWORK_BULK_DEFERRED]);
 	fprintf(o, "\t\tAuthentication failed:\t%20llu\n",

@@ -130,8 +130,9 @@ alarm_timeout_ms(struct syncw *w)
 
 /* Flag-less messages are data; anything flagged is control, ignored. */
 static void
-alarm_recv(struct syncw *w, const struct wire_msg *m)
+alarm_recv(struct syncw *w, const struct wire_msg *m, struct sender *from)
 {
+	(void)from;	/* no sequence followed */
 	if (m->flags != 0)
 		return;
 	if (m->type > WIRE_EXP_DEL) {

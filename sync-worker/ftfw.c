@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,10 +24,11 @@ ftfw_init(struct syncw *w)
 	struct ftfw *f = &w->ftfw;
 
 	memset(f, 0, sizeof(*f));
+	memset(&w->senders, 0, sizeof(w->senders));
 	TAILQ_INIT(&f->rsq.q);
 	TAILQ_INIT(&f->resend.q);
 	f->rsq_max = w->cfg.resend_queue_size;
-	f->window_size = f->window = w->cfg.ack_window;
+	f->window_size = w->cfg.ack_window;
 }
 
 /* ---- the resend queue ---------------------------------------------------- */
@@ -120,6 +123,84 @@ rsq_nack(struct syncw *w, uint32_t from, uint32_t to)
 	}
 }
 
+/*
+ * Several nodes on a multicast segment: an entry may go once every node
+ * present has acknowledged it (a node new or restarted, from the moment
+ * it was heard: sender_needs_from_now).  Nodes gone quiet, and 1.4.7
+ * nodes (their ACKs name no node), do not hold the queue.  Returns 0 if
+ * no node present holds it.
+ */
+static int
+rsq_floor(const struct syncw *w, uint32_t *floor)
+{
+	uint64_t now = mono_ms();
+	int i, have = 0;
+
+	for (i = 0; i < SENDERS_MAX; i++) {
+		const struct sender *s = &w->senders.s[i];
+
+		if (!sender_is_live(s, now) || !s->have_acked)
+			continue;
+		if (!have || wire_seq_before(s->acked, *floor))
+			*floor = s->acked;
+		have = 1;
+	}
+	return have;
+}
+
+/*
+ * ACK(from, to) from node `s' of several: what it skipped since its last
+ * ACK and is still held (its ACK or NACK was lost) goes out again, as in
+ * rsq_ack; what every node present acknowledged is forgotten.
+ */
+static void
+rsq_ack_of_several(struct syncw *w, struct sender *s, uint32_t from,
+    uint32_t to)
+{
+	struct ftfw *f = &w->ftfw;
+	struct rsq_entry *e, *next;
+	uint32_t floor = 0;
+
+	if (s->have_acked)
+		for (e = TAILQ_FIRST(&f->rsq.q); e; e = next) {
+			next = TAILQ_NEXT(e, link);
+			if (!wire_seq_before(e->seq, from))
+				break;
+			if (wire_seq_before(s->acked, e->seq) && !e->ctl) {
+				rsq_unlink(&f->rsq, e);
+				rsq_append(&f->resend, e);
+			}
+		}
+	s->acked = to;
+	s->have_acked = 1;
+	if (!rsq_floor(w, &floor))
+		return;
+	while ((e = TAILQ_FIRST(&f->rsq.q)) != NULL &&
+	    !wire_seq_before(floor, e->seq)) {
+		rsq_unlink(&f->rsq, e);
+		free(e);
+	}
+}
+
+/*
+ * An ACK of ours from node `s', alone or one of several (senders.h).
+ * Among several, an ACK that names no node (1.4.7's, which mixes the
+ * senders' sequences) may be about anyone's: it neither frees nor holds
+ * what we keep; the nodes that name us decide.
+ */
+static void
+acked_by(struct syncw *w, struct sender *s, const struct wire_msg *m)
+{
+	if (senders_live(w) < 2) {
+		rsq_ack(w, m->from, m->to);
+		s->acked = m->to;
+		s->have_acked = 1;
+	} else if (m->for_family != 0)
+		rsq_ack_of_several(w, s, m->from, m->to);
+	else
+		s->have_acked = 0;
+}
+
 /* ---- sending ---------------------------------------------------------------- */
 
 /* The HELLO flags every message carries while the handshake lasts. */
@@ -194,17 +275,38 @@ send_resends(struct syncw *w)
 	}
 }
 
+/*
+ * An ACK or NACK of node `s''s sequence.  On a multicast link it names
+ * `s' (wire.h), or other nodes would take it for theirs: always, since a
+ * node that hears only one sender for a moment (just started) must not
+ * send what others take for theirs either.  1.4.7 reads the range and
+ * skips the name; UDP and TCP links have one peer and no name.
+ */
+static void
+send_to_sender(struct syncw *w, struct sender *s, uint8_t flags,
+    uint32_t from, uint32_t to)
+{
+	send_ctl_for(w, flags, from, to, s);
+}
+
+/* After a second without sending: the pending ACKs, or ALIVE. */
 static void
 heartbeat(struct syncw *w)
 {
-	struct ftfw *f = &w->ftfw;
+	int i, acked = 0;
 
 	if (send_idle_ms(w) < SYNC_HEARTBEAT_MS)
 		return;
-	if (f->ack_pending && f->have_last) {
-		send_ctl(w, WIRE_F_ACK, f->ack_from, f->last);
-		f->ack_pending = 0;
-	} else
+	for (i = 0; i < SENDERS_MAX; i++) {
+		struct sender *s = &w->senders.s[i];
+
+		if (s->heard_ms != 0 && s->ack_pending && s->have_last) {
+			send_to_sender(w, s, WIRE_F_ACK, s->ack_from, s->last);
+			s->ack_pending = 0;
+			acked = 1;
+		}
+	}
+	if (!acked)
 		send_ctl(w, WIRE_F_ALIVE, 0, 0);
 }
 
@@ -235,27 +337,46 @@ ftfw_run(struct syncw *w)
  * move it back.  Returns 1 to drop.
  */
 static int
-out_of_window(struct syncw *w, const struct wire_msg *m)
+out_of_window(struct syncw *w, struct sender *s, const struct wire_msg *m)
 {
-	struct ftfw *f = &w->ftfw;
-	uint32_t ahead = m->seq - (f->last + 1);
-	uint32_t behind = (f->last + 1) - m->seq;
+	uint32_t ahead = m->seq - (s->last + 1);
+	uint32_t behind = (s->last + 1) - m->seq;
 
-	if (!f->have_last || ahead <= SEQ_WINDOW || behind <= SEQ_WINDOW) {
-		f->run = 0;
+	if (!s->have_last || ahead <= SEQ_WINDOW || behind <= SEQ_WINDOW) {
+		s->run = 0;
 		return 0;
 	}
-	f->run = f->run > 0 && m->seq == f->run_next ? f->run + 1 : 1;
-	f->run_next = m->seq + 1;
-	if (f->run < REANCHOR_RUN) {
+	s->run = s->run > 0 && m->seq == s->run_next ? s->run + 1 : 1;
+	s->run_next = m->seq + 1;
+	if (s->run < REANCHOR_RUN) {
 		w->wire.out_of_window++;
 		return 1;
 	}
 	log_warnx("FT-FW: the peer's sequence moved from %u to %u, following "
-	    "it", f->last, m->seq);
-	f->have_last = f->ack_pending = 0;
-	f->window = f->window_size;
-	f->run = 0;
+	    "it", s->last, m->seq);
+	s->have_last = s->ack_pending = 0;
+	s->window = w->ftfw.window_size;
+	s->run = 0;
+	return 0;
+}
+
+/*
+ * Whether an ACK or NACK is about our sequence: one that names a node
+ * names us (our source address on the link it came by), and one that
+ * names none is for us (1.4.7, or a peer that hears only us).
+ */
+static int
+meant_for_us(struct syncw *w, const struct wire_msg *m,
+    const struct sender *s)
+{
+	const struct sync_link *l = &w->links[s->link];
+
+	if (m->for_family == 0)
+		return 1;
+	if (m->for_family == l->self_family && memcmp(m->for_addr,
+	    l->self_addr, m->for_family == AF_INET ? 4 : 16) == 0)
+		return 1;
+	w->wire.ack_for_other++;
 	return 0;
 }
 
@@ -271,18 +392,19 @@ range_sent(const struct syncw *w, uint32_t from, uint32_t to)
 }
 
 static void
-process(struct syncw *w, const struct wire_msg *m, enum wire_kind kind)
+process(struct syncw *w, const struct wire_msg *m, enum wire_kind kind,
+    struct sender *s)
 {
 	switch (kind) {
 	case WK_DATA:
 		sync_apply(w, m);
 		break;
 	case WK_ACK:
-		if (range_sent(w, m->from, m->to))
-			rsq_ack(w, m->from, m->to);
+		if (meant_for_us(w, m, s) && range_sent(w, m->from, m->to))
+			acked_by(w, s, m);
 		break;
 	case WK_NACK:
-		if (range_sent(w, m->from, m->to))
+		if (meant_for_us(w, m, s) && range_sent(w, m->from, m->to))
 			rsq_nack(w, m->from, m->to);
 		break;
 	case WK_RESYNC:
@@ -302,7 +424,7 @@ process(struct syncw *w, const struct wire_msg *m, enum wire_kind kind)
  * repaired).  Returns 1 if this message starts a new incarnation.
  */
 static int
-peer_hello(struct syncw *w, const struct wire_msg *m)
+peer_hello(struct syncw *w, struct sender *s, const struct wire_msg *m)
 {
 	struct ftfw *f = &w->ftfw;
 
@@ -311,23 +433,25 @@ peer_hello(struct syncw *w, const struct wire_msg *m)
 	if (!f->send_hello_back)
 		send_ctl(w, WIRE_F_ALIVE, 0, 0);
 	f->send_hello_back = 1;
-	if (f->peer_in_hello)
+	if (s->in_hello)
 		return 0;
-	f->peer_in_hello = 1;
-	if (f->ack_pending && wire_seq_before(m->seq, f->ack_from)) {
-		f->ack_from = m->seq;
-		f->window = f->window_size - 1;
+	s->in_hello = 1;
+	sender_needs_from_now(w, s);	/* a new incarnation */
+	if (s->ack_pending && wire_seq_before(m->seq, s->ack_from)) {
+		s->ack_from = m->seq;
+		s->window = f->window_size - 1;
 	}
 	sync_bulk_asked(w);
 	return 1;
 }
 
+/* A message of node `s', in its own sequence (senders.h). */
 static void
-ftfw_recv(struct syncw *w, const struct wire_msg *m)
+ftfw_recv(struct syncw *w, const struct wire_msg *m, struct sender *s)
 {
 	struct ftfw *f = &w->ftfw;
 	enum wire_kind kind = wire_classify(m);
-	uint32_t expected = f->last + 1;
+	uint32_t expected = s->last + 1;
 	int in_sync = 1;
 
 	if (kind == WK_BAD) {
@@ -336,43 +460,44 @@ ftfw_recv(struct syncw *w, const struct wire_msg *m)
 		return;
 	}
 	/* HELLO is a restart: its sequence starts anew (8.5) */
-	if (!(m->flags & WIRE_F_HELLO) && out_of_window(w, m))
+	if (!(m->flags & WIRE_F_HELLO) && out_of_window(w, s, m))
 		return;
 	if (!(m->flags & WIRE_F_HELLO))
-		f->peer_in_hello = 0;
-	if (!((m->flags & WIRE_F_HELLO) && peer_hello(w, m))) {
-		if (f->have_last && m->seq != expected) {
+		s->in_hello = 0;
+	if (!((m->flags & WIRE_F_HELLO) && peer_hello(w, s, m))) {
+		if (s->have_last && m->seq != expected) {
 			if (wire_seq_before(m->seq, expected)) {
 				w->wire.before++;
 				return;
 			}
 			/* a gap: acknowledge what came, ask for the rest */
-			if (f->ack_pending)
-				send_ctl(w, WIRE_F_ACK, f->ack_from,
+			if (s->ack_pending)
+				send_to_sender(w, s, WIRE_F_ACK, s->ack_from,
 				    expected - 1);
-			send_ctl(w, WIRE_F_NACK, expected, m->seq - 1);
-			w->wire.lost += m->seq - f->last + 1;
-			f->window = f->window_size - 1;
-			f->ack_from = m->seq;
-			f->ack_pending = 1;
+			send_to_sender(w, s, WIRE_F_NACK, expected,
+			    m->seq - 1);
+			w->wire.lost += m->seq - s->last + 1;
+			s->window = f->window_size - 1;
+			s->ack_from = m->seq;
+			s->ack_pending = 1;
 			in_sync = 0;
 		}
 	}
 	if (m->flags & WIRE_F_HELLO_BACK)
 		f->hello = 2;
-	process(w, m, kind);
-	f->last = m->seq;
-	f->have_last = 1;
+	process(w, m, kind, s);
+	s->last = m->seq;
+	s->have_last = 1;
 	if (!in_sync)
 		return;
-	if (!f->ack_pending) {
-		f->ack_from = m->seq;
-		f->ack_pending = 1;
+	if (!s->ack_pending) {
+		s->ack_from = m->seq;
+		s->ack_pending = 1;
 	}
-	if (--f->window == 0) {
-		send_ctl(w, WIRE_F_ACK, f->ack_from, m->seq);
-		f->ack_pending = 0;
-		f->window = f->window_size;
+	if (--s->window == 0) {
+		send_to_sender(w, s, WIRE_F_ACK, s->ack_from, m->seq);
+		s->ack_pending = 0;
+		s->window = f->window_size;
 	}
 }
 

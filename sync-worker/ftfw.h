@@ -10,7 +10,10 @@
  * - data messages whose acknowledgement was lost are resent when a later
  *   ACK shows it (see rsq_ack);
  * - no data goes out before the peer answers our HELLO (a few seconds at
- *   most), since 1.4.7 repairs no loss of messages that carry HELLO.
+ *   most), since 1.4.7 repairs no loss of messages that carry HELLO;
+ * - several nodes on one multicast segment: each sender's sequence is
+ *   followed on its own, ACKs and NACKs name the node they are meant for,
+ *   and what we sent is kept until every node present acknowledged it.
  */
 #ifndef CTSYNCD_FTFW_H
 #define CTSYNCD_FTFW_H
@@ -50,14 +53,8 @@ struct ftfw {
 	struct rsq_list	 rsq;		/* sent, waiting for an ACK */
 	struct rsq_list	 resend;	/* NACKed, to send again */
 	uint32_t	 rsq_max;
-	/* receiving */
-	int		 have_last;
-	uint32_t	 last;
-	int		 ack_pending;
-	uint32_t	 ack_from;
-	uint32_t	 window, window_size;
-	int		 peer_in_hello;
-	uint32_t	 run, run_next;	/* far from the window, in sequence */
+	/* receiving: each sender's sequence in its record (senders.h) */
+	uint32_t	 window_size;	/* ACKWindowSize */
 	/* counters */
 	uint64_t	 rsq_dropped;	/* resend queue full: oldest dropped */
 };

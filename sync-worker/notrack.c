@@ -6,13 +6,15 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "log.h"
 #include "syncworker.h"
 
 static void
 notrack_init(struct syncw *w)
 {
-	w->notrack.have_last = 0;
+	memset(&w->senders, 0, sizeof(w->senders));
 }
 
 /*
@@ -20,7 +22,7 @@ notrack_init(struct syncw *w)
  * NACK (a peer in FT-FW) count as malformed headers, as in 1.4.7.
  */
 static void
-notrack_recv(struct syncw *w, const struct wire_msg *m)
+notrack_recv(struct syncw *w, const struct wire_msg *m, struct sender *s)
 {
 	enum wire_kind kind = wire_classify(m);
 
@@ -29,16 +31,17 @@ notrack_recv(struct syncw *w, const struct wire_msg *m)
 		w->wire.malformed++;
 		return;
 	}
-	if (w->notrack.have_last && m->seq != w->notrack.last + 1) {
-		if (wire_seq_before(m->seq, w->notrack.last + 1))
+	/* each node's sequence on its own (senders.h) */
+	if (s->have_last && m->seq != s->last + 1) {
+		if (wire_seq_before(m->seq, s->last + 1))
 			w->wire.before++;
-		else if (m->seq - w->notrack.last > SEQ_WINDOW)
+		else if (m->seq - s->last > SEQ_WINDOW)
 			w->wire.out_of_window++;	/* not a count of loss */
 		else	/* 1.4.7's count */
-			w->wire.lost += m->seq - w->notrack.last + 1;
+			w->wire.lost += m->seq - s->last + 1;
 	}
-	w->notrack.last = m->seq;
-	w->notrack.have_last = 1;
+	s->last = m->seq;
+	s->have_last = 1;
 	if (kind == WK_DATA)
 		sync_apply(w, m);
 	else if (kind == WK_RESYNC) {

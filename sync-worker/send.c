@@ -61,31 +61,49 @@ transmit(struct syncw *w, const uint8_t *msg, size_t len, int keep, int ctl,
 	clock_gettime(CLOCK_MONOTONIC, &w->tx.last);
 }
 
+/* A control message, to every node (`for' NULL) or meant for one node
+ * of a multicast segment (an ACK or NACK: wire.h). */
 void
-send_ctl(struct syncw *w, uint8_t flags, uint32_t from, uint32_t to)
+send_ctl_for(struct syncw *w, uint8_t flags, uint32_t from, uint32_t to,
+    const struct sender *for_node)
 {
 	struct sync_tx *t = &w->tx;
 
 	if (t->nctl == SEND_CTLQ_MAX)
 		send_controls(w);	/* full: out with what is queued */
+	memset(&t->ctlq[t->nctl], 0, sizeof(t->ctlq[0]));
 	t->ctlq[t->nctl].flags = flags;
 	t->ctlq[t->nctl].from = from;
 	t->ctlq[t->nctl].to = to;
+	if (for_node != NULL && for_node->family != 0) {
+		t->ctlq[t->nctl].for_family = for_node->family;
+		memcpy(t->ctlq[t->nctl].for_addr, for_node->addr, 16);
+	}
 	t->nctl++;
+}
+
+void
+send_ctl(struct syncw *w, uint8_t flags, uint32_t from, uint32_t to)
+{
+	send_ctl_for(w, flags, from, to, NULL);
 }
 
 void
 send_controls(struct syncw *w)
 {
 	struct sync_tx *t = &w->tx;
-	uint8_t msg[WIRE_CTL_LEN];
+	uint8_t msg[WIRE_CTL_TO6_LEN];
 	int i;
 
 	for (i = 0; i < t->nctl; i++) {
 		uint8_t flags = t->ctlq[i].flags | mode_flags(w);
 		uint32_t seq = next_seq(w);
-		size_t n = wire_put_ctl(msg, sizeof(msg), flags, seq,
-		    t->ctlq[i].from, t->ctlq[i].to);
+		size_t n = t->ctlq[i].for_family == 0 ?
+		    wire_put_ctl(msg, sizeof(msg), flags, seq,
+		    t->ctlq[i].from, t->ctlq[i].to) :
+		    wire_put_ctl_for(msg, sizeof(msg), flags, seq,
+		    t->ctlq[i].from, t->ctlq[i].to, t->ctlq[i].for_family,
+		    t->ctlq[i].for_addr);
 
 		/* ACK, NACK and RESYNC may be lost too: keep them */
 		transmit(w, msg, n, !(t->ctlq[i].flags & WIRE_F_ALIVE), 1, seq);

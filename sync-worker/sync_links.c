@@ -22,6 +22,9 @@
 #define RX_BUDGET	64	/* datagrams per wake-up, then serve others */
 #define STRANGER_LOG_SECS 10	/* between two logs of strangers dropped */
 
+static void addr_of(const struct sockaddr_storage *, uint8_t *family,
+    uint8_t addr[16]);
+
 void
 links_add(struct syncw *w, const struct cfg_link_fd *l, int fd)
 {
@@ -58,6 +61,25 @@ link_mtu(const struct sync_link *l)
 		return 1500;
 	}
 	return (uint32_t)ifr.ifr_mtu;
+}
+
+/*
+ * A multicast link's own source address (its sending socket is connected
+ * to the group, so the kernel chose it then): with several nodes on the
+ * segment, the ACKs and NACKs meant for us name it (ftfw.c).
+ */
+static void
+learn_own_address(struct sync_link *l)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(l->tx, (struct sockaddr *)&ss, &len) == -1) {
+		log_warn("link %s: cannot read its own address", l->ifname);
+		return;
+	}
+	addr_of(&ss, &l->self_family, l->self_addr);
 }
 
 /* Packed buffers leave room for the headers, as conntrackd counts them,
@@ -104,6 +126,8 @@ links_done(struct syncw *w)
 			fatalx("link %d: incomplete socket pair", i);
 		if (w->links[i].kind == LINK_TCP)
 			tcp_link_init(w, &w->links[i]);
+		if (w->links[i].kind == LINK_MCAST)
+			learn_own_address(&w->links[i]);
 		w->links[i].mtu = link_mtu(&w->links[i]);
 		w->links[i].status = link_status(&w->links[i]);
 		w->links[i].last_rx = mono_secs();
@@ -260,13 +284,14 @@ static int peer_moved(struct syncw *, int);
  * cannot be right; the rest is dropped, and a stream has lost its way.
  */
 int
-links_deliver(struct syncw *w, int index, const uint8_t *p, size_t n,
-    size_t *used)
+links_deliver(struct syncw *w, int index, uint8_t family,
+    const uint8_t addr[16], const uint8_t *p, size_t n, size_t *used)
 {
 	struct sync_link *l = &w->links[index];
 	/* sealed TCP frames hold whole messages, as datagrams do */
 	int stream = l->kind == LINK_TCP && !w->auth.on, valid = 0, r = 0;
 	size_t left = n;
+	struct sender *from = NULL;
 
 	while (left > 0) {
 		struct wire_msg m;
@@ -280,8 +305,11 @@ links_deliver(struct syncw *w, int index, const uint8_t *p, size_t n,
 			left = 0;
 			break;
 		}
+		if (deliver && w->mode != NULL && from == NULL &&
+		    (from = senders_get(w, index, family, addr)) == NULL)
+			deliver = 0;	/* no room for one more node */
 		if (deliver && w->mode != NULL) {
-			w->mode->recv(w, &m);
+			w->mode->recv(w, &m, from);
 			valid = 1;
 		}
 		p += step;
@@ -350,7 +378,7 @@ deliver_sealed(struct syncw *w, int index, uint8_t family,
 		auth_refused(&w->links[index], family, addr, v);
 		return -1;
 	}
-	links_deliver(w, index, w->openbuf, len, &used);
+	links_deliver(w, index, family, addr, w->openbuf, len, &used);
 	return 0;
 }
 
@@ -391,7 +419,8 @@ stream_deliver(struct syncw *w, int i)
 
 	if (w->auth.on)
 		stream_deliver_sealed(w, i);
-	else if (links_deliver(w, i, l->rxbuf, l->rxlen, &used) == -1)
+	else if (links_deliver(w, i, l->conn_family, l->conn_addr, l->rxbuf,
+	    l->rxlen, &used) == -1)
 		tcp_drop_stream(l);	/* counted by the wire parser */
 	else
 		tcp_consume(l, used);
@@ -450,6 +479,7 @@ links_receive(struct syncw *w, int index)
 	for (i = 0; i < RX_BUDGET; i++) {
 		struct sockaddr_storage ss;
 		socklen_t sslen = sizeof(ss);
+		uint8_t family, addr[16];
 		ssize_t n = recvfrom(l->rx, buf, sizeof(buf), MSG_DONTWAIT,
 		    (struct sockaddr *)&ss, &sslen);
 
@@ -463,15 +493,13 @@ links_receive(struct syncw *w, int index)
 		l->cnt.bytes_recv += (uint64_t)n;
 		if (!from_peer(w, l, &ss))
 			continue;
-		if (w->auth.on) {
-			uint8_t family, addr[16];
-
-			addr_of(&ss, &family, addr);
+		addr_of(&ss, &family, addr);
+		if (w->auth.on)
 			deliver_sealed(w, index, family, addr,
 			    (const uint8_t *)buf, (size_t)n);
-		} else
-			links_deliver(w, index, (const uint8_t *)buf,
-			    (size_t)n, &used);
+		else
+			links_deliver(w, index, family, addr,
+			    (const uint8_t *)buf, (size_t)n, &used);
 	}
 }
 

@@ -21,6 +21,7 @@
 struct syncw;
 struct wire_msg;
 struct cache_obj;
+struct sender;
 
 /* A mode that says ALIVE says it after this long without sending. */
 #define SYNC_HEARTBEAT_MS	1000
@@ -30,8 +31,9 @@ struct sync_mode {
 	int		 heartbeat;	/* says ALIVE when idle, so that
 					   silence means a link is dead */
 	void	(*init)(struct syncw *);
-	/* a valid message from a peer */
-	void	(*recv)(struct syncw *, const struct wire_msg *);
+	/* a valid message from a peer, the node `from' (senders.h) */
+	void	(*recv)(struct syncw *, const struct wire_msg *,
+		    struct sender *from);
 	/* send what is due, and when to be called again (ms, -1 never) */
 	void	(*run)(struct syncw *);
 	int	(*timeout_ms)(struct syncw *);

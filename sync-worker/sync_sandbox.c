@@ -51,6 +51,7 @@ static const struct sc_rule sync_allow[] = {
 	SC_ALLOW(accept4, "take the peer's connection to a TCP link"),
 	SC_ALLOW2(getsockopt, "learn whether a TCP link connected",
 	    SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET), SCMP_A2(SCMP_CMP_EQ, SO_ERROR)),
+	SC_ALLOW(getsockname, "learn a multicast link's own address"),
 	SC_ALLOW(ppoll, "main loop"),
 	SC_ALLOW(poll, "flush the channel on exit paths"),
 	SC_ALLOW(close, "close sockets"),

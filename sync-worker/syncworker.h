@@ -21,6 +21,7 @@
 #include "msg.h"
 #include "msgs.h"
 #include "nl_recv.h"
+#include "senders.h"
 #include "sync_mode.h"
 #include "wire.h"
 #include "worker.h"
@@ -77,6 +78,9 @@ struct sync_link {
 	struct log_rate	 refused;	/* frames refused by Authentication */
 	uint8_t		 conn_family;	/* TCP: who made conn */
 	uint8_t		 conn_addr[16];
+	/* multicast: our source address, named by ACKs meant for us */
+	uint8_t		 self_family;
+	uint8_t		 self_addr[16];
 };
 
 /* What a polled link socket is. */
@@ -129,7 +133,11 @@ struct sync_tx {
 	uint32_t	 next_seq;
 	int		 seq_started;
 	struct timespec	 last;		/* the last message sent */
-	struct { uint8_t flags; uint32_t from, to; } ctlq[SEND_CTLQ_MAX];
+	struct {
+		uint8_t	 flags, for_family;	/* for_family 0: to all */
+		uint32_t from, to;
+		uint8_t	 for_addr[16];
+	} ctlq[SEND_CTLQ_MAX];
 	int		 nctl;		/* control messages queued */
 };
 
@@ -188,6 +196,7 @@ struct syncw {
 	time_t		 links_checked;		/* links_check, once a second */
 	int		 no_link_logged;
 	int		 peer_heard;		/* since the last silent switch */
+	struct senders	 senders;		/* who sends to us (senders.h) */
 	uint8_t		 hash_key[CACHE_HASH_KEY_LEN];	/* per start */
 	struct cache	 internal;	/* this node's kernel table */
 	struct cache	 external;	/* the peers' states */
@@ -211,10 +220,6 @@ struct syncw {
 		uint64_t deferred_count;
 	} bulk;
 	struct ftfw	 ftfw;
-	struct {			/* NOTRACK: sequence numbers counted */
-		int	 have_last;
-		uint32_t last;
-	} notrack;
 	struct errq	 errq;		/* TCP links */
 	struct {			/* DisableExternalCache, direct.c */
 		struct ct_event batch[DIRECT_BATCH];
@@ -287,6 +292,8 @@ void	sync_stream_flush(struct syncw *);
 void	send_init(struct syncw *);
 uint32_t send_idle_ms(const struct syncw *);
 void	send_ctl(struct syncw *, uint8_t flags, uint32_t from, uint32_t to);
+void	send_ctl_for(struct syncw *, uint8_t flags, uint32_t from, uint32_t to,
+	    const struct sender *);
 void	send_controls(struct syncw *);
 void	send_request_resync(struct syncw *);
 void	send_object(struct syncw *, const struct ctobj *, uint8_t type);
@@ -319,8 +326,8 @@ int	link_status(const struct sync_link *);
 void	links_send(struct syncw *, const uint8_t *, size_t);
 void	links_flush(struct syncw *);
 void	links_check(struct syncw *);
-int	links_deliver(struct syncw *, int index, const uint8_t *, size_t,
-	    size_t *used);
+int	links_deliver(struct syncw *, int index, uint8_t family,
+	    const uint8_t addr[16], const uint8_t *, size_t, size_t *used);
 struct pollfd;
 int	links_pollfds(struct syncw *, struct pollfd *, struct link_role *);
 void	links_events(struct syncw *, const struct pollfd *,

@@ -100,6 +100,11 @@ wire_next(const uint8_t *p, size_t left, struct wire_msg *m, int *deliver,
 		}
 		m->from = wire_be32(p + 8);
 		m->to = wire_be32(p + 12);
+		if (m->len == WIRE_CTL_TO4_LEN || m->len == WIRE_CTL_TO6_LEN) {
+			m->for_family = m->len == WIRE_CTL_TO4_LEN ? AF_INET :
+			    AF_INET6;
+			m->for_addr = p + WIRE_CTL_LEN;
+		}
 	} else if (m->len < WIRE_HDR_LEN) {
 		count(c, &c->bad_size);
 		return 0;
@@ -508,5 +513,22 @@ wire_put_ctl(uint8_t *buf, size_t cap, uint8_t flags, uint32_t seq,
 		buf[10 + 4 * i] = (uint8_t)(range[i] >> 8);
 		buf[11 + 4 * i] = (uint8_t)range[i];
 	}
+	return len;
+}
+
+/* An ACK or NACK meant for the node at `family'/`addr' (wire.h). */
+size_t
+wire_put_ctl_for(uint8_t *buf, size_t cap, uint8_t flags, uint32_t seq,
+    uint32_t from, uint32_t to, uint8_t family, const uint8_t addr[16])
+{
+	size_t alen = family == AF_INET ? 4 : 16;
+	size_t len = WIRE_CTL_LEN + alen;
+
+	if (!(flags & (WIRE_F_ACK | WIRE_F_NACK)) || cap < len ||
+	    wire_put_ctl(buf, cap, flags, seq, from, to) != WIRE_CTL_LEN)
+		return 0;
+	buf[2] = (uint8_t)(len >> 8);
+	buf[3] = (uint8_t)len;
+	memcpy(buf + WIRE_CTL_LEN, addr, alen);
 	return len;
 }

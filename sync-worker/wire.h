@@ -17,6 +17,15 @@
 #define WIRE_VERSION		1
 #define WIRE_HDR_LEN		8
 #define WIRE_CTL_LEN		16
+/*
+ * ctsyncd's one extension: an ACK or NACK may name the node it is meant
+ * for, its source address after the range (len 20: IPv4, 32: IPv6), when
+ * several nodes share a multicast segment.  1.4.7 reads the range and
+ * skips the rest without counting anything (checked on the wire:
+ * tests/integration/multiprimary.sh).
+ */
+#define WIRE_CTL_TO4_LEN	(WIRE_CTL_LEN + 4)
+#define WIRE_CTL_TO6_LEN	(WIRE_CTL_LEN + 16)
 #define WIRE_MSG_MAX		512	/* largest message we build */
 
 /* message types (low nibble of byte 0) */
@@ -45,6 +54,7 @@ struct wire_counters {
 	uint64_t	 exp_refused;	/* expectations we would not create */
 	uint64_t	 out_of_window;	/* sequence far from the expected */
 	uint64_t	 ack_out_of_range;	/* ACK/NACK of what was not sent */
+	uint64_t	 ack_for_other;	/* ACK/NACK meant for another node */
 };
 
 struct wire_msg {
@@ -52,6 +62,8 @@ struct wire_msg {
 	uint16_t	 len;
 	uint32_t	 seq;
 	uint32_t	 from, to;	/* ACK, NACK, RESYNC */
+	uint8_t		 for_family;	/* ACK, NACK meant for one node: */
+	const uint8_t	*for_addr;	/* its address (4 or 16 bytes) */
 	const uint8_t	*p;		/* the whole message, header included */
 };
 
@@ -74,6 +86,9 @@ size_t	 wire_put_ct(uint8_t *buf, size_t cap, uint8_t type, uint8_t flags,
 	    uint32_t seq, const struct ctobj *, const struct wire_opts *);
 size_t	 wire_put_ctl(uint8_t *buf, size_t cap, uint8_t flags, uint32_t seq,
 	    uint32_t from, uint32_t to);
+size_t	 wire_put_ctl_for(uint8_t *buf, size_t cap, uint8_t flags,
+	    uint32_t seq, uint32_t from, uint32_t to, uint8_t family,
+	    const uint8_t addr[16]);
 int	 wire_seq_before(uint32_t a, uint32_t b);
 
 #endif

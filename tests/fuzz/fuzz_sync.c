@@ -450,9 +450,8 @@ same_reception(const struct node *a, const struct node *b)
 	cx.ack_out_of_range = cy.ack_out_of_range = 0;
 	if (memcmp(&cx, &cy, sizeof(cx)) != 0 ||
 	    x->external.count != y->external.count ||
-	    x->ftfw.last != y->ftfw.last ||
-	    x->ftfw.have_last != y->ftfw.have_last ||
-	    x->notrack.last != y->notrack.last ||
+	    x->senders.s[0].last != y->senders.s[0].last ||
+	    x->senders.s[0].have_last != y->senders.s[0].have_last ||
 	    memcmp(x->auth.count, y->auth.count, sizeof(x->auth.count)) ||
 	    (x->links[0].conn == -1) != (y->links[0].conn == -1))
 		abort();

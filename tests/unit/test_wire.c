@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <arpa/inet.h>
 #include <stdlib.h>
 
@@ -243,6 +245,42 @@ test_control(void)
 	    "sequence order wraps around");
 }
 
+/* ACKs and NACKs meant for one node of several (wire.h) */
+static void
+test_control_for(void)
+{
+	static const uint8_t v4[16] = { 10, 99, 0, 2 }, v6[16] = { 0xfe, 0x80,
+	    [15] = 7 };
+	uint8_t buf[40];
+	struct wire_msg m;
+	struct wire_counters c = { 0 };
+	int deliver;
+
+	ok(wire_put_ctl_for(buf, sizeof(buf), WIRE_F_ACK, 9, 1, 2, AF_INET,
+	    v4) == 20 && memcmp(buf, (const uint8_t[]){ 0x1a, 0x08, 0, 20, 0,
+	    0, 0, 9, 0, 0, 0, 1, 0, 0, 0, 2, 10, 99, 0, 2 }, 20) == 0,
+	    "ACK for an IPv4 node: the range, then its address (len 20)");
+	ok(wire_next(buf, 20, &m, &deliver, &c) == 20 && deliver &&
+	    wire_classify(&m) == WK_ACK && m.from == 1 && m.to == 2 &&
+	    m.for_family == AF_INET && memcmp(m.for_addr, v4, 4) == 0,
+	    "read back: an ACK, its range, the node it is meant for");
+	ok(wire_put_ctl_for(buf, sizeof(buf), WIRE_F_NACK, 9, 3, 4, AF_INET6,
+	    v6) == 32 && wire_next(buf, 32, &m, &deliver, &c) == 32 &&
+	    wire_classify(&m) == WK_NACK && m.for_family == AF_INET6 &&
+	    memcmp(m.for_addr, v6, 16) == 0, "NACK for an IPv6 node (len 32)");
+	ok(wire_put_ctl(buf, sizeof(buf), WIRE_F_ACK, 9, 1, 2) == 16 &&
+	    wire_next(buf, 16, &m, &deliver, &c) == 16 && m.for_family == 0,
+	    "1.4.7's ACK names no node");
+	buf[3] = 24;	/* a longer tail that is not an address */
+	ok(wire_next(buf, 24, &m, &deliver, &c) == 24 && deliver &&
+	    wire_classify(&m) == WK_ACK && m.for_family == 0,
+	    "an ACK with another tail length: read as 1.4.7 does");
+	ok(wire_put_ctl_for(buf, sizeof(buf), WIRE_F_ALIVE, 9, 0, 0, AF_INET,
+	    v4) == 0 && wire_put_ctl_for(buf, 19, WIRE_F_ACK, 9, 0, 0,
+	    AF_INET, v4) == 0, "only ACK and NACK name a node, and they fit");
+	ok(c.malformed == 0, "nothing counted as malformed");
+}
+
 /* Run a whole datagram through wire_next/wire_get_ct as the worker does. */
 static int
 walk(const uint8_t *p, size_t n, struct wire_counters *c)
@@ -455,6 +493,7 @@ main(void)
 	test_quirks();
 	test_full_roundtrip();
 	test_control();
+	test_control_for();
 	test_malformed();
 	return done_testing();
 }
