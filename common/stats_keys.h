@@ -67,6 +67,7 @@
 	X(ST_NETWORK_ACK_OUT_OF_RANGE, "ack_out_of_range")             \
 	X(ST_NETWORK_ACK_FOR_OTHER, "ack_for_other")                   \
 	X(ST_NETWORK_SENDERS_TOO_MANY, "senders_too_many")             \
+	X(ST_NETWORK_KEEPALIVE_SENT, "keepalive_sent")                 \
 	X(ST_NETWORK_BULK_DEFERRED, "bulk_deferred")                   \
 	X(ST_NETWORK_AUTH_FAILED, "auth_failed")                       \
 	X(ST_NETWORK_REPLAYED, "replayed")

@@ -145,6 +145,9 @@ text_network(FILE *o, const uint64_t *v)
 	    (ull)v[ST_NETWORK_AUTH_FAILED]);
 	fprintf(o, "\t\tReplays refused:\t%20llu\n\n",
 	    (ull)v[ST_NETWORK_REPLAYED]);
+	fprintf(o, "hot standby:\n\tsend:\n");
+	fprintf(o, "\t\tQuiet states sent again:%20llu\n\n",
+	    (ull)v[ST_NETWORK_KEEPALIVE_SENT]);
 }
 
 /* A time ago in seconds, or "never" (UINT64_MAX). */

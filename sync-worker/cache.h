@@ -29,7 +29,8 @@ struct cache_obj {
 	uint32_t	 gen;		/* generation that last touched it */
 	uint32_t	 since;		/* when it entered the cache (time_t) */
 	uint32_t	 touched;	/* last created or updated */
-	uint32_t	 alarm;		/* ALARM: when to send it again */
+	uint32_t	 alarm;		/* ALARM, hot standby: when to send
+					   it again */
 	uint16_t	 len, cap;	/* packed bytes held, room for them */
 	uint8_t		 queued:1;	/* on the send queue */
 	uint8_t		 updated:1;	/* changed since it was created */

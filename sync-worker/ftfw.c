@@ -315,6 +315,7 @@ static void
 ftfw_run(struct syncw *w)
 {
 	/* data waits for the HELLO handshake: start it now */
+	keepalive_tick(w);
 	if (w->ftfw.hello == 0 && w->internal.txlen > 0)
 		send_ctl(w, WIRE_F_ALIVE, 0, 0);
 	heartbeat(w);

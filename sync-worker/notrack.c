@@ -53,6 +53,7 @@ notrack_recv(struct syncw *w, const struct wire_msg *m, struct sender *s)
 static void
 notrack_run(struct syncw *w)
 {
+	keepalive_tick(w);
 	if (send_idle_ms(w) >= SYNC_HEARTBEAT_MS)
 		send_ctl(w, WIRE_F_ALIVE, 0, 0);
 	send_controls(w);

@@ -195,9 +195,11 @@ send_queue(struct syncw *w, uint32_t budget)
 			send_object(w, &o, WIRE_CT_DEL);
 			cache_remove(&w->internal, co);
 			w->internal.st.destroyed++;
-		} else
+		} else {
 			send_object(w, &o, co->updated ? WIRE_CT_UPD :
 			    WIRE_CT_NEW);
+			keepalive_arm(w, co, &o);
+		}
 	}
 }
 
@@ -214,11 +216,12 @@ int
 send_heartbeat_due_ms(struct syncw *w)
 {
 	uint32_t since = send_idle_ms(w);
+	int ms, keepalive = keepalive_due_ms(w);
 
 	if (send_queue_ready(w))
 		return 0;
-	return since >= SYNC_HEARTBEAT_MS ? 0 :
-	    (int)(SYNC_HEARTBEAT_MS - since);
+	ms = since >= SYNC_HEARTBEAT_MS ? 0 : (int)(SYNC_HEARTBEAT_MS - since);
+	return keepalive >= 0 && keepalive < ms ? keepalive : ms;
 }
 
 /* The datagram being packed goes out. */

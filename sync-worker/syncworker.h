@@ -231,6 +231,12 @@ struct syncw {
 	uint32_t	 answering;	/* the request being answered now */
 	struct dump_job	 dumps[CTL_MAX_CLIENTS];
 	int		 ndumps;
+	struct {			/* hot standby, keepalive.c */
+		uint32_t next_slice_ms;	/* monotonic */
+		uint32_t now;		/* of the slice being walked */
+		uint32_t cursor;
+		uint64_t sent;		/* quiet states sent again */
+	} keepalive;
 	struct {			/* Mode ALARM, alarm.c */
 		uint32_t next_slice;	/* monotonic ms */
 		time_t	 now;		/* of the slice being walked */
@@ -379,6 +385,12 @@ bypass_on(const struct syncw *w)
 void	direct_inject(struct syncw *, uint8_t wire_type, const struct ctobj *);
 void	direct_flush(struct syncw *);
 void	direct_done(struct syncw *, const struct inject_result *);
+
+/* keepalive.c */
+int	keepalive_on(const struct syncw *);
+void	keepalive_arm(struct syncw *, struct cache_obj *, const struct ctobj *);
+void	keepalive_tick(struct syncw *);
+int	keepalive_due_ms(const struct syncw *);
 
 /* flows.c */
 void	flows_ended(struct syncw *, const struct ctobj *);

@@ -29,9 +29,11 @@ check "conntrackd is up" wait_until 5 ip netns exec "$B" conntrackd -C "$T/b.con
 mask() { sed 's/[0-9][0-9]*/N/g'; }
 for what in "" ct network cache runtime link multicast process expect queue; do
 	ip netns exec "$B" conntrackd -C "$T/b.conf" -s $what 2>/dev/null | mask >"$T/want"
-	# ctsyncd's own block (-s network): its checks on the link
+	# ctsyncd's own blocks (-s network): its checks on the link, and
+	# what the hot standby sent again
 	ip netns exec "$A" "$CTSYNCD" -C "$T/a.conf" -s $what 2>/dev/null |
-	    sed '/^link checks:/,/^$/d' | mask >"$T/got"
+	    sed -e '/^link checks:/,/^$/d' -e '/^hot standby:/,/^$/d' |
+	    mask >"$T/got"
 	check "-s $what: same layout as conntrackd" diff -u "$T/want" "$T/got"
 done
 check "-s link reports the veth as RUNNING and ACTIVE" sh -c \

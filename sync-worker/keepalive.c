@@ -1,0 +1,86 @@
+/*
+ * Hot standby (DisableExternalCache on, FT-FW or NOTRACK): the peers
+ * write our states straight into their kernels, whose timers run down.
+ * Ours are pushed back by every packet, but a packet that changes
+ * nothing conntrack reports (a quiet UDP flow, an established TCP
+ * connection) brings no event, so nothing is sent, and a standby's copy
+ * would expire while the connection lives here: after a takeover its
+ * packets would meet no state.  So each entry is sent again (UPD, with
+ * the timeout its last event reported) once half of that timeout has
+ * passed since it was last sent, until the kernel says it is gone.
+ *
+ * The peers run the same configuration (hot standby is symmetric), so
+ * a node with the clause keeps its peers' copies alive.  The internal
+ * cache is walked a slice at a time, the whole of it every
+ * KEEPALIVE_ROUND_SECS, with the `alarm' field that only ALARM uses.
+ */
+#include "config.h"
+
+#include "syncworker.h"
+
+#define KEEPALIVE_SLICES	10	/* per round */
+#define KEEPALIVE_ROUND_SECS	2	/* the whole cache visited */
+
+int
+keepalive_on(const struct syncw *w)
+{
+	return w->cfg.disable_external_cache && (w->cfg.mode == MODE_FTFW ||
+	    w->cfg.mode == MODE_NOTRACK);
+}
+
+/* An object just sent: when to send it again (0: never, no timeout). */
+void
+keepalive_arm(struct syncw *w, struct cache_obj *co, const struct ctobj *o)
+{
+	if (!keepalive_on(w))
+		return;		/* ALARM keeps its own times there */
+	if (!(o->attrs & CT_BIT(CT_A_TIMEOUT)) || o->timeout == 0) {
+		co->alarm = 0;
+		return;
+	}
+	co->alarm = (uint32_t)mono_secs() + (o->timeout / 2 ? o->timeout / 2 :
+	    1);
+}
+
+static int
+due(struct cache_obj *co, void *arg)
+{
+	struct syncw *w = arg;
+
+	if (co->alarm != 0 && !co->dead && !co->queued &&
+	    (int32_t)(co->alarm - w->keepalive.now) <= 0) {
+		co->alarm = 0;		/* armed again when sent */
+		cache_queue(&w->internal, co);
+		w->keepalive.sent++;
+	}
+	return 0;
+}
+
+/* Milliseconds until the next slice (-1: none). */
+int
+keepalive_due_ms(const struct syncw *w)
+{
+	int32_t left;
+
+	if (!keepalive_on(w))
+		return -1;
+	left = (int32_t)(w->keepalive.next_slice_ms - (uint32_t)mono_ms());
+	return left > 0 ? left : 0;
+}
+
+/* One slice of the internal cache, when due. */
+void
+keepalive_tick(struct syncw *w)
+{
+	uint32_t now = (uint32_t)mono_ms();
+	struct cache *in = &w->internal;
+
+	if (!keepalive_on(w) ||
+	    (int32_t)(now - w->keepalive.next_slice_ms) < 0)
+		return;
+	w->keepalive.next_slice_ms = now +
+	    KEEPALIVE_ROUND_SECS * 1000 / KEEPALIVE_SLICES;
+	w->keepalive.now = (uint32_t)mono_secs();
+	cache_scan(in, &w->keepalive.cursor,
+	    in->nbuckets / KEEPALIVE_SLICES + 1, due, w);
+}
