@@ -28,6 +28,8 @@
 #define CONF_MAX_HELPERS	16
 #define CONF_NAME_MAX		64
 #define CONF_UNIX_PATH_MAX	108
+#define CONF_ANTIENTROPY	10	/* seconds between digests */
+#define CONF_ANTIENTROPY_MAX	3600
 
 enum conf_mode { MODE_STATS = 0, MODE_FTFW, MODE_ALARM, MODE_NOTRACK };
 enum conf_link_kind { LINK_MCAST = 1, LINK_UDP, LINK_TCP };
@@ -86,6 +88,7 @@ struct conf_sync {
 					   death, not from the file */
 	uint32_t	 event_iter_limit;	/* from General (events are
 						   read by the sync worker) */
+	uint32_t	 anti_entropy;	/* AntiEntropy seconds, 0: off */
 	struct conf_expect_sync expect;	/* whose expectations, to check
 					   the peers' */
 };

@@ -63,7 +63,8 @@
 	X(KW_PRIVSEP, "Privsep") X(KW_USER, "User")			\
 	X(KW_CHROOTDIRECTORY, "ChrootDirectory")			\
 	X(KW_CONTROLGROUP, "ControlGroup")				\
-	X(KW_AUTHENTICATION, "Authentication") X(KW_KEYFILE, "KeyFile")
+	X(KW_AUTHENTICATION, "Authentication") X(KW_KEYFILE, "KeyFile")	\
+	X(KW_ANTIENTROPY, "AntiEntropy")
 
 enum conf_keyword {
 	KW_NONE = 0,

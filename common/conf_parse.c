@@ -497,6 +497,7 @@ mode_allows(int mode, int kw)
 	case KW_REFRESHTIME: case KW_CACHETIMEOUT:
 		return mode == MODE_ALARM;
 	case KW_DISABLEEXTERNALCACHE: case KW_STARTUPRESYNC:
+	case KW_ANTIENTROPY:
 		return mode == MODE_FTFW || mode == MODE_NOTRACK;
 	case KW_DISABLEINTERNALCACHE:
 		return mode == MODE_NOTRACK;
@@ -582,6 +583,15 @@ parse_mode(struct parser *p)
 		case KW_STARTUPRESYNC:
 			s->startup_resync = expect_bool(p);
 			break;
+		case KW_ANTIENTROPY: {	/* ctsyncd's own */
+			int line = p->tok.line;
+
+			s->anti_entropy = expect_uint(p);
+			if (s->anti_entropy > CONF_ANTIENTROPY_MAX)
+				perr(p, line, "AntiEntropy: at most %u "
+				    "seconds (0: off)", CONF_ANTIENTROPY_MAX);
+			break;
+		}
 		}
 	}
 }
@@ -955,6 +965,7 @@ set_defaults(struct conf *c)
 	c->sched_priority = -1;
 	c->systemd = 1;
 	c->nl.overrun_resync = 30;
+	c->sync.anti_entropy = CONF_ANTIENTROPY;
 	strcpy(c->lockfile, CONF_DEFAULT_LOCK);
 	strcpy(c->unix_path, CONF_DEFAULT_UNIX);
 	strcpy(c->chroot_dir, CONF_DEFAULT_CHROOT);

@@ -238,6 +238,7 @@ print_sync(FILE *fp, const struct conf *c)
 		fprintf(fp, "\t\tDisableExternalCache %s\n",
 		    onoff(s->disable_external_cache));
 		fprintf(fp, "\t\tStartupResync %s\n", onoff(s->startup_resync));
+		fprintf(fp, "\t\tAntiEntropy %u\n", s->anti_entropy);
 	}
 	if (s->commit_timeout)
 		fprintf(fp, "\t\tCommitTimeout %u\n", s->commit_timeout);

@@ -169,6 +169,7 @@ msg_send_cfg_sync(struct chan *c, const struct conf_sync *s)
 	mb_u8(&mb, s->auth);
 	mb_u8(&mb, s->restarted);
 	mb_u32(&mb, s->event_iter_limit);
+	mb_u32(&mb, s->anti_entropy);
 	put_expect(&mb, &s->expect);
 	msg_end(&mb);
 }
@@ -198,7 +199,9 @@ msg_recv_cfg_sync(const struct msg *m, struct conf_sync *s)
 	s->auth = mr_u8(&r);
 	s->restarted = mr_u8(&r);
 	s->event_iter_limit = mr_u32(&r);
+	s->anti_entropy = mr_u32(&r);
 	if (get_expect(&r, &s->expect) == -1 ||
+	    s->anti_entropy > CONF_ANTIENTROPY_MAX ||
 	    !mr_done(&r) || s->mode > MODE_NOTRACK || s->hashsize == 0 ||
 	    s->hashlimit == 0 || !bool_ok(s->disable_internal_cache) ||
 	    !bool_ok(s->disable_external_cache) ||

@@ -42,6 +42,8 @@ static const struct stats_kind_info kinds[SB_KIND_MAX] = {
 	    { STATS_KEYS_CONTROL(STATS_KEY_NAME) } },
 	[SB_AUTH] = { "authentication", ST_AUTH_N,
 	    { STATS_KEYS_AUTH(STATS_KEY_NAME) } },
+	[SB_INSYNC] = { "in_sync", ST_INSYNC_N,
+	    { STATS_KEYS_INSYNC(STATS_KEY_NAME) } },
 };
 
 const struct stats_kind_info *

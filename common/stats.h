@@ -32,6 +32,7 @@ enum stats_kind {
 	SB_HEALTH,		/* label: process name */
 	SB_CONTROL,		/* the control socket's clients */
 	SB_AUTH,		/* the link's Authentication */
+	SB_INSYNC,		/* our copy of the peer's table */
 	SB_KIND_MAX
 };
 
@@ -54,6 +55,7 @@ enum { STATS_KEYS_PROCESS(STATS_KEY_INDEX) ST_PROCESS_N };
 enum { STATS_KEYS_HEALTH(STATS_KEY_INDEX) ST_HEALTH_N };
 enum { STATS_KEYS_CONTROL(STATS_KEY_INDEX) ST_CONTROL_N };
 enum { STATS_KEYS_AUTH(STATS_KEY_INDEX) ST_AUTH_N };
+enum { STATS_KEYS_INSYNC(STATS_KEY_INDEX) ST_INSYNC_N };
 
 /* Values of the link enumerations carried as counters. */
 enum { LINKSTAT_RUNNING, LINKSTAT_NO_CARRIER, LINKSTAT_DOWN };

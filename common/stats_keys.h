@@ -143,6 +143,21 @@
 	X(ST_AUTH_LAST_BAD_AGO_MS, "last_refused_ms_ago")  \
 	X(ST_AUTH_WRONG_KEY, "wrong_key")
 
+/* Anti-entropy (sync-worker/antientropy.c), in ctsyncctl health */
+#define STATS_KEYS_INSYNC(X)                                     \
+	X(ST_INSYNC_COMPARED, "compared")                        \
+	X(ST_INSYNC_VERIFIED, "verified")                        \
+	X(ST_INSYNC_LAST_MATCH_AGO_MS, "last_match_ms_ago")      \
+	X(ST_INSYNC_PEER_AGO_MS, "ctsyncd_peer_ms_ago")          \
+	X(ST_INSYNC_NODES, "nodes_heard")                        \
+	X(ST_INSYNC_ROUNDS, "rounds")                            \
+	X(ST_INSYNC_MISMATCHES, "mismatches")                    \
+	X(ST_INSYNC_RANGES_DIFFERING, "ranges_differing")        \
+	X(ST_INSYNC_STALE_REMOVED, "stale_removed")              \
+	X(ST_INSYNC_REPAIRS, "repairs_for_peer")                 \
+	X(ST_INSYNC_ENTRIES_RESENT, "entries_resent_for_peer")   \
+	X(ST_INSYNC_MALFORMED, "malformed")
+
 #define STATS_KEYS_CONTROL(X)                            \
 	X(ST_CONTROL_REFUSED, "refused")                 \
 	X(ST_CONTROL_MALFORMED, "malformed")             \

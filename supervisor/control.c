@@ -251,6 +251,10 @@ send_block(struct ctl_op *op, const struct stats_block *b)
 {
 	if (b->kind == SB_HEALTH && !b->v[ST_HEALTH_OK])
 		op->unhealthy = 1;
+	/* a copy of the peer's table that is compared but not verified */
+	if (b->kind == SB_INSYNC && b->v[ST_INSYNC_COMPARED] &&
+	    !b->v[ST_INSYNC_VERIFIED])
+		op->unhealthy = 1;
 	if (!op->client_gone)
 		msg_send_stats_block(&op->chan, op->id, b);
 }

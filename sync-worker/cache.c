@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +158,86 @@ moved(struct cache *c, struct cache_obj **pp, struct cache_obj *co,
 	TAILQ_REMOVE(&c->txq, co, tx);
 }
 
+/* ---- the digest ---------------------------------------------------------- */
+
+static uint32_t
+fnv1a(uint32_t h, const uint8_t *p, size_t n)
+{
+	while (n-- > 0)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+static size_t
+put_be(uint8_t *p, uint32_t v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+	return n;
+}
+
+/*
+ * An object's share of the digest: the top 8 bits from its tuple and
+ * zone (its range), the rest from those, its state and its mark; never 0.
+ * Built from explicit bytes, so every node gets the same.
+ */
+uint32_t
+cache_digest_value(const struct ctobj *o)
+{
+	uint8_t b[64], *p = b;
+	uint32_t k, v;
+
+	*p++ = o->family;
+	*p++ = o->l4proto;
+	memcpy(p, o->orig.src.v6, 16);
+	memcpy(p + 16, o->orig.dst.v6, 16);
+	if (o->family == AF_INET) {
+		memset(p + 4, 0, 12);
+		memset(p + 20, 0, 12);
+	}
+	p += 32;
+	p += put_be(p, o->orig.sport, 2);
+	p += put_be(p, o->orig.dport, 2);
+	*p++ = o->orig.icmp_type;
+	*p++ = o->orig.icmp_code;
+	p += put_be(p, o->orig.icmp_id, 2);
+	p += put_be(p, CT_HAS(o, CT_A_ZONE) ? o->zone : 0, 2);
+	k = fnv1a(2166136261u, b, (size_t)(p - b));
+	p = b;
+	*p++ = CT_HAS(o, CT_A_TCP_STATE) ? o->state : 0;
+	p += put_be(p, CT_HAS(o, CT_A_MARK) ? o->mark : 0, 4);
+	v = fnv1a(k, b, (size_t)(p - b)) & 0x00ffffffu;
+	return (k & 0xff000000u) | (v ? v : 1);
+}
+
+static void
+digest_sub(struct cache *c, struct cache_obj *co)
+{
+	if (co->sum == 0)
+		return;
+	c->digest[CACHE_RANGE_OF(co->sum)] -= co->sum;
+	c->digest_count--;
+	co->sum = 0;
+}
+
+static void
+digest_add(struct cache *c, struct cache_obj *co, const struct ctobj *o)
+{
+	if (!c->digest_on)
+		return;
+	co->sum = cache_digest_value(o);
+	c->digest[CACHE_RANGE_OF(co->sum)] += co->sum;
+	c->digest_count++;
+}
+
+void
+cache_uncount(struct cache *c, struct cache_obj *co)
+{
+	digest_sub(c, co);
+}
+
 /* ---- insert, update, delete ---------------------------------------------- */
 
 /* Room for `len' packed bytes, with some slack for a later update. */
@@ -206,6 +288,8 @@ cache_upsert(struct cache *c, const struct ctobj *o, time_t now)
 	if (co != NULL) {
 		if ((co = update(c, pp, packed, len)) == NULL)
 			return NULL;
+		digest_sub(c, co);
+		digest_add(c, co, o);
 		co->gen = c->gen;
 		co->touched = (uint32_t)now;
 		co->updated = !co->dead;
@@ -229,6 +313,7 @@ cache_upsert(struct cache *c, const struct ctobj *o, time_t now)
 	co->cap = cap;
 	co->len = (uint16_t)len;
 	memcpy(co->data, packed, len);
+	digest_add(c, co, o);
 	*pp = co;
 	c->count++;
 	c->st.created++;
@@ -244,6 +329,7 @@ unlink_free(struct cache *c, struct cache_obj **pp)
 
 	*pp = co->next;
 	unqueue(c, co);
+	digest_sub(c, co);
 	free(co);
 	c->count--;
 }
@@ -293,6 +379,8 @@ cache_flush(struct cache *c)
 		c->buckets[i] = NULL;
 	}
 	c->count = 0;
+	memset(c->digest, 0, sizeof(c->digest));
+	c->digest_count = 0;
 	TAILQ_INIT(&c->txq);
 	c->txlen = 0;
 }

@@ -21,6 +21,14 @@
 
 #define CACHE_BUCKETS_MAX	(1u << 26)
 #define CACHE_HASH_KEY_LEN	16	/* crypto_shorthash_KEYBYTES */
+/*
+ * The digest two nodes compare (antientropy.c): the objects fall in
+ * CACHE_RANGES ranges by their tuple, and each range sums a value of each
+ * of its objects (tuple, state, mark), kept up to date as they change.
+ * Unlike cache_hash(), the same object gives the same value on every node.
+ */
+#define CACHE_RANGES		256
+#define CACHE_RANGE_OF(sum)	((sum) >> 24)
 
 struct cache_obj {
 	struct cache_obj *next;		/* bucket chain */
@@ -31,6 +39,7 @@ struct cache_obj {
 	uint32_t	 touched;	/* last created or updated */
 	uint32_t	 alarm;		/* ALARM, hot standby: when to send
 					   it again */
+	uint32_t	 sum;		/* its share of the digest, 0: none */
 	uint16_t	 len, cap;	/* packed bytes held, room for them */
 	uint8_t		 queued:1;	/* on the send queue */
 	uint8_t		 updated:1;	/* changed since it was created */
@@ -55,6 +64,9 @@ struct cache {
 	uint32_t	 gen;		/* current generation, see cache_sweep */
 	uint8_t		 hkey[CACHE_HASH_KEY_LEN];	/* cache_hash() */
 	struct cache_txq txq;		/* the send queue, oldest first */
+	int		 digest_on;	/* keep the digest below */
+	uint32_t	 digest[CACHE_RANGES];
+	uint32_t	 digest_count;	/* objects counted in it */
 	uint32_t	 txlen;
 	struct cache_stats st;
 };
@@ -75,6 +87,11 @@ uint32_t cache_next_generation(struct cache *, int sweep,
 void	 cache_obj_get(const struct cache_obj *, struct ctobj *);
 /* 1 if `o' differs from the cached object in more than its timeout. */
 int	 cache_obj_differs(const struct cache_obj *, const struct ctobj *o);
+
+/* An object that no longer counts in the digest (destroyed, its DEL
+ * not sent yet); an update counts it again. */
+void	 cache_uncount(struct cache *, struct cache_obj *);
+uint32_t cache_digest_value(const struct ctobj *);
 
 /* The send queue: append (once), take the oldest. */
 void	 cache_queue(struct cache *, struct cache_obj *);

@@ -316,6 +316,7 @@ ftfw_run(struct syncw *w)
 {
 	/* data waits for the HELLO handshake: start it now */
 	keepalive_tick(w);
+	antientropy_tick(w);
 	if (w->ftfw.hello == 0 && w->internal.txlen > 0)
 		send_ctl(w, WIRE_F_ALIVE, 0, 0);
 	heartbeat(w);
@@ -412,7 +413,10 @@ process(struct syncw *w, const struct wire_msg *m, enum wire_kind kind,
 		log_info("resync requested by other node");
 		sync_bulk_asked(w);
 		break;
-	case WK_ALIVE: case WK_BAD:
+	case WK_ALIVE:
+		antientropy_recv(w, m);
+		break;
+	case WK_BAD:
 		break;
 	}
 }

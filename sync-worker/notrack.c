@@ -44,6 +44,8 @@ notrack_recv(struct syncw *w, const struct wire_msg *m, struct sender *s)
 	s->have_last = 1;
 	if (kind == WK_DATA)
 		sync_apply(w, m);
+	else if (kind == WK_ALIVE)
+		antientropy_recv(w, m);
 	else if (kind == WK_RESYNC) {
 		log_info("resync requested by other node");
 		sync_bulk_asked(w);
@@ -54,6 +56,7 @@ static void
 notrack_run(struct syncw *w)
 {
 	keepalive_tick(w);
+	antientropy_tick(w);
 	if (send_idle_ms(w) >= SYNC_HEARTBEAT_MS)
 		send_ctl(w, WIRE_F_ALIVE, 0, 0);
 	send_controls(w);

@@ -13,6 +13,7 @@
 
 #include "log.h"
 #include "syncworker.h"
+#include "wire_ext.h"
 
 void
 send_init(struct syncw *w)
@@ -109,6 +110,28 @@ send_controls(struct syncw *w)
 		transmit(w, msg, n, !(t->ctlq[i].flags & WIRE_F_ALIVE), 1, seq);
 	}
 	t->nctl = 0;
+}
+
+/* One of ctsyncd's own messages to its peers: an ALIVE with a payload
+ * (wire_ext.h), not kept for resending (they are sent again anyway). */
+void
+send_ext(struct syncw *w, const struct wire_ext *x)
+{
+	uint8_t msg[WIRE_EXT_MAX];
+	uint32_t seq = next_seq(w);
+	size_t n;
+
+	wire_put_ctl(msg, sizeof(msg), WIRE_F_ALIVE | mode_flags(w), seq, 0,
+	    0);
+	if ((n = wire_ext_put(msg + WIRE_HDR_LEN, sizeof(msg) - WIRE_HDR_LEN,
+	    x)) == 0) {
+		w->wire.send_malformed++;
+		return;
+	}
+	n += WIRE_HDR_LEN;
+	msg[2] = (uint8_t)(n >> 8);
+	msg[3] = (uint8_t)n;
+	transmit(w, msg, n, 0, 1, seq);
 }
 
 void

@@ -221,6 +221,32 @@ auth_block(struct syncw *w)
 }
 
 /* The blocks of one statistics request, in conntrackd's order. */
+/* ctsyncctl health: whether our copy of the peer's table was verified. */
+static void
+insync_block(struct syncw *w)
+{
+	struct stats_block b;
+	int v = antientropy_verified(w);
+	uint64_t now = mono_ms();
+
+	stats_block_init(&b, SB_INSYNC, "external cache");
+	b.v[ST_INSYNC_COMPARED] = v >= 0;
+	b.v[ST_INSYNC_VERIFIED] = v == 1;
+	b.v[ST_INSYNC_LAST_MATCH_AGO_MS] = w->ae.verified_ms ?
+	    now - w->ae.verified_ms : UINT64_MAX;
+	b.v[ST_INSYNC_PEER_AGO_MS] = w->ae.peer_seen_ms ?
+	    now - w->ae.peer_seen_ms : UINT64_MAX;
+	b.v[ST_INSYNC_NODES] = (uint64_t)senders_live(w);
+	b.v[ST_INSYNC_ROUNDS] = w->ae.rounds;
+	b.v[ST_INSYNC_MISMATCHES] = w->ae.mismatches;
+	b.v[ST_INSYNC_RANGES_DIFFERING] = w->ae.ranges_differing;
+	b.v[ST_INSYNC_STALE_REMOVED] = w->ae.stale_removed;
+	b.v[ST_INSYNC_REPAIRS] = w->ae.repairs;
+	b.v[ST_INSYNC_ENTRIES_RESENT] = w->ae.entries_resent;
+	b.v[ST_INSYNC_MALFORMED] = w->ae.malformed;
+	sync_answer_block(w, &b);
+}
+
 void
 sync_stats(struct syncw *w, uint32_t req)
 {
@@ -305,6 +331,7 @@ sync_stats(struct syncw *w, uint32_t req)
 		sync_answer_block(w, &b);
 		if (w->auth.on)
 			auth_block(w);
+		insync_block(w);
 		break;
 	}
 }

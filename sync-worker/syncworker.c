@@ -51,6 +51,7 @@ sync_start(struct syncw *w)
 	cache_init(&w->external, "external", w->cfg.hashsize,
 	    w->cfg.hashlimit, w->hash_key);
 	expect_init(w);
+	antientropy_init(w);
 	if (w->cfg.auth && !w->auth.on)
 		fatalx("Authentication without keys");
 	links_done(w);
@@ -163,6 +164,7 @@ queue_gone(struct syncw *w, const struct ctobj *o)
 		return;
 	}
 	co->dead = 1;
+	cache_uncount(&w->internal, co);
 	cache_queue(&w->internal, co);
 }
 
@@ -232,6 +234,7 @@ sync_apply_event(struct syncw *w, struct ct_event *ev)
 			return;
 		}
 		co->dead = 1;
+		cache_uncount(&w->internal, co);
 		cache_queue(&w->internal, co);
 		return;
 	}
@@ -262,6 +265,7 @@ announce_gone(struct cache_obj *co, void *arg)
 	struct syncw *w = arg;
 
 	co->dead = 1;
+	cache_uncount(&w->internal, co);
 	cache_queue(&w->internal, co);
 	return 1;
 }

@@ -231,6 +231,24 @@ struct syncw {
 	uint32_t	 answering;	/* the request being answered now */
 	struct dump_job	 dumps[CTL_MAX_CLIENTS];
 	int		 ndumps;
+	struct {			/* antientropy.c */
+		uint64_t next_ms;	/* the next round (monotonic) */
+		uint32_t epoch;		/* our rounds */
+		uint64_t peer_seen_ms;	/* a ctsyncd peer's CAPS */
+		/* our copy of the peer's table */
+		int	 verified;	/* the last digest compared matched */
+		uint64_t verified_ms;
+		uint64_t rounds, mismatches, ranges_differing, stale_removed;
+		uint64_t malformed;
+		uint32_t diff_at[CACHE_RANGES];	/* mono s of our DIFF */
+		uint8_t	 sweep_bits[CACHE_RANGES / 8];
+		uint64_t sweep_at_ms;	/* 0: no sweep due */
+		/* the peer's copy of ours */
+		uint8_t	 repair_bits[CACHE_RANGES / 8];
+		uint32_t repair_epoch;
+		int	 repair_pending;	/* DONE when the queue drained */
+		uint64_t repairs, entries_resent;
+	} ae;
 	struct {			/* hot standby, keepalive.c */
 		uint32_t next_slice_ms;	/* monotonic */
 		uint32_t now;		/* of the slice being walked */
@@ -302,6 +320,8 @@ void	send_ctl_for(struct syncw *, uint8_t flags, uint32_t from, uint32_t to,
 	    const struct sender *);
 void	send_controls(struct syncw *);
 void	send_request_resync(struct syncw *);
+struct wire_ext;
+void	send_ext(struct syncw *, const struct wire_ext *);
 void	send_object(struct syncw *, const struct ctobj *, uint8_t type);
 void	send_exp(struct syncw *, const struct ctexp *, uint8_t type);
 void	send_again(struct syncw *, uint8_t *msg, size_t len, int ctl);
@@ -385,6 +405,12 @@ bypass_on(const struct syncw *w)
 void	direct_inject(struct syncw *, uint8_t wire_type, const struct ctobj *);
 void	direct_flush(struct syncw *);
 void	direct_done(struct syncw *, const struct inject_result *);
+
+/* antientropy.c */
+void	antientropy_init(struct syncw *);
+void	antientropy_recv(struct syncw *, const struct wire_msg *);
+void	antientropy_tick(struct syncw *);
+int	antientropy_verified(const struct syncw *);
 
 /* keepalive.c */
 int	keepalive_on(const struct syncw *);

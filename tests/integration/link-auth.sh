@@ -199,7 +199,9 @@ check "wrong key: ... and says why" grep -q "FAILING" "$T/health.out"
 keys a "$K2"; hup a
 check "wrong key fixed: the missed state arrives" \
 	wait_until 15 ext_has "sport=3100"
-check "wrong key fixed: health is good again" wait_until 5 \
+# (health also waits for a digest of A's table that matches B's copy:
+# AntiEntropy, 10 s by default, and the one after a refused one)
+check "wrong key fixed: health is good again" wait_until 25 \
 	ip netns exec "$B" "$CTSYNCCTL" -C "$T/b.conf" health
 
 # A key file gone wrong on SIGHUP: the keys in use stay.

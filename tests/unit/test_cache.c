@@ -440,9 +440,104 @@ test_hash_flooding(void)
 	cache_free(&random);
 }
 
+/* Sum each range from scratch, as a check of the kept digest. */
+static int
+digest_recomputed(struct cache *c)
+{
+	uint32_t sums[CACHE_RANGES] = { 0 }, n = 0, i;
+
+	for (i = 0; i < c->nbuckets; i++) {
+		struct cache_obj *co;
+
+		for (co = c->buckets[i]; co; co = co->next) {
+			struct ctobj o;
+
+			if (co->dead)
+				continue;
+			cache_obj_get(co, &o);
+			sums[CACHE_RANGE_OF(cache_digest_value(&o))] +=
+			    cache_digest_value(&o);
+			n++;
+		}
+	}
+	return n == c->digest_count &&
+	    memcmp(sums, c->digest, sizeof(sums)) == 0;
+}
+
+/* The digest (antientropy.c): kept as objects come, change and go; the
+ * same on two caches with other hash keys; blind to the timeout. */
+static void
+test_digest(void)
+{
+	static const uint8_t other_key[CACHE_HASH_KEY_LEN] = "fedcba9876543210";
+	struct cache a, b;
+	struct ctobj o;
+	struct cache_obj *co;
+	uint32_t i, used = 0;
+
+	cache_init(&a, "a", 16, 100000, test_key);
+	cache_init(&b, "b", 1024, 100000, other_key);
+	a.digest_on = b.digest_on = 1;
+	for (i = 0; i < 5000; i++) {
+		o = tcp4(i);
+		cache_upsert(&a, &o, 1);
+		o.timeout = 7;			/* aged elsewhere */
+		cache_upsert(&b, &o, 2);
+	}
+	ok(a.digest_count == 5000 && memcmp(a.digest, b.digest,
+	    sizeof(a.digest)) == 0, "two caches of the same 5000 states, other "
+	    "keys and sizes, other timeouts: the same digest");
+	for (i = 0; i < CACHE_RANGES; i++)
+		used += a.digest[i] != 0;
+	ok(used > CACHE_RANGES * 9 / 10, "the states spread over the ranges "
+	    "(%u of %u used)", used, CACHE_RANGES);
+	o = tcp4(17);
+	o.mark = 99;
+	o.attrs |= CT_BIT(CT_A_MARK);
+	cache_upsert(&b, &o, 3);
+	ok(memcmp(a.digest, b.digest, sizeof(a.digest)) != 0,
+	    "a mark changed in one: they differ");
+	o = tcp4(17);
+	cache_upsert(&b, &o, 3);
+	o = tcp4(4000);
+	cache_delete(&b, &o);
+	ok(memcmp(a.digest, b.digest, sizeof(a.digest)) != 0 &&
+	    b.digest_count == 4999, "one missing: they differ");
+	for (i = 0; i < CACHE_RANGES; i++)
+		used = a.digest[i] != b.digest[i] ? i : used;
+	o = tcp4(4000);
+	ok(CACHE_RANGE_OF(cache_digest_value(&o)) == used,
+	    "in the range of the missing one");
+	co = cache_find(&a, &o);
+	co->dead = 1;
+	cache_uncount(&a, co);
+	ok(memcmp(a.digest, b.digest, sizeof(a.digest)) == 0,
+	    "a destroyed one, its DEL not sent yet, no longer counts");
+	cache_upsert(&a, &o, 4);
+	ok(a.digest_count == 5000 && digest_recomputed(&a),
+	    "brought back by an update, it counts again");
+	for (i = 0; i < 5000; i += 3) {
+		o = tcp4(i);
+		cache_delete(&a, &o);
+	}
+	for (i = 0; i < 3000; i++) {
+		o = tcp4(100000 + i);
+		cache_upsert(&a, &o, 5);
+	}
+	ok(digest_recomputed(&a) && digest_recomputed(&b),
+	    "after deletes, inserts and growth the kept digest is the sum");
+	cache_flush(&a);
+	for (i = 0, used = 0; i < CACHE_RANGES; i++)
+		used |= a.digest[i];
+	ok(a.digest_count == 0 && used == 0, "a flush empties it");
+	cache_free(&a);
+	cache_free(&b);
+}
+
 int
 main(void)
 {
+	test_digest();
 	test_hash_flooding();
 	test_pack();
 	test_lookup_and_growth();

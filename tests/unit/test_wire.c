@@ -12,6 +12,7 @@
 
 #include "tap.h"
 #include "wire.h"
+#include "wire_ext.h"
 
 static const uint8_t capture_ct_new[] = {	/* 14.1 */
 	0x10, 0x00, 0x00, 0x54, 0x6b, 0x02, 0xc2, 0xb8, 0x00, 0x0c, 0x00, 0x00,
@@ -281,6 +282,69 @@ test_control_for(void)
 	ok(c.malformed == 0, "nothing counted as malformed");
 }
 
+/* ctsyncd's payload on ALIVE (wire_ext.h) */
+static void
+test_ext(void)
+{
+	uint8_t buf[WIRE_EXT_MAX];
+	struct wire_ext x, y;
+	struct wire_msg m;
+	struct wire_counters c = { 0 };
+	size_t n;
+	int deliver, i, same;
+
+	memset(&x, 0, sizeof(x));
+	x.kind = WX_DIGEST;
+	x.epoch = 0x01020304;
+	x.count = 4242;
+	for (i = 0; i < CACHE_RANGES; i++)
+		x.sums[i] = (uint32_t)i * 0x01010101u;
+	wire_put_ctl(buf, sizeof(buf), WIRE_F_ALIVE, 77, 0, 0);
+	n = wire_ext_put(buf + 8, sizeof(buf) - 8, &x) + 8;
+	buf[2] = (uint8_t)(n >> 8);
+	buf[3] = (uint8_t)n;
+	ok(n == 8 + 12 + 4 + 4 * CACHE_RANGES && memcmp(buf + 8, "CTSY\1\2\0\0"
+	    "\1\2\3\4", 12) == 0, "DIGEST: magic, version, kind, epoch, then "
+	    "%zu bytes in all", n);
+	ok(wire_next(buf, n, &m, &deliver, &c) == n && deliver &&
+	    wire_classify(&m) == WK_ALIVE, "... an ALIVE to any reader");
+	same = wire_ext_get(&m, &y) == 1 && y.kind == WX_DIGEST &&
+	    y.epoch == x.epoch && y.count == 4242;
+	for (i = 0; i < CACHE_RANGES; i++)
+		same = same && y.sums[i] == x.sums[i];
+	ok(same, "... read back whole");
+	memset(&x, 0, sizeof(x));
+	x.kind = WX_DIFF;
+	x.epoch = 9;
+	wire_ext_set(x.bits, 0);
+	wire_ext_set(x.bits, 255);
+	n = wire_ext_put(buf + 8, sizeof(buf) - 8, &x) + 8;
+	buf[2] = 0;
+	buf[3] = (uint8_t)n;
+	ok(n == 8 + 12 + 32 && buf[20] == 1 && buf[51] == 0x80,
+	    "DIFF: a bitmap, range r in byte r/8, bit r%%8");
+	ok(wire_next(buf, n, &m, &deliver, &c) == n &&
+	    wire_ext_get(&m, &y) == 1 && y.kind == WX_DIFF &&
+	    wire_ext_bit(y.bits, 0) && wire_ext_bit(y.bits, 255) &&
+	    !wire_ext_bit(y.bits, 1), "... read back");
+	buf[3] = (uint8_t)(n - 4);
+	ok(wire_next(buf, n - 4, &m, &deliver, &c) == n - 4 &&
+	    wire_ext_get(&m, &y) == -1, "a DIFF cut short: malformed");
+	buf[3] = (uint8_t)n;
+	buf[13] = 7;
+	ok(wire_next(buf, n, &m, &deliver, &c) == n &&
+	    wire_ext_get(&m, &y) == -1, "an unknown kind: malformed");
+	buf[12] = 2;
+	ok(wire_ext_get(&m, &y) == 0, "a later version: not ours to judge");
+	buf[8] = 'X';
+	buf[12] = 1;
+	ok(wire_ext_get(&m, &y) == 0, "no magic: somebody else's payload");
+	wire_put_ctl(buf, sizeof(buf), WIRE_F_ALIVE, 77, 0, 0);
+	ok(wire_next(buf, 8, &m, &deliver, &c) == 8 &&
+	    wire_ext_get(&m, &y) == 0, "a plain ALIVE: nothing");
+	ok(c.malformed == 0, "none of it counted as malformed by the codec");
+}
+
 /* Run a whole datagram through wire_next/wire_get_ct as the worker does. */
 static int
 walk(const uint8_t *p, size_t n, struct wire_counters *c)
@@ -494,6 +558,7 @@ main(void)
 	test_full_roundtrip();
 	test_control();
 	test_control_for();
+	test_ext();
 	test_malformed();
 	return done_testing();
 }

@@ -1,0 +1,238 @@
+/*
+ * Anti-entropy between two ctsyncd nodes (FT-FW or NOTRACK, with an
+ * external cache): a lost datagram never repaired, a stuck queue or a
+ * bug leaves the peer's copy of our table wrong without anyone knowing;
+ * this finds it and repairs only what differs.
+ *
+ * Every AntiEntropy seconds each node says CAPS (it speaks this) and,
+ * once it heard the peer's CAPS, sends the digest of its internal cache
+ * (cache.h: CACHE_RANGES range sums, kept up to date as the cache
+ * changes).  The peer compares its external cache's digest with it:
+ *   - equal: its copy is verified (ctsyncctl health says so);
+ *   - some ranges differ: it answers DIFF with them; we send every entry
+ *     of those ranges again (the normal send queue) and, once the queue
+ *     has drained, DONE; a second later (NACKed messages get there) the
+ *     peer drops the entries of those ranges that were not sent again
+ *     since its DIFF: they are gone here.
+ * The messages ride on ALIVE (wire_ext.h), which conntrackd 1.4.7 skips:
+ * with a conntrackd peer nothing is compared.  With several nodes on a
+ * multicast group the external cache mixes their tables: not compared
+ * either (ctsyncd.conf(5)).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "log.h"
+#include "syncworker.h"
+#include "wire_ext.h"
+
+#define AE_SWEEP_GRACE_MS	1000	/* DONE, then stale entries go */
+#define AE_PEER_ROUNDS		3	/* a peer's CAPS counts this long */
+
+/* Whether this node compares digests at all (its configuration). */
+static int
+ae_configured(const struct syncw *w)
+{
+	return w->cfg.anti_entropy != 0 && (w->cfg.mode == MODE_FTFW ||
+	    w->cfg.mode == MODE_NOTRACK) && !w->cfg.disable_external_cache &&
+	    !bypass_on(w);
+}
+
+/* ... and now: one peer heard, a ctsyncd one. */
+static int
+ae_now(const struct syncw *w)
+{
+	uint64_t span = (uint64_t)w->cfg.anti_entropy * 1000 * AE_PEER_ROUNDS;
+
+	return ae_configured(w) && w->ae.peer_seen_ms != 0 &&
+	    mono_ms() - w->ae.peer_seen_ms < span && senders_live(w) <= 1;
+}
+
+void
+antientropy_init(struct syncw *w)
+{
+	memset(&w->ae, 0, sizeof(w->ae));
+	w->internal.digest_on = w->external.digest_on = ae_configured(w);
+	w->ae.next_ms = mono_ms() + 1000;	/* CAPS soon after start */
+}
+
+/* The health answer: 1 verified, 0 not (yet), -1 not compared here
+ * (not configured to, or several nodes heard). */
+int
+antientropy_verified(const struct syncw *w)
+{
+	if (!ae_configured(w) || senders_live(w) > 1)
+		return -1;
+	return w->ae.verified;
+}
+
+static void
+send_kind(struct syncw *w, uint8_t kind, uint32_t epoch, const uint8_t *bits)
+{
+	struct wire_ext x;
+
+	memset(&x, 0, sizeof(x));
+	x.kind = kind;
+	x.epoch = epoch;
+	if (bits)
+		memcpy(x.bits, bits, sizeof(x.bits));
+	if (kind == WX_DIGEST) {
+		x.count = w->internal.digest_count;
+		memcpy(x.sums, w->internal.digest, sizeof(x.sums));
+	}
+	send_ext(w, &x);
+}
+
+/* ---- checking our copy of the peer's table -------------------------------- */
+
+static void
+compare(struct syncw *w, const struct wire_ext *x)
+{
+	uint8_t bits[WIRE_EXT_BITMAP];
+	uint32_t now = (uint32_t)mono_secs();
+	int r, n = 0;
+
+	memset(bits, 0, sizeof(bits));
+	for (r = 0; r < CACHE_RANGES; r++)
+		if (w->external.digest[r] != x->sums[r]) {
+			wire_ext_set(bits, (unsigned)r);
+			w->ae.diff_at[r] = now;
+			n++;
+		}
+	w->ae.rounds++;
+	if (n == 0) {
+		w->ae.verified = 1;
+		w->ae.verified_ms = mono_ms();
+		return;
+	}
+	w->ae.verified = 0;
+	w->ae.mismatches++;
+	w->ae.ranges_differing += (uint64_t)n;
+	send_kind(w, WX_DIFF, x->epoch, bits);
+}
+
+/* An entry of a swept range not sent again since we asked: stale. */
+static int
+stale(struct cache_obj *co, void *arg)
+{
+	struct syncw *w = arg;
+	unsigned int r;
+
+	if (co->sum == 0)
+		return 0;
+	r = CACHE_RANGE_OF(co->sum);
+	if (!wire_ext_bit(w->ae.sweep_bits, r) || w->ae.diff_at[r] == 0 ||
+	    (int32_t)(co->touched - w->ae.diff_at[r]) >= 0)
+		return 0;
+	w->ae.stale_removed++;
+	return 1;		/* freed and counted by cache_scan */
+}
+
+static void
+sweep(struct syncw *w)
+{
+	uint32_t cursor = 0;
+	int r;
+
+	cache_scan(&w->external, &cursor, w->external.nbuckets, stale, w);
+	for (r = 0; r < CACHE_RANGES; r++)
+		if (wire_ext_bit(w->ae.sweep_bits, (unsigned)r))
+			w->ae.diff_at[r] = 0;
+	memset(w->ae.sweep_bits, 0, sizeof(w->ae.sweep_bits));
+	w->ae.sweep_at_ms = 0;
+}
+
+/* ---- repairing the peer's copy of our table -------------------------------- */
+
+struct resend_arg {
+	struct syncw	*w;
+	const uint8_t	*bits;
+	uint64_t	 n;
+};
+
+static int
+resend_one(struct cache_obj *co, void *arg)
+{
+	struct resend_arg *a = arg;
+
+	if (!co->dead && co->sum != 0 &&
+	    wire_ext_bit(a->bits, CACHE_RANGE_OF(co->sum))) {
+		cache_queue(&a->w->internal, co);
+		a->n++;
+	}
+	return 0;
+}
+
+static void
+repair(struct syncw *w, const struct wire_ext *x)
+{
+	struct resend_arg a = { w, x->bits, 0 };
+	size_t i;
+
+	cache_walk(&w->internal, resend_one, &a);
+	w->ae.repairs++;
+	w->ae.entries_resent += a.n;
+	for (i = 0; i < sizeof(w->ae.repair_bits); i++)
+		w->ae.repair_bits[i] |= x->bits[i];
+	w->ae.repair_epoch = x->epoch;
+	w->ae.repair_pending = 1;
+}
+
+/* ---- the protocol ---------------------------------------------------------- */
+
+/* An ALIVE from the peer: one of ours, perhaps (wire_ext.h). */
+void
+antientropy_recv(struct syncw *w, const struct wire_msg *m)
+{
+	struct wire_ext x;
+	int r;
+
+	if (m->len <= WIRE_HDR_LEN || (r = wire_ext_get(m, &x)) == 0)
+		return;
+	if (r == -1) {
+		w->ae.malformed++;
+		return;
+	}
+	w->ae.peer_seen_ms = mono_ms();
+	if (!ae_now(w))
+		return;
+	switch (x.kind) {
+	case WX_DIGEST:
+		compare(w, &x);
+		break;
+	case WX_DIFF:
+		repair(w, &x);
+		break;
+	case WX_DONE:
+		for (r = 0; r < (int)sizeof(x.bits); r++)
+			w->ae.sweep_bits[r] |= x.bits[r];
+		w->ae.sweep_at_ms = mono_ms() + AE_SWEEP_GRACE_MS;
+		break;
+	}
+}
+
+/* Each pass of the mode's loop: what is due. */
+void
+antientropy_tick(struct syncw *w)
+{
+	uint64_t now = mono_ms();
+
+	if (!ae_configured(w))
+		return;
+	/* DONE once what the repair queued has gone out */
+	if (w->ae.repair_pending && w->internal.txlen == 0) {
+		send_kind(w, WX_DONE, w->ae.repair_epoch, w->ae.repair_bits);
+		memset(w->ae.repair_bits, 0, sizeof(w->ae.repair_bits));
+		w->ae.repair_pending = 0;
+	}
+	if (w->ae.sweep_at_ms != 0 && now >= w->ae.sweep_at_ms)
+		sweep(w);
+	if (now < w->ae.next_ms)
+		return;
+	w->ae.next_ms = now + (uint64_t)w->cfg.anti_entropy * 1000;
+	w->ae.epoch++;
+	send_kind(w, WX_CAPS, w->ae.epoch, NULL);
+	if (ae_now(w))
+		send_kind(w, WX_DIGEST, w->ae.epoch, NULL);
+}
