@@ -6,18 +6,30 @@
 # (only its paths changed).  Long-lived TCP connections must survive a hard
 # failure of the primary and the failback.  The control run, the same
 # without ctsyncd, must break them: it proves the test can fail.
-# failover-nat.sh runs it again with source NAT and TCPWindowTracking.
+# failover-nat.sh runs it again with source NAT and TCPWindowTracking;
+# faults/takeover.sh with 250,000 more states and hot standby.  Each run
+# reports the forward chain's ct-invalid drops on the new primary, in the
+# failover and in the failback.
 : "${FAILOVER_SNAT:=0}"		# 1: the firewalls SNAT to the server side VIP
 : "${FAILOVER_WT:=0}"		# 1: TCPWindowTracking on (strict windows)
 : "${FAILOVER_CONTROL:=1}"	# 0: no control run
-. "$(dirname "$0")/lib.sh"
+: "${FAILOVER_HOT:=0}"		# 1: hot standby, DisableExternalCache on both
+: "${FAILOVER_EXTRA:=0}"	# states inserted on fw1 before the failure
+# (also sourced from tests/faults/: its own folder is FAILOVER_DIR)
+FAILOVER_DIR=${FAILOVER_DIR:-$(cd "$(dirname "$0")" && pwd)}
+. "$FAILOVER_DIR/lib.sh"
 command -v keepalived >/dev/null || skip_all "keepalived is not installed"
 command -v nft >/dev/null || skip_all "nftables is not installed"
 SCRIPT=/usr/share/doc/conntrackd/examples/sync/primary-backup.sh
 [ -r "$SCRIPT" ] || skip_all "conntrackd's primary-backup.sh is not installed"
-HERE=$(cd "$(dirname "$0")" && pwd)/failover
+HERE=$FAILOVER_DIR/failover
 CONNS=4
 DURATION=32
+# hot standby has no commit: a returning node must not take the virtual
+# IPs back before its peer's table is in its kernel (doc/examples/
+# keepalived.conf); the client runs long enough for that delay
+PREEMPT_DELAY=0
+[ "$FAILOVER_HOT" = 1 ] && PREEMPT_DELAY=10 && DURATION=44
 
 make_firewalls
 for i in 1 2; do
@@ -52,6 +64,12 @@ for i in 1 2; do
 	[ "$FAILOVER_WT" = 1 ] && sed -i \
 	    's/^\tMode FTFW { }/\tMode FTFW { }\n\tOptions { TCPWindowTracking on }/' \
 	    "$T/fw$i.conf"
+	[ "$FAILOVER_HOT" = 1 ] && sed -i \
+	    's/^\tMode FTFW { }/\tMode FTFW { DisableExternalCache on }/' \
+	    "$T/fw$i.conf"
+	[ "$FAILOVER_EXTRA" -gt 0 ] && sed -i \
+	    's/^\tNetlinkBufferSize .*/\tNetlinkBufferSize 8388608\n\tHashLimit 1048576/' \
+	    "$T/fw$i.conf"
 	sed -e "s|^CONNTRACKD_BIN=.*|CONNTRACKD_BIN=$CTSYNCD|" \
 	    -e "s|^CONNTRACKD_CONFIG=.*|CONNTRACKD_CONFIG=$T/fw$i.conf|" \
 	    -e "s|^CONNTRACKD_LOCK=.*|CONNTRACKD_LOCK=$D/ctsyncd.lock|" \
@@ -76,6 +94,7 @@ vrrp_instance VI_1 {
 	virtual_router_id 51
 	priority $((200 - 50 * i))
 	advert_int 1
+	preempt_delay $PREEMPT_DELAY
 	virtual_ipaddress {
 		10.1.0.1/24
 	}
@@ -86,6 +105,7 @@ vrrp_instance VI_2 {
 	virtual_router_id 52
 	priority $((200 - 50 * i))
 	advert_int 1
+	preempt_delay $PREEMPT_DELAY
 	virtual_ipaddress {
 		10.2.0.1/24
 	}
@@ -106,6 +126,22 @@ keepalived_stop() {	# keepalived_stop <1|2> [signal]
 	sleep 0.5
 }
 vip_on() { ip -n "$1" addr show eth1 | grep -q "10.1.0.1/24"; }
+# invalid <ns>: the forward chain's ct-invalid drops so far
+invalid() {
+	ip netns exec "$1" nft list chain inet fw forward |
+	    sed -n 's/.*ct state invalid counter packets \([0-9]*\).*/\1/p'
+}
+# extra_on_fw2 <n>: fw2 holds fw1's extra states (its kernel in hot
+# standby, its external cache otherwise)
+extra_on_fw2() {
+	if [ "$FAILOVER_HOT" = 1 ]; then
+		test "$(ip netns exec "$F2" conntrack -L 2>/dev/null |
+		    grep -c 'dst=10.200.0.1 ')" -ge "$1"
+	else
+		test "$(ip netns exec "$F2" "$CTSYNCD" -C "$T/fw2.conf" -e |
+		    grep -c 'dst=10.200.0.1 ')" -ge "$1"
+	fi
+}
 
 # run_scenario <with ctsyncd: 1|0>: prints the client's `alive N'
 run_scenario() {
@@ -119,10 +155,18 @@ run_scenario() {
 	keepalived_start 2
 	wait_until 15 vip_on "$F1" || { echo "alive -1 (no master)"; return; }
 	sleep 1
+	if [ "$FAILOVER_EXTRA" -gt 0 ]; then
+		# a big table besides the test connections, replicated first
+		ip netns exec "$F1" "$top_builddir/bench/ctload" create \
+		    "$FAILOVER_EXTRA" 40 >/dev/null
+		[ "$1" = 1 ] && { wait_until 60 extra_on_fw2 "$FAILOVER_EXTRA" ||
+		    echo "extra-not-replicated"; }
+	fi
 	ip netns exec "$CL" python3 "$HERE/echo-client.py" 10.2.0.10 5000 \
 	    $CONNS $DURATION 12 >"$T/client.out" 2>&1 &
 	cpid=$!
 	sleep 6
+	base2=$(invalid "$F2")
 	# hard failure of fw1: VRRP, sync daemon and data path gone at once
 	keepalived_stop 1 KILL
 	[ "$1" = 1 ] && kill -9 "$(daemon_pid "$T/fw1")" 2>/dev/null
@@ -132,6 +176,8 @@ run_scenario() {
 	ip netns exec "$F1" conntrack -F >/dev/null 2>&1
 	wait_until 15 vip_on "$F2"
 	sleep 8
+	echo "drops-failover $(( $(invalid "$F2") - base2 ))"
+	base1=$(invalid "$F1")
 	# failback: fw1 comes back, takes the virtual IPs again (preempt)
 	ip -n "$F1" link set eth1 up
 	ip -n "$F1" link set eth2 up
@@ -140,6 +186,7 @@ run_scenario() {
 	keepalived_start 1
 	wait_until 15 vip_on "$F1"
 	wait "$cpid"
+	echo "drops-failback $(( $(invalid "$F1") - base1 ))"
 	cat "$T/client.out"
 	# packets of established connections that crossed fw2 (counted
 	# since the start: the first run, with ctsyncd, is the one checked)
@@ -164,10 +211,23 @@ check "with ctsyncd: all $CONNS connections survive the failover and the failbac
 [ "$(grep -c alive "$T/with.out")" = 1 ] || cat "$T/with.out" | sed 's/^/# /'
 check "the connections really crossed fw2 while it was primary" \
 	grep -q "^fw2-forwarded [1-9]" "$T/with.out"
-check "fw2 committed the replicated states when it became primary" \
-	grep -q "Committed [1-9][0-9]* new entries" "$T/fw2/ctsyncd.log"
-check "fw1 committed them back on failback" \
-	grep -q "Committed [1-9][0-9]* new entries" "$T/fw1/ctsyncd.log"
+if [ "$FAILOVER_EXTRA" -gt 0 ]; then
+	check "fw1's $FAILOVER_EXTRA extra states were replicated before the failure" \
+		sh -c "! grep -q extra-not-replicated '$T/with.out'"
+fi
+if [ "$FAILOVER_HOT" = 1 ]; then
+	# the new primary's kernel already holds every connection: nothing
+	# to commit, and no packet of theirs meets an unknown state
+	check "hot standby: no ct-invalid drop on fw2 during the failover" \
+		grep -qx "drops-failover 0" "$T/with.out"
+	check "hot standby: none on fw1 during the failback" \
+		grep -qx "drops-failback 0" "$T/with.out"
+else
+	check "fw2 committed the replicated states when it became primary" \
+		grep -q "Committed [1-9][0-9]* new entries" "$T/fw2/ctsyncd.log"
+	check "fw1 committed them back on failback" \
+		grep -q "Committed [1-9][0-9]* new entries" "$T/fw1/ctsyncd.log"
+fi
 if [ "$FAILOVER_SNAT" = 1 ]; then
 	check "the connections were source-NATed by fw1" sh -c \
 		"ip netns exec $F1 nft list chain ip nat post | grep -Eq 'counter packets ([4-9]|[1-9][0-9]+) '"
