@@ -8,8 +8,9 @@ RUN="iproute2 nftables conntrack procps util-linux python3"
 # for the failover demo and test: keepalived, and conntrackd's
 # primary-backup.sh (the conntrackd package is also the tests' peer)
 FAILOVER="keepalived conntrackd"
-# for the test suite: the fuzzers, and tcpdump for the replay tests
-TEST="clang libclang-rt-14-dev tcpdump"
+# for the test suite: the fuzzers, tcpdump for the replay tests, and
+# systemd's tools to check the unit offline (systemd need not run)
+TEST="clang libclang-rt-14-dev tcpdump systemd"
 missing=""
 for p in $BUILD $RUN $FAILOVER ${WITH_TESTS:+$TEST}; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -1,0 +1,67 @@
+#!/bin/sh
+# The systemd files (systemd/): systemd is not PID 1 on the test machines,
+# so the unit is checked offline: `systemd-analyze verify --man=no' on it
+# (ExecStart pointed at the build tree, which exists), its exposure by
+# `systemd-analyze security --offline=yes' (beside Debian's
+# conntrackd.service), the sysusers.d and tmpfiles.d files applied to an
+# empty root.  And its CapabilityBoundingSet is enough: two nodes run
+# under exactly that bounding set with no_new_privs (setpriv), replicate,
+# commit, restart a killed worker and stop.
+. "$(dirname "$0")/lib.sh"
+command -v systemd-analyze >/dev/null || skip_all "systemd-analyze is not installed"
+UNIT_IN="$srcdir/systemd/ctsyncd.service.in"
+BUILT="$top_builddir/systemd/ctsyncd.service"
+
+check "make built the unit, ExecStart with the configured paths" sh -c \
+	"grep -Eq '^ExecStart=/.*/ctsyncd -C /.*/ctsyncd/ctsyncd.conf$' '$BUILT' &&
+	 ! grep -q '@[a-z]*@' '$BUILT'"
+sed -e "s|@sbindir@|$top_builddir/supervisor|" -e "s|@sysconfdir@|/etc|" \
+	"$UNIT_IN" >"$T/ctsyncd.service"
+systemd-analyze verify --man=no "$T/ctsyncd.service" >"$T/verify" 2>&1
+status=$?
+sed 's/^/# verify: /' "$T/verify"
+check "systemd-analyze verify: no complaint" sh -c \
+	"test $status = 0 && ! test -s '$T/verify'"
+exposure() {
+	systemd-analyze security --offline=yes "$1" 2>/dev/null |
+	    sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p'
+}
+ours=$(exposure "$T/ctsyncd.service")
+theirs=$(exposure /lib/systemd/system/conntrackd.service 2>/dev/null)
+diag "systemd-analyze security: ctsyncd.service ${ours:-?}, Debian's conntrackd.service ${theirs:-not installed}"
+check "its exposure is at most 3.5 (of 10)" \
+	awk -v e="$ours" 'BEGIN { exit !(e != "" && e <= 3.5) }'
+mkdir -p "$T/root/etc"
+check "sysusers.d: the workers' user, no login" sh -c \
+	"systemd-sysusers --root='$T/root' '$srcdir/systemd/ctsyncd.sysusers' >/dev/null 2>&1 &&
+	 grep -q '^ctsyncd:x:[0-9]*:[0-9]*:.*:/nonexistent:.*nologin$' '$T/root/etc/passwd'"
+check "tmpfiles.d: /run/ctsyncd and its empty chroot, root's, 0755" sh -c \
+	"systemd-tmpfiles --create --root='$T/root' '$srcdir/systemd/ctsyncd.tmpfiles' &&
+	 test \"\$(stat -c '%U %a' '$T/root/run/ctsyncd/empty')\" = 'root 755'"
+
+# The bounding set of the unit, for setpriv: -all,+net_admin,...
+if command -v setpriv >/dev/null; then
+	caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$UNIT_IN" |
+	    tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+	diag "bounding set: $caps"
+	make_nodes
+	check "A starts with only the unit's capabilities" \
+		$NA setpriv --bounding-set "-all,$caps" --no-new-privs \
+		"$CTSYNCD" -C "$T/a.conf" -d
+	check "B too" $NB setpriv --bounding-set "-all,$caps" --no-new-privs \
+		"$CTSYNCD" -C "$T/b.conf" -d
+	$NA "$top_builddir/bench/ctload" create 1000 10 >/dev/null
+	check "A's states reach B" wait_until 10 a_table_on_b
+	check "B commits them" ctl_b -c
+	check "... into its kernel" sh -c "test \$($NB conntrack -C) -ge 1000"
+	sup=$(daemon_pid "$T/a")
+	kill -9 "$(worker_pid "$sup" ctsyncd-sync)"
+	check "A's supervisor restarts a killed worker (signals it, sets its ids)" \
+		wait_until 10 sh -c "grep -q 'restarting it' '$T/a/ctsyncd.log' &&
+		    $NA '$CTSYNCD' -C '$T/a.conf' -s cache >/dev/null"
+	check "A stops" ctl_a -k
+	check "nothing was refused for want of a capability" sh -c \
+		"! grep -Eqi 'not permitted|permission denied' '$T/a/ctsyncd.log' '$T/b/ctsyncd.log'"
+	ctl_b -k
+fi
+done_testing
