@@ -105,7 +105,11 @@ done
 echo "(CapEff 0x1000 is CAP_NET_ADMIN; Seccomp 2 is a filter; see doc/PRIVSEP.md)"
 
 N1="ip netns exec $prefix-fw1"
-say "health of every process (ctsyncctl health)"
+say "health of every process and of fw1's copy of fw2's table (ctsyncctl health)"
+# the copy is verified by anti-entropy's first digest, within 10 s
+i=0
+while [ $i -lt 30 ] && ! $N1 "$ctsyncctl" -C "$work/fw1.conf" health \
+    >/dev/null 2>&1; do sleep 0.5; i=$((i + 1)); done
 run $N1 "$ctsyncctl" -C "$work/fw1.conf" health
 say "conntrackd's statistics command, same output format (ctsyncd -s)"
 run $N1 "$ctsyncd" -C "$work/fw1.conf" -s
