@@ -64,6 +64,9 @@
 	X(MSG_LINK_KEYS,	"LINK_KEYS")	/* u8 n; n keys */	\
 	/* a worker restarted: the other gets a channel to it (its fd) */ \
 	X(MSG_PEER_SOCKET,	"PEER_SOCKET")				\
+	/* supervisor -> sync: a -t purge is pending (1) or not (0): the \
+	 * node went backup or fault, its table is stale (hot standby) */ \
+	X(MSG_STANDING_DOWN,	"STANDING_DOWN")	/* u32 0 or 1 */ \
 	/* control socket, ctsyncctl <-> supervisor */			\
 	X(MSG_CTL_REQUEST,	"CTL_REQUEST")				\
 	X(MSG_CTL_TEXT,		"CTL_TEXT")				\

@@ -142,6 +142,8 @@ int	msg_recv_stats_block(const struct msg *, uint32_t *id,
 	    struct stats_block *);
 void	msg_send_ping(struct chan *, uint32_t seq);
 int	msg_recv_ping(const struct msg *, uint32_t *seq);
+void	msg_send_standing_down(struct chan *, uint32_t on);
+int	msg_recv_standing_down(const struct msg *, uint32_t *on);
 void	msg_send_pong(struct chan *, uint32_t seq);
 int	msg_recv_pong(const struct msg *, uint32_t *seq);
 void	msg_send_worker_done(struct chan *, uint32_t id);

@@ -68,6 +68,7 @@
 	X(ST_NETWORK_ACK_FOR_OTHER, "ack_for_other")                   \
 	X(ST_NETWORK_SENDERS_TOO_MANY, "senders_too_many")             \
 	X(ST_NETWORK_KEEPALIVE_SENT, "keepalive_sent")                 \
+	X(ST_NETWORK_STANDBY_DELS_HELD, "standby_dels_held")           \
 	X(ST_NETWORK_BULK_DEFERRED, "bulk_deferred")                   \
 	X(ST_NETWORK_AUTH_FAILED, "auth_failed")                       \
 	X(ST_NETWORK_REPLAYED, "replayed")

@@ -146,8 +146,10 @@ text_network(FILE *o, const uint64_t *v)
 	fprintf(o, "\t\tReplays refused:\t%20llu\n\n",
 	    (ull)v[ST_NETWORK_REPLAYED]);
 	fprintf(o, "hot standby:\n\tsend:\n");
-	fprintf(o, "\t\tQuiet states sent again:%20llu\n\n",
+	fprintf(o, "\t\tQuiet states sent again:%20llu\n",
 	    (ull)v[ST_NETWORK_KEEPALIVE_SENT]);
+	fprintf(o, "\t\tDELs held, standing down:%19llu\n\n",
+	    (ull)v[ST_NETWORK_STANDBY_DELS_HELD]);
 }
 
 static void text_ago(FILE *, const char *, uint64_t);

@@ -246,7 +246,7 @@ child_check_timers(struct sup *s)
 	check_timeout(&s->commit);
 	check_timeout(&s->flush);
 	if (s->purge_at && mono_secs() >= s->purge_at) {
-		s->purge_at = 0;
+		purge_schedule(s, 0);
 		log_info("flushing kernel conntrack table (scheduled)");
 		control_internal_request(s, REQ_ALL_FLUSH_MASTER);
 	}

@@ -420,8 +420,8 @@ advance(struct sup *s, struct ctl_op *op)
 			break;
 		case STEP_PURGE_TIMER:
 			if (s->purge_at == 0) {
-				s->purge_at = mono_secs() +
-				    s->conf->sync.purge_timeout;
+				purge_schedule(s, mono_secs() +
+				    s->conf->sync.purge_timeout);
 				log_info("flushing conntrack table in %u secs",
 				    s->conf->sync.purge_timeout);
 			}
@@ -488,6 +488,23 @@ test_hook(struct sup *s, struct ctl_op *op)
 static int test_hook(struct sup *s, struct ctl_op *op) { (void)s; (void)op; return 0; }
 #endif
 
+/*
+ * -t scheduled a purge (at: when) or it was cancelled or done (0).  While
+ * one is pending this node went backup or fault (primary-backup.sh): the
+ * sync worker is told, so that a hot standby does not send its stale
+ * table (refreshes, or DELs of entries timing out here) to the new
+ * primary's kernel.
+ */
+void
+purge_schedule(struct sup *s, time_t at)
+{
+	struct worker *w = &s->w[W_SYNC];
+
+	if ((s->purge_at != 0) != (at != 0) && w->pid > 0)
+		msg_send_standing_down(&w->chan, at != 0);
+	s->purge_at = at;
+}
+
 static void
 start_request(struct sup *s, struct ctl_op *op, uint32_t req)
 {
@@ -498,7 +515,7 @@ start_request(struct sup *s, struct ctl_op *op, uint32_t req)
 	/* a scheduled purge (-t) is cancelled by these, as in conntrackd */
 	if (req == REQ_ALL_COMMIT || req == REQ_CT_COMMIT ||
 	    req == REQ_ALL_FLUSH_CACHE || req == REQ_CT_FLUSH_INT_CACHE)
-		s->purge_at = 0;
+		purge_schedule(s, 0);
 	if (req == REQ_KILL) {
 		/* answered by control_answer_kill(), once everything stopped */
 		log_notice("---- shutdown received ----");

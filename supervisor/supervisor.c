@@ -326,6 +326,8 @@ send_sync_config(struct sup *s, int restarted)
 			msg_send_cfg_link(sy, &l, s->link_fds[i][dir]);
 			s->link_fds[i][dir] = -1;
 		}
+	if (s->purge_at)	/* a restarted sync worker: still backup */
+		msg_send_standing_down(sy, 1);
 	msg_send_cfg_done(sy);
 }
 

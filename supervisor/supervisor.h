@@ -185,6 +185,7 @@ void	 control_close(struct sup *);
 void	 control_stop_listening(struct sup *);
 void	 control_answer_kill(struct sup *);
 void	 control_worker_gone(struct worker *);
+void	 purge_schedule(struct sup *, time_t at);
 void	 control_accept(struct sup *);
 void	 control_read(struct sup *, struct ctl_op *);
 void	 control_write(struct sup *, struct ctl_op *);

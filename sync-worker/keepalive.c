@@ -10,7 +10,14 @@
  * passed since it was last sent, until the kernel says it is gone.
  *
  * The peers run the same configuration (hot standby is symmetric), so
- * a node with the clause keeps its peers' copies alive.  The internal
+ * a node with the clause keeps its peers' copies alive.
+ *
+ * Not while standing down (a -t purge pending: primary-backup.sh made
+ * this node backup or fault): its table is stale then, the connections
+ * live on the new primary, and what it would send (a refresh of an old
+ * state, the DEL of an entry that ran out here for want of traffic)
+ * would go straight into the new primary's kernel.  keepalive_holds_del()
+ * keeps such DELs here; the purge then empties the table.  The internal
  * cache is walked a slice at a time, the whole of it every
  * KEEPALIVE_ROUND_SECS, with the `alarm' field that only ALARM uses.
  */
@@ -56,6 +63,16 @@ due(struct cache_obj *co, void *arg)
 	return 0;
 }
 
+/* A DESTROY from the kernel while standing down: not for the peers. */
+int
+keepalive_holds_del(struct syncw *w)
+{
+	if (!keepalive_on(w) || !w->standing_down)
+		return 0;
+	w->keepalive.held++;
+	return 1;
+}
+
 /* Milliseconds until the next slice (-1: none). */
 int
 keepalive_due_ms(const struct syncw *w)
@@ -75,7 +92,7 @@ keepalive_tick(struct syncw *w)
 	uint32_t now = (uint32_t)mono_ms();
 	struct cache *in = &w->internal;
 
-	if (!keepalive_on(w) ||
+	if (!keepalive_on(w) || w->standing_down ||
 	    (int32_t)(now - w->keepalive.next_slice_ms) < 0)
 		return;
 	w->keepalive.next_slice_ms = now +

@@ -218,8 +218,10 @@ sync_apply_event(struct syncw *w, struct ct_event *ev)
 			cache_upsert(&w->internal, &ev->obj, mono_secs());
 		return;
 	}
-	if (ev->kind == CTE_DESTROY && self_flushing(w)) {
-		/* our own flush: gone here too, nothing to tell the peers */
+	if (ev->kind == CTE_DESTROY && (self_flushing(w) ||
+	    keepalive_holds_del(w))) {
+		/* our own flush, or a stale entry of a standby that was the
+		 * primary (keepalive.c): gone here, nothing for the peers */
 		cache_delete(&w->internal, &ev->obj);
 		return;
 	}
@@ -476,6 +478,14 @@ sync_handle(void *arg, const struct msg *m)
 		sync_events_test_write(w);
 		break;
 #endif
+	case MSG_STANDING_DOWN: {
+		uint32_t on;
+
+		if (msg_recv_standing_down(m, &on) == -1)
+			fatalx("malformed STANDING_DOWN");
+		w->standing_down = (int)on;
+		break;
+	}
 	case MSG_ANSWER_MORE: {
 		int stop;
 

@@ -209,6 +209,7 @@ struct syncw {
 	struct stream_job stream;	/* what goes on child_out */
 	struct chan	 child_out;	/* a cache on its way to a child;
 					   fd 0: none */
+	int		 standing_down;	/* a -t purge is pending: backup */
 	int		 self_change;	/* enum self_change until the netlink
 					   worker's barrier; SELF_NONE: none */
 	const struct sync_mode *mode;	/* NULL in Stats mode */
@@ -254,6 +255,7 @@ struct syncw {
 		uint32_t now;		/* of the slice being walked */
 		uint32_t cursor;
 		uint64_t sent;		/* quiet states sent again */
+		uint64_t held;		/* DELs not sent while standing down */
 	} keepalive;
 	struct {			/* Mode ALARM, alarm.c */
 		uint32_t next_slice;	/* monotonic ms */
@@ -416,6 +418,7 @@ int	antientropy_verified(const struct syncw *);
 int	keepalive_on(const struct syncw *);
 void	keepalive_arm(struct syncw *, struct cache_obj *, const struct ctobj *);
 void	keepalive_tick(struct syncw *);
+int	keepalive_holds_del(struct syncw *);
 int	keepalive_due_ms(const struct syncw *);
 
 /* flows.c */

@@ -68,6 +68,7 @@ decode_any(const struct msg *m)
 	case MSG_PEER_SOCKET: return msg_recv_peer_socket(m);
 	case MSG_PING: return msg_recv_ping(m, &a);
 	case MSG_PONG: return msg_recv_pong(m, &a);
+	case MSG_STANDING_DOWN: return msg_recv_standing_down(m, &a);
 	case MSG_CT_EVENTS:
 		if (msg_recv_ct_events(m, &rd) == -1)
 			return -1;

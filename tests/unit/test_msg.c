@@ -399,6 +399,7 @@ send_one_of_each(struct chan *c, int pipefd)
 	msg_send_peer_socket(c, dup(pipefd));
 	msg_send_ping(c, 7);
 	msg_send_pong(c, 7);
+	msg_send_standing_down(c, 1);
 	{
 		struct link_keys k;
 
