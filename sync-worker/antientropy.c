@@ -97,7 +97,11 @@ compare(struct syncw *w, const struct wire_ext *x)
 	for (r = 0; r < CACHE_RANGES; r++)
 		if (w->external.digest[r] != x->sums[r]) {
 			wire_ext_set(bits, (unsigned)r);
-			w->ae.diff_at[r] = now;
+			/* the first DIFF of a range not swept yet counts: an
+			 * entry sent again since then is not stale, even if
+			 * the DONE of that first repair comes after this */
+			if (w->ae.diff_at[r] == 0)
+				w->ae.diff_at[r] = now;
 			n++;
 		}
 	w->ae.rounds++;
