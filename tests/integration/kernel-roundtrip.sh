@@ -6,7 +6,9 @@
 # rule); elsewhere the kernel refuses them, which nl_inject.c relies on.
 . "$(dirname "$0")/lib.sh"
 
-# both runs as one TAP stream
+# both runs as one TAP stream (written to a file, not piped: a pipeline
+# would run netns_add in a subshell, and the namespaces would outlive
+# the test)
 {
 netns_add k
 ip netns exec "$NS" "$top_builddir/tests/tools/kernel_roundtrip"
@@ -25,5 +27,6 @@ EON
 else
 	echo "# nft is not installed: labels are not tried"
 fi
-} | awk '/^(not )?ok [0-9]+/ { n++; sub(/ok [0-9]+/, "ok " n) } { print }
-    END { print "1.." n }'
+} >"$T/tap"
+awk '/^(not )?ok [0-9]+/ { n++; sub(/ok [0-9]+/, "ok " n) } { print }
+    END { print "1.." n }' "$T/tap"
