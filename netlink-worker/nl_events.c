@@ -320,33 +320,22 @@ nl_events_overrun(struct nlw *w)
  * then the others' turn.  Returns how many were read, so that the loop
  * can tell a busy kernel from a quiet one.
  */
+static void
+overrun(void *arg)
+{
+	nl_events_overrun(arg);
+}
+
 uint32_t
 nl_events_read(struct nlw *w)
 {
-	uint32_t done = 0;
-	int n;
+	uint32_t done;
 
 	if (w->events == NULL)
 		return 0;	/* PollSecs: no events */
-	while (done < w->cfg.event_iter_limit) {
-		unsigned want = w->cfg.event_iter_limit - done < NL_RECV_VLEN ?
-		    w->cfg.event_iter_limit - done : NL_RECV_VLEN;
-
-		n = nl_recv_run(w->recv, mnl_socket_get_fd(w->events), want,
-		    event_cb, w, &w->cnt.catch_failed);
-		if (n == -1) {
-			if (errno == ENOBUFS) {
-				nl_events_overrun(w);
-				continue;
-			}
-			if (errno != EAGAIN && errno != EINTR)
-				log_warn("conntrack event socket");
-			break;
-		}
-		done += (uint32_t)n;
-		if ((unsigned)n < want)
-			break;		/* drained */
-	}
+	done = nl_recv_budget(w->recv, mnl_socket_get_fd(w->events),
+	    w->cfg.event_iter_limit, event_cb, w, &w->cnt.catch_failed,
+	    overrun);
 	batch_flush(w);
 	return done;
 }

@@ -1,7 +1,10 @@
 /* Receiving conntrack event datagrams many at a time (nl_recv.h). */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+
+#include "log.h"
 
 #include "nl_recv.h"
 
@@ -29,4 +32,31 @@ nl_recv_run(struct nl_recv *rv, int fd, unsigned want, mnl_cb_t cb,
 		    data) == MNL_CB_ERROR)
 			(*failed)++;
 	return n;
+}
+
+uint32_t
+nl_recv_budget(struct nl_recv *r, int fd, uint32_t limit, mnl_cb_t cb,
+    void *data, uint64_t *failed, void (*overrun)(void *))
+{
+	uint32_t done = 0;
+	int n;
+
+	while (done < limit) {
+		unsigned want = limit - done < NL_RECV_VLEN ?
+		    limit - done : NL_RECV_VLEN;
+
+		if ((n = nl_recv_run(r, fd, want, cb, data, failed)) == -1) {
+			if (errno == ENOBUFS) {
+				overrun(data);
+				continue;
+			}
+			if (errno != EAGAIN && errno != EINTR)
+				log_warn("conntrack event socket");
+			break;
+		}
+		done += (uint32_t)n;
+		if ((unsigned)n < want)
+			break;		/* drained */
+	}
+	return done;
 }

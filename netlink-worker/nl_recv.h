@@ -26,5 +26,11 @@ struct nl_recv {
  * `failed'.  recvmmsg's result: how many, or -1 and errno. */
 int	nl_recv_run(struct nl_recv *, int fd, unsigned want, mnl_cb_t cb,
 	    void *data, uint64_t *failed);
+/* nl_recv_run until `limit' datagrams or the socket is drained; an
+ * overrun (ENOBUFS: events lost) goes to `overrun(data)' and reading
+ * goes on.  Returns how many datagrams were read. */
+uint32_t nl_recv_budget(struct nl_recv *, int fd, uint32_t limit,
+	    mnl_cb_t cb, void *data, uint64_t *failed,
+	    void (*overrun)(void *data));
 
 #endif

@@ -222,40 +222,23 @@ event_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/*
- * Read up to EventIterationLimit datagrams, many per system call.
- * Returns how many were read.
- */
+/* An overrun: events were lost; the netlink worker grows the buffer
+ * and resynchronises (NetlinkOverrunResync). */
+static void
+overrun(void *arg)
+{
+	struct syncw *w = arg;
+
+	if (w->peer_up)
+		msg_send_events_overrun(&w->peer);
+}
+
+/* Up to `limit' datagrams, many per system call; how many were read. */
 static uint32_t
 read_some(struct syncw *w, uint32_t limit)
 {
-	struct sync_events *ev = &w->events;
-	uint32_t done = 0;
-	int n;
-
-	while (done < limit) {
-		unsigned want = limit - done < NL_RECV_VLEN ?
-		    limit - done : NL_RECV_VLEN;
-
-		n = nl_recv_run(ev->recv, ev->fd, want, event_cb, w,
-		    &ev->cnt.catch_failed);
-		if (n == -1) {
-			if (errno == ENOBUFS) {
-				/* lost: the netlink worker grows the buffer
-				 * and resynchronises (NetlinkOverrunResync) */
-				if (w->peer_up)
-					msg_send_events_overrun(&w->peer);
-				continue;
-			}
-			if (errno != EAGAIN && errno != EINTR)
-				log_warn("conntrack event socket");
-			break;
-		}
-		done += (uint32_t)n;
-		if ((unsigned)n < want)
-			break;		/* drained */
-	}
-	return done;
+	return nl_recv_budget(w->events.recv, w->events.fd, limit, event_cb, w,
+	    &w->events.cnt.catch_failed, overrun);
 }
 
 /*
