@@ -144,6 +144,11 @@ struct conf {
 	int		 sched_policy;		/* -1 unset, SCHED_RR/FIFO */
 	int		 sched_priority;	/* -1 unset */
 	uint8_t		 systemd;
+	struct {			/* General { Metrics { } }: ctsyncd's */
+		int		 on;
+		struct conf_addr addr;
+		uint16_t	 port;
+	} metrics;
 	struct conf_netlink nl;
 	struct conf_filter filter;
 

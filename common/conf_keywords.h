@@ -64,7 +64,7 @@
 	X(KW_CHROOTDIRECTORY, "ChrootDirectory")			\
 	X(KW_CONTROLGROUP, "ControlGroup")				\
 	X(KW_AUTHENTICATION, "Authentication") X(KW_KEYFILE, "KeyFile")	\
-	X(KW_ANTIENTROPY, "AntiEntropy")
+	X(KW_ANTIENTROPY, "AntiEntropy") X(KW_METRICS, "Metrics")
 
 enum conf_keyword {
 	KW_NONE = 0,

@@ -248,6 +248,38 @@ parse_unix(struct parser *p)
 	}
 }
 
+/* Metrics { IPv4_address A | IPv6_address A; Port N }: the listener. */
+static void
+parse_metrics(struct parser *p, int line)
+{
+	struct conf *c = p->conf;
+	int have_addr = 0;
+
+	expect(p, T_LBRACE);
+	while (!accept_tok(p, T_RBRACE)) {
+		int l = p->tok.line;
+
+		if (accept_kw(p, KW_IPV4_ADDRESS))
+			have_addr = parse_addr(p, AF_INET, &c->metrics.addr);
+		else if (accept_kw(p, KW_IPV6_ADDRESS))
+			have_addr = parse_addr(p, AF_INET6, &c->metrics.addr);
+		else if (accept_kw(p, KW_PORT)) {
+			uint32_t port = expect_uint(p);
+
+			if (port == 0 || port > 65535)
+				perr(p, l, "Metrics: Port must be 1 to 65535");
+			c->metrics.port = (uint16_t)port;
+		} else
+			syntax_error(p);
+	}
+	if (!have_addr || c->metrics.addr.prefix != -1)
+		perr(p, line, "Metrics needs an IPv4_address or IPv6_address "
+		    "to listen on (one address, no prefix)");
+	if (c->metrics.port == 0)
+		perr(p, line, "Metrics needs a Port");
+	c->metrics.on = 1;
+}
+
 static void
 parse_scheduler(struct parser *p)
 {
@@ -478,6 +510,8 @@ parse_general(struct parser *p)
 			parse_scheduler(p);
 		} else if (accept_kw(p, KW_SYSTEMD)) {
 			c->systemd = expect_bool(p);
+		} else if (accept_kw(p, KW_METRICS)) {
+			parse_metrics(p, line);
 		} else
 			syntax_error(p);
 	}

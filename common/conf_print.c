@@ -176,6 +176,12 @@ print_general(FILE *fp, const struct conf *c)
 		fprintf(fp, "\t}\n");
 	}
 	fprintf(fp, "\tSystemd %s\n", onoff(c->systemd));
+	if (c->metrics.on) {
+		fprintf(fp, "\tMetrics {\n\t\t%s ", c->metrics.addr.family ==
+		    AF_INET6 ? "IPv6_address" : "IPv4_address");
+		print_addr(fp, &c->metrics.addr);
+		fprintf(fp, "\n\t\tPort %u\n\t}\n", c->metrics.port);
+	}
 	print_filter(fp, &c->filter);
 	fprintf(fp, "}\n");
 }

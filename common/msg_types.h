@@ -67,6 +67,11 @@
 	/* supervisor -> sync: a -t purge is pending (1) or not (0): the \
 	 * node went backup or fault, its table is stale (hot standby) */ \
 	X(MSG_STANDING_DOWN,	"STANDING_DOWN")	/* u32 0 or 1 */ \
+	/* the Metrics listener asks for a control connection per	\
+	 * scrape; it gets one end (its fd), the supervisor serves the	\
+	 * other, where only a METRICS request is taken */		\
+	X(MSG_METRICS_ASK,	"METRICS_ASK")				\
+	X(MSG_METRICS_SOCKET,	"METRICS_SOCKET")			\
 	/* control socket, ctsyncctl <-> supervisor */			\
 	X(MSG_CTL_REQUEST,	"CTL_REQUEST")				\
 	X(MSG_CTL_TEXT,		"CTL_TEXT")				\

@@ -412,6 +412,24 @@ msg_recv_peer_socket(const struct msg *m)
 	return mr_done(&r) && m->fd >= 0 ? 0 : -1;
 }
 
+void msg_send_metrics_ask(struct chan *c) { send_empty(c, MSG_METRICS_ASK); }
+int msg_recv_metrics_ask(const struct msg *m) { return recv_empty(m); }
+
+void
+msg_send_metrics_socket(struct chan *c, int fd)
+{
+	struct mbuild mb;
+
+	msg_begin(&mb, c, MSG_METRICS_SOCKET);
+	msg_end_fd(&mb, fd);
+}
+
+int
+msg_recv_metrics_socket(const struct msg *m)
+{
+	return msg_recv_peer_socket(m);
+}
+
 void
 msg_send_link_keys(struct chan *c, const struct link_keys *k)
 {

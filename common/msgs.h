@@ -46,6 +46,7 @@ enum ctl_req {
 	REQ_TEST_GARBAGE_NETLINK = 103,	/* --enable-test-hooks only */
 	REQ_TEST_GARBAGE_SYNC = 104,	/* --enable-test-hooks only */
 	REQ_TEST_EVENT_WRITE = 105,	/* --enable-test-hooks only */
+	REQ_METRICS = 106,		/* every statistic, for ctl/metrics.c */
 	/* the supervisor's own, never accepted from a client */
 	REQ_CHILD_END = 110,		/* a child died before reporting */
 	REQ_MAX
@@ -128,6 +129,10 @@ void	msg_send_link_socket(struct chan *, uint8_t link, int fd);
 int	msg_recv_link_socket(const struct msg *, uint8_t *link);
 void	msg_send_peer_socket(struct chan *, int fd);
 int	msg_recv_peer_socket(const struct msg *);
+void	msg_send_metrics_ask(struct chan *);
+int	msg_recv_metrics_ask(const struct msg *);
+void	msg_send_metrics_socket(struct chan *, int fd);
+int	msg_recv_metrics_socket(const struct msg *);
 void	msg_send_link_keys(struct chan *, const struct link_keys *);
 int	msg_recv_link_keys(const struct msg *, struct link_keys *);
 void	msg_send_cfg_filter(struct chan *, const struct conf_filter *);

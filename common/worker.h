@@ -44,6 +44,8 @@ int	worker_common_msg(struct chan *, const struct msg *);
 void	worker_signals(sigset_t *waitmask);
 int	worker_should_stop(void);
 void	worker_enter_chroot(const char *dir);
+/* chroot, the workers' user, no capability left (common/drop.c) */
+void	worker_drop_to_user(const struct worker_args *);
 int	worker_read(struct chan *, const char *from,
 	    void (*handle)(void *, const struct msg *), void *arg);
 

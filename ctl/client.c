@@ -276,6 +276,7 @@ client_req_name(int req)
 	case REQ_EXP_STATS: return "stats expect";
 	case REQ_KILL: return "kill";
 	case REQ_HEALTH: return "health";
+	case REQ_METRICS: return "metrics";
 	case REQ_ALL_COMMIT: case REQ_CT_COMMIT: return "commit";
 	case REQ_EXP_COMMIT: return "commit expect";
 	case REQ_CT_DUMP_INTERNAL: case REQ_CT_DUMP_INT_XML:
@@ -367,7 +368,16 @@ client_handle(struct render *r, const struct msg *m, int *status)
  * (tests/fuzz/fuzz_control.c feeds it).
  */
 int
-client_exchange(int fd, int req, int json, int compat, FILE *out)
+client_exchange(int fd, int req, int format, int compat, FILE *out)
+{
+	return client_exchange_within(fd, req, format, compat, out,
+	    CLIENT_TIMEOUT_MS);
+}
+
+/* The same, giving up when the daemon is silent for `timeout_ms'. */
+int
+client_exchange_within(int fd, int req, int format, int compat, FILE *out,
+    int timeout_ms)
 {
 	struct render r;
 	struct chan c;
@@ -379,12 +389,12 @@ client_exchange(int fd, int req, int json, int compat, FILE *out)
 	    MSG_BIT(MSG_CTL_TEXT) | MSG_BIT(MSG_CTL_DONE), 0);
 	msg_send_ctl_request(&c, (uint32_t)req, 0);
 	chan_flush_all(&c);
-	render_begin(&r, out, json, client_req_name(req));
+	render_begin(&r, out, format, client_req_name(req));
 	while (!done) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int n;
 
-		if (poll(&pfd, 1, CLIENT_TIMEOUT_MS) <= 0)
+		if (poll(&pfd, 1, timeout_ms) <= 0)
 			break;
 		if ((n = chan_read(&c)) == 0)
 			break;
@@ -413,7 +423,7 @@ client_exchange(int fd, int req, int json, int compat, FILE *out)
 
 /* `req' to the daemon listening on `unix_path', its answer on stdout. */
 int
-client_request(const char *unix_path, int req, int json, int compat)
+client_request(const char *unix_path, int req, int format, int compat)
 {
 	int fd, status;
 
@@ -422,7 +432,7 @@ client_request(const char *unix_path, int req, int json, int compat)
 		    "permissions?");
 		return 1;
 	}
-	status = client_exchange(fd, req, json, compat, stdout);
+	status = client_exchange(fd, req, format, compat, stdout);
 	close(fd);
 	return status;
 }

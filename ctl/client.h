@@ -28,8 +28,11 @@ struct client_cmd {
 void	client_cmd_init(struct client_cmd *, const char *default_config);
 void	client_parse_conntrackd_args(struct client_cmd *, int argc,
 	    char **argv);
-int	client_request(const char *unix_path, int req, int json, int compat);
-int	client_exchange(int fd, int req, int json, int compat, FILE *out);
+/* format: enum render_format (render.h) */
+int	client_request(const char *unix_path, int req, int format, int compat);
+int	client_exchange(int fd, int req, int format, int compat, FILE *out);
+int	client_exchange_within(int fd, int req, int format, int compat,
+	    FILE *out, int timeout_ms);
 void	client_usage(FILE *, const char *argv0);
 void	client_version(FILE *);
 const char *client_req_name(int req);

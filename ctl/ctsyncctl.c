@@ -13,6 +13,7 @@
 #include "keyfile.h"
 #include "log.h"
 #include "msgs.h"
+#include "render.h"
 
 struct subarg {
 	const char	*word;
@@ -54,6 +55,7 @@ static const struct command commands[] = {
 	{ "request-resync", REQ_REQUEST_DUMP, { { NULL, 0 } }, "" },
 	{ "reset-timers", REQ_RESET_TIMERS, { { NULL, 0 } }, "" },
 	{ "health", REQ_HEALTH, { { NULL, 0 } }, "" },
+	{ "metrics", REQ_METRICS, { { NULL, 0 } }, "(OpenMetrics text)" },
 	{ "kill", REQ_KILL, { { NULL, 0 } }, "" },
 #ifdef TEST_HOOKS
 	{ "test-seccomp", -1, { { "netlink", REQ_TEST_SECCOMP_NETLINK },
@@ -169,7 +171,8 @@ main(int argc, char **argv)
 		log_errx("%s", err);
 		return 1;
 	}
-	status = client_request(conf->unix_path, req, json, 0);
+	status = client_request(conf->unix_path, req, req == REQ_METRICS &&
+	    !json ? RENDER_METRICS : json ? RENDER_JSON : RENDER_TEXT, 0);
 	conf_free(conf);
 	return status;
 }

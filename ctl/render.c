@@ -419,12 +419,14 @@ json_value(FILE *o, const struct stats_block *b, int i)
 }
 
 void
-render_begin(struct render *r, FILE *out, int json, const char *request)
+render_begin(struct render *r, FILE *out, int format, const char *request)
 {
 	r->out = out;
-	r->json = json;
+	r->json = format == RENDER_JSON;
+	r->metrics = format == RENDER_METRICS;
 	r->nitems = 0;
-	if (json) {
+	r->nheld = 0;
+	if (r->json) {
 		fprintf(out, "{\"request\":");
 		json_string(out, request);
 		fprintf(out, ",\"items\":[");
@@ -437,6 +439,11 @@ render_block(struct render *r, const struct stats_block *b)
 	const struct stats_kind_info *ki = stats_kind_info(b->kind);
 	int i;
 
+	if (r->metrics) {
+		if (r->nheld < METRICS_MAX_BLOCKS)
+			r->held[r->nheld++] = *b;
+		return;
+	}
 	if (!r->json) {
 		render_block_text(r->out, b);
 		return;
@@ -457,6 +464,8 @@ render_block(struct render *r, const struct stats_block *b)
 void
 render_text(struct render *r, const char *text)
 {
+	if (r->metrics)
+		return;		/* no text in a metrics answer */
 	if (!r->json) {
 		fputs(text, r->out);
 		return;
@@ -469,6 +478,8 @@ render_text(struct render *r, const char *text)
 void
 render_end(struct render *r, int status, const char *message)
 {
+	if (r->metrics && status == 0)
+		metrics_print(r->out, r->held, r->nheld);
 	if (r->json) {
 		fprintf(r->out, "],\"status\":");
 		json_string(r->out, status == 0 ? "ok" : status == 2 ?

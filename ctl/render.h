@@ -1,21 +1,29 @@
 /*
  * One output layer for the answers of the daemon: conntrackd's text
- * layout (cli.md section 6) or JSON, from the same stats blocks.
+ * layout (cli.md section 6), JSON or OpenMetrics, from the same stats
+ * blocks.
  */
 #ifndef CTSYNCD_RENDER_H
 #define CTSYNCD_RENDER_H
 
 #include <stdio.h>
 
+#include "metrics.h"
 #include "stats.h"
+
+enum render_format { RENDER_TEXT, RENDER_JSON, RENDER_METRICS };
 
 struct render {
 	FILE		*out;
 	int		 json;
+	int		 metrics;	/* blocks held, printed at the end */
 	int		 nitems;	/* JSON: items written so far */
+	struct stats_block held[METRICS_MAX_BLOCKS];
+	size_t		 nheld;
 };
 
-void	render_begin(struct render *, FILE *, int json, const char *request);
+void	render_begin(struct render *, FILE *, int format,
+	    const char *request);
 void	render_block(struct render *, const struct stats_block *);
 void	render_text(struct render *, const char *text);
 void	render_end(struct render *, int status, const char *message);

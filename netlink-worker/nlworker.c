@@ -21,19 +21,49 @@
 #include "sandbox.h"
 
 static void
-answer_stats(struct nlw *w, uint32_t id, uint32_t req)
+health_block(struct nlw *w, uint32_t id)
 {
 	struct stats_block b;
 	uint64_t entries = 0;
 
+	stats_block_init(&b, SB_HEALTH, "netlink worker");
+	b.v[ST_HEALTH_PID] = (uint64_t)getpid();
+	b.v[ST_HEALTH_OK] = nl_kernel_count(w, &entries) == 0;
+	b.v[ST_HEALTH_KERNEL_ENTRIES] = entries;
+	b.v[ST_HEALTH_NETLINK_BUFFER_SIZE] = nl_kernel_bufsize(w);
+	msg_send_stats_block(&w->chan, id, &b);
+}
+
+/* -s runtime's netlink counts (the supervisor adds the sync worker's) */
+static void
+runtime_block(struct nlw *w, uint32_t id)
+{
+	struct stats_block b;
+
+	stats_block_init(&b, SB_NETLINK, NULL);
+	b.v[ST_NETLINK_EVENTS_RECEIVED] = w->cnt.events_received;
+	b.v[ST_NETLINK_EVENTS_FILTERED] = w->cnt.events_filtered;
+	b.v[ST_NETLINK_EVENTS_UNKNOWN_TYPE] = w->cnt.events_unknown;
+	b.v[ST_NETLINK_CATCH_EVENT_FAILED] = w->cnt.catch_failed;
+	b.v[ST_NETLINK_DUMP_UNKNOWN_TYPE] = w->cnt.dump_unknown;
+	b.v[ST_NETLINK_OVERRUN] = w->cnt.overrun;
+	b.v[ST_NETLINK_FLUSH_KERNEL_TABLE] = w->cnt.flush_kernel;
+	b.v[ST_NETLINK_RESYNC_KERNEL_TABLE] = w->cnt.resync_kernel;
+	b.v[ST_NETLINK_BUFFER_SIZE] = nl_kernel_bufsize(w);
+	msg_send_stats_block(&w->chan, id, &b);
+}
+
+static void
+answer_stats(struct nlw *w, uint32_t id, uint32_t req)
+{
+
 	switch (req) {
 	case REQ_HEALTH:
-		stats_block_init(&b, SB_HEALTH, "netlink worker");
-		b.v[ST_HEALTH_PID] = (uint64_t)getpid();
-		b.v[ST_HEALTH_OK] = nl_kernel_count(w, &entries) == 0;
-		b.v[ST_HEALTH_KERNEL_ENTRIES] = entries;
-		b.v[ST_HEALTH_NETLINK_BUFFER_SIZE] = nl_kernel_bufsize(w);
-		msg_send_stats_block(&w->chan, id, &b);
+		health_block(w, id);
+		break;
+	case REQ_METRICS:
+		health_block(w, id);
+		runtime_block(w, id);
 		break;
 	case REQ_ALL_RESYNC_MASTER: case REQ_CT_RESYNC_MASTER:
 	case REQ_EXP_RESYNC_MASTER:
@@ -63,17 +93,7 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		msg_send_ct_barrier(&w->peer);
 		break;
 	case REQ_STATS_RUNTIME:
-		stats_block_init(&b, SB_NETLINK, NULL);
-		b.v[ST_NETLINK_EVENTS_RECEIVED] = w->cnt.events_received;
-		b.v[ST_NETLINK_EVENTS_FILTERED] = w->cnt.events_filtered;
-		b.v[ST_NETLINK_EVENTS_UNKNOWN_TYPE] = w->cnt.events_unknown;
-		b.v[ST_NETLINK_CATCH_EVENT_FAILED] = w->cnt.catch_failed;
-		b.v[ST_NETLINK_DUMP_UNKNOWN_TYPE] = w->cnt.dump_unknown;
-		b.v[ST_NETLINK_OVERRUN] = w->cnt.overrun;
-		b.v[ST_NETLINK_FLUSH_KERNEL_TABLE] = w->cnt.flush_kernel;
-		b.v[ST_NETLINK_RESYNC_KERNEL_TABLE] = w->cnt.resync_kernel;
-		b.v[ST_NETLINK_BUFFER_SIZE] = nl_kernel_bufsize(w);
-		msg_send_stats_block(&w->chan, id, &b);
+		runtime_block(w, id);
 		break;
 	}
 	msg_send_worker_done(&w->chan, id);

@@ -215,11 +215,35 @@ peer_allowed(struct sup *s, int fd)
 	return 0;
 }
 
+/*
+ * Serve `fd' as a control connection; -1 if every slot is taken.  The
+ * Metrics listener's connections (metrics_only) may ask for metrics only.
+ */
+int
+control_adopt(struct sup *s, int fd, int metrics_only)
+{
+	struct ctl_op *op = NULL;
+	int i;
+
+	for (i = 0; i < CTL_MAX_CLIENTS && op == NULL; i++)
+		if (!s->ops[i].active)
+			op = &s->ops[i];
+	if (op == NULL)
+		return -1;
+	memset(op, 0, sizeof(*op));
+	op->active = 1;
+	op->fd = fd;
+	op->req = REQ_MAX;
+	op->metrics_only = metrics_only;
+	op->accepted = mono_secs();
+	control_request_chan(&op->chan, fd);
+	return 0;
+}
+
 void
 control_accept(struct sup *s)
 {
-	struct ctl_op *op = NULL;
-	int fd, i;
+	int fd;
 
 	fd = accept4(s->ctl_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd == -1) {
@@ -231,19 +255,8 @@ control_accept(struct sup *s)
 		refuse(fd, "permission denied");
 		return;
 	}
-	for (i = 0; i < CTL_MAX_CLIENTS && op == NULL; i++)
-		if (!s->ops[i].active)
-			op = &s->ops[i];
-	if (op == NULL) {
+	if (control_adopt(s, fd, 0) == -1)
 		refuse(fd, "too many control connections, try again");
-		return;
-	}
-	memset(op, 0, sizeof(*op));
-	op->active = 1;
-	op->fd = fd;
-	op->req = REQ_MAX;
-	op->accepted = mono_secs();
-	control_request_chan(&op->chan, fd);
 }
 
 static void
@@ -390,7 +403,7 @@ advance(struct sup *s, struct ctl_op *op)
 		switch (op->steps[op->step]) {
 		case STEP_END:
 			/* health fails if any process says it is not well */
-			if (op->unhealthy)
+			if (op->unhealthy && op->req == REQ_HEALTH)
 				finish(op, CTL_ERR, "not healthy");
 			else
 				finish(op, CTL_OK, "");
@@ -520,6 +533,11 @@ start_request(struct sup *s, struct ctl_op *op, uint32_t req)
 		/* answered by control_answer_kill(), once everything stopped */
 		log_notice("---- shutdown received ----");
 		s->shutting_down = 1;
+		return;
+	}
+	if (op->metrics_only && req != REQ_METRICS) {
+		s->rt.local_unknown_request++;
+		finish(op, CTL_ERR, "only metrics on this connection");
 		return;
 	}
 	if (test_hook(s, op))

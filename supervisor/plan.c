@@ -108,6 +108,10 @@ static const struct {
 	    STEP_RUNTIME } },
 	{ REQ_STATS_PROCESS, { STEP_PROCESSES } },
 	{ REQ_HEALTH, { STEP_SELF_HEALTH, STEP_ASK_NETLINK, STEP_ASK_SYNC } },
+	/* every block of every process; the sync worker's netlink counts
+	 * first, so that the netlink worker's are added to them */
+	{ REQ_METRICS, { STEP_UPTIME, STEP_SELF_HEALTH, STEP_RUNTIME,
+	    STEP_ASK_SYNC, STEP_ASK_NETLINK } },
 	{ REQ_EXP_STATS, { STEP_ASK_SYNC } },
 	{ REQ_EXP_DUMP_INTERNAL, { STEP_ASK_SYNC } },
 	{ REQ_EXP_DUMP_INT_XML, { STEP_ASK_SYNC } },

@@ -587,6 +587,7 @@ stop_workers(struct sup *s)
 static void
 shutdown_daemon(struct sup *s)
 {
+	metrics_stop(s);
 	stop_workers(s);
 	control_stop_listening(s);
 	lock_release(s->lock_fd, s->conf->lockfile);
@@ -619,7 +620,8 @@ reap_children(struct sup *s)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (child_reaped(s, pid, status))
+		if (child_reaped(s, pid, status) ||
+		    metrics_reaped(s, pid, status))
 			continue;
 		for (i = 0; i < W_COUNT; i++) {
 			if (s->w[i].pid != pid)
@@ -651,7 +653,7 @@ all_ready(const struct sup *s)
 
 /* The supervisor's poll slots; control clients follow the fixed ones. */
 enum { PFD_NETLINK = W_NETLINK, PFD_SYNC = W_SYNC, PFD_CONTROL, PFD_COMMIT,
-    PFD_FLUSH, PFD_CLIENTS };
+    PFD_FLUSH, PFD_METRICS, PFD_CLIENTS };
 
 /* One round of the loop: wait, then serve whatever is ready. */
 static void
@@ -674,6 +676,8 @@ loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 	pfd[PFD_COMMIT].events = POLLIN;
 	pfd[PFD_FLUSH].fd = s->flush.pid > 0 ? s->flush.chan.fd : -1;
 	pfd[PFD_FLUSH].events = POLLIN;
+	pfd[PFD_METRICS].fd = s->mx.pid > 0 ? s->mx.chan.fd : -1;
+	pfd[PFD_METRICS].events = POLLIN;
 	for (i = 0; i < CTL_MAX_CLIENTS; i++) {
 		struct ctl_op *op = &s->ops[i];
 
@@ -707,6 +711,8 @@ loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 		child_read(s, &s->commit);
 	if (pfd[PFD_FLUSH].revents & (POLLIN | POLLHUP | POLLERR))
 		child_read(s, &s->flush);
+	if (pfd[PFD_METRICS].revents & (POLLIN | POLLHUP | POLLERR))
+		metrics_read(s);
 	for (i = 0; i < nops; i++) {
 		short re = pfd[PFD_CLIENTS + i].revents;
 
@@ -722,6 +728,8 @@ loop_once(struct sup *s, const sigset_t *waitmask, int timeout_ms)
 	for (i = 0; i < W_COUNT; i++)
 		if (s->w[i].pid > 0)
 			chan_flush(&s->w[i].chan);
+	if (s->mx.pid > 0 && s->mx.chan.fd != -1)
+		chan_flush(&s->mx.chan);
 	for (i = 0; i < CTL_MAX_CLIENTS; i++)
 		if (s->ops[i].active && !s->ops[i].client_gone)
 			control_write(s, &s->ops[i]);
@@ -765,6 +773,7 @@ handle_signals(struct sup *s)
 	child_check_timers(s);
 	control_check_timers(s);
 	restart_due(s);
+	metrics_restart_due(s);
 	watchdog_tick(s);
 }
 
@@ -839,6 +848,8 @@ prepare(struct sup *s)
 		return -1;
 	if (links_open(s) == -1)
 		return -1;
+	if (metrics_open(s) == -1)
+		return -1;
 	if (s->conf->sync.auth && load_link_keys(s) == -1)
 		return -1;
 	flowlog_open(s);
@@ -861,6 +872,7 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 	s->libexecdir = dir && dir[0] == '/' ? dir : LIBEXECDIR;
 	s->started = mono_secs();
 	s->lock_fd = s->ctl_fd = -1;
+	s->mx.listen_fd = s->mx.chan.fd = -1;
 	s->commit.what = SELF_COMMIT;
 	s->commit.name = "commit child";
 	s->flush.what = SELF_FLUSH;
@@ -904,6 +916,7 @@ supervisor_run(struct conf *conf, int daemonize, int verbose)
 		log_info("-- starting in daemon mode --");
 	} else
 		log_info("-- starting in console mode --");
+	metrics_start(s);
 	watchdog_init(s, started_as);
 	notify_ready(s);
 	while (!s->shutting_down) {

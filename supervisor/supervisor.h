@@ -21,7 +21,7 @@
 #include "msgs.h"
 #include "stats.h"
 
-#define MAX_OP_STEPS		4
+#define MAX_OP_STEPS		6
 #define WORKER_READY_TIMEOUT	10	/* seconds */
 
 enum worker_kind { W_NETLINK = 0, W_SYNC, W_COUNT };
@@ -87,6 +87,7 @@ struct ctl_op {
 	int		 paused;	/* the worker waits for ANSWER_MORE */
 	int		 closing;	/* answer complete, flushing */
 	int		 unhealthy;	/* health: a process said it is not */
+	int		 metrics_only;	/* the Metrics listener's: METRICS only */
 	int		 have_netlink_part;	/* the sync worker's ... */
 	struct stats_block netlink_part;	/* ... SB_NETLINK, held */
 };
@@ -143,6 +144,15 @@ struct sup {
 	struct link_keys keys;		/* Authentication: read at start and
 					   on SIGHUP, wiped once sent */
 	struct worker	 w[W_COUNT];
+	struct {			/* the Metrics listener, metrics.c */
+		int		 listen_fd;	/* -1: none configured */
+		pid_t		 pid;
+		struct chan	 chan;
+		uint64_t	 restart_at;	/* monotonic ms; 0: none due */
+		uint64_t	 first_death_ms;
+		unsigned int	 deaths;	/* since first_death_ms */
+		int		 gave_up;
+	} mx;
 	struct child	 commit, flush;
 	time_t		 purge_at;	/* -t: when the flush is due, or 0 */
 	struct ctl_op	 ops[CTL_MAX_CLIENTS];
@@ -170,6 +180,14 @@ int	 watchdog_timeout_ms(const struct sup *);
 void	 watchdog_tick(struct sup *);
 void	 watchdog_pong(struct worker *, const struct msg *);
 
+/* metrics.c */
+int	 metrics_open(struct sup *);
+void	 metrics_start(struct sup *);
+void	 metrics_read(struct sup *);
+int	 metrics_reaped(struct sup *, pid_t, int status);
+void	 metrics_restart_due(struct sup *);
+void	 metrics_stop(struct sup *);
+
 /* lock.c */
 int	 lock_acquire(const char *path);
 void	 lock_release(int fd, const char *path);
@@ -187,6 +205,7 @@ void	 control_answer_kill(struct sup *);
 void	 control_worker_gone(struct worker *);
 void	 purge_schedule(struct sup *, time_t at);
 void	 control_accept(struct sup *);
+int	 control_adopt(struct sup *, int fd, int metrics_only);
 void	 control_read(struct sup *, struct ctl_op *);
 void	 control_write(struct sup *, struct ctl_op *);
 void	 control_worker_msg(struct sup *, struct worker *,

@@ -11,7 +11,6 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 
-#include <cap-ng.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -21,23 +20,7 @@
 void
 sync_drop_privileges(const struct worker_args *a)
 {
-	uid_t ru, eu, su;
-	gid_t rg, eg, sg;
-
-	worker_enter_chroot(a->chroot_dir);
-	capng_clear(CAPNG_SELECT_BOTH);
-	if (capng_change_id((int)a->uid, (int)a->gid,
-	    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) != 0)
-		fatalx("capng_change_id to uid %u failed", (unsigned)a->uid);
-
-	/* verify: ids changed for good, no capability anywhere */
-	if (getresuid(&ru, &eu, &su) == -1 || ru != a->uid || eu != a->uid ||
-	    su != a->uid || getresgid(&rg, &eg, &sg) == -1 || rg != a->gid ||
-	    eg != a->gid || sg != a->gid)
-		fatalx("id change did not take");
-	capng_get_caps_process();
-	if (capng_have_capabilities(CAPNG_SELECT_BOTH) != CAPNG_NONE)
-		fatalx("capabilities left after the drop");
+	worker_drop_to_user(a);		/* common/drop.c */
 }
 
 /* Arguments pinned where it matters; one group per purpose. */

@@ -220,7 +220,39 @@ auth_block(struct syncw *w)
 	sync_answer_block(w, &b);
 }
 
-/* The blocks of one statistics request, in conntrackd's order. */
+/* The protocol's counters (-s network), without the active link's. */
+static void
+network_block(struct syncw *w)
+{
+	struct stats_block b;
+
+	stats_block_init(&b, SB_NETWORK, NULL);
+	b.v[ST_NETWORK_RECV_MALFORMED] = w->wire.malformed;
+	b.v[ST_NETWORK_RECV_WRONG_VERSION] = w->wire.bad_version;
+	b.v[ST_NETWORK_RECV_MALFORMED_HEADER] = w->wire.bad_header;
+	b.v[ST_NETWORK_RECV_MALFORMED_PAYLOAD] = w->wire.bad_payload;
+	b.v[ST_NETWORK_RECV_BAD_TYPE] = w->wire.bad_type;
+	b.v[ST_NETWORK_RECV_TRUNCATED] = w->wire.truncated;
+	b.v[ST_NETWORK_RECV_BAD_SIZE] = w->wire.bad_size;
+	b.v[ST_NETWORK_SEND_MALFORMED] = w->wire.send_malformed;
+	b.v[ST_NETWORK_SEQ_LOST] = w->wire.lost;
+	b.v[ST_NETWORK_SEQ_BEFORE] = w->wire.before;
+	b.v[ST_NETWORK_RECV_NOT_FROM_PEER] = w->wire.not_from_peer;
+	b.v[ST_NETWORK_RECV_EXPECT_REFUSED] = w->wire.exp_refused;
+	b.v[ST_NETWORK_SEQ_OUT_OF_WINDOW] = w->wire.out_of_window;
+	b.v[ST_NETWORK_ACK_OUT_OF_RANGE] = w->wire.ack_out_of_range;
+	b.v[ST_NETWORK_ACK_FOR_OTHER] = w->wire.ack_for_other;
+	b.v[ST_NETWORK_SENDERS_TOO_MANY] = w->senders.too_many;
+	b.v[ST_NETWORK_KEEPALIVE_SENT] = w->keepalive.sent;
+	b.v[ST_NETWORK_STANDBY_DELS_HELD] = w->keepalive.held;
+	b.v[ST_NETWORK_BULK_DEFERRED] = w->bulk.deferred_count;
+	b.v[ST_NETWORK_AUTH_FAILED] = w->auth.count[AUTH_NOT_SEALED] +
+	    w->auth.count[AUTH_UNKNOWN_KEY] +
+	    w->auth.count[AUTH_FORGED];
+	b.v[ST_NETWORK_REPLAYED] = w->auth.count[AUTH_REPLAYED];
+	sync_answer_block(w, &b);
+}
+
 /* ctsyncctl health: whether our copy of the peer's table was verified. */
 static void
 insync_block(struct syncw *w)
@@ -247,6 +279,7 @@ insync_block(struct syncw *w)
 	sync_answer_block(w, &b);
 }
 
+/* The blocks of one statistics request, in conntrackd's order. */
 void
 sync_stats(struct syncw *w, uint32_t req)
 {
@@ -269,31 +302,7 @@ sync_stats(struct syncw *w, uint32_t req)
 		sync_answer_block(w, &b);
 		break;
 	case REQ_STATS_NETWORK:
-		stats_block_init(&b, SB_NETWORK, NULL);
-		b.v[ST_NETWORK_RECV_MALFORMED] = w->wire.malformed;
-		b.v[ST_NETWORK_RECV_WRONG_VERSION] = w->wire.bad_version;
-		b.v[ST_NETWORK_RECV_MALFORMED_HEADER] = w->wire.bad_header;
-		b.v[ST_NETWORK_RECV_MALFORMED_PAYLOAD] = w->wire.bad_payload;
-		b.v[ST_NETWORK_RECV_BAD_TYPE] = w->wire.bad_type;
-		b.v[ST_NETWORK_RECV_TRUNCATED] = w->wire.truncated;
-		b.v[ST_NETWORK_RECV_BAD_SIZE] = w->wire.bad_size;
-		b.v[ST_NETWORK_SEND_MALFORMED] = w->wire.send_malformed;
-		b.v[ST_NETWORK_SEQ_LOST] = w->wire.lost;
-		b.v[ST_NETWORK_SEQ_BEFORE] = w->wire.before;
-		b.v[ST_NETWORK_RECV_NOT_FROM_PEER] = w->wire.not_from_peer;
-		b.v[ST_NETWORK_RECV_EXPECT_REFUSED] = w->wire.exp_refused;
-		b.v[ST_NETWORK_SEQ_OUT_OF_WINDOW] = w->wire.out_of_window;
-		b.v[ST_NETWORK_ACK_OUT_OF_RANGE] = w->wire.ack_out_of_range;
-		b.v[ST_NETWORK_ACK_FOR_OTHER] = w->wire.ack_for_other;
-		b.v[ST_NETWORK_SENDERS_TOO_MANY] = w->senders.too_many;
-		b.v[ST_NETWORK_KEEPALIVE_SENT] = w->keepalive.sent;
-		b.v[ST_NETWORK_STANDBY_DELS_HELD] = w->keepalive.held;
-		b.v[ST_NETWORK_BULK_DEFERRED] = w->bulk.deferred_count;
-		b.v[ST_NETWORK_AUTH_FAILED] = w->auth.count[AUTH_NOT_SEALED] +
-		    w->auth.count[AUTH_UNKNOWN_KEY] +
-		    w->auth.count[AUTH_FORGED];
-		b.v[ST_NETWORK_REPLAYED] = w->auth.count[AUTH_REPLAYED];
-		sync_answer_block(w, &b);
+		network_block(w);
 		if (w->active_link >= 0)
 			link_block(w, w->active_link, SB_LINK_ACTIVE);
 		break;
@@ -324,6 +333,23 @@ sync_stats(struct syncw *w, uint32_t req)
 		    &w->exp_internal.st);
 		counts_block(w, "external", w->exp_external.count,
 		    &w->exp_external.st);
+		break;
+	case REQ_METRICS:
+		/* every block once (ctl/metrics.c names them) */
+		sync_stats(w, REQ_STATS_CACHE);
+		stats_block_init(&b, SB_TRAFFIC, NULL);
+		b.v[ST_TRAFFIC_BYTES] = w->traffic_bytes;
+		b.v[ST_TRAFFIC_PACKETS] = w->traffic_packets;
+		sync_answer_block(w, &b);
+		if (w->cfg.mode != MODE_STATS) {
+			network_block(w);
+			sync_stats(w, REQ_STATS_LINK);
+			sync_stats(w, REQ_STATS_QUEUE);
+		}
+		if (w->cfg.expect_sync)
+			sync_stats(w, REQ_EXP_STATS);
+		sync_stats(w, REQ_STATS_RUNTIME);
+		sync_stats(w, REQ_HEALTH);
 		break;
 	case REQ_HEALTH:
 		stats_block_init(&b, SB_HEALTH, "sync worker");

@@ -9,8 +9,9 @@ RUN="iproute2 nftables conntrack procps util-linux python3"
 # primary-backup.sh (the conntrackd package is also the tests' peer)
 FAILOVER="keepalived conntrackd"
 # for the test suite: the fuzzers, tcpdump for the replay tests, and
-# systemd's tools to check the unit offline (systemd need not run)
-TEST="clang libclang-rt-14-dev tcpdump systemd"
+# systemd's tools to check the unit offline (systemd need not run),
+# a real Prometheus parser for the metrics
+TEST="clang libclang-rt-14-dev tcpdump systemd python3-prometheus-client"
 missing=""
 for p in $BUILD $RUN $FAILOVER ${WITH_TESTS:+$TEST}; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "render.h"
 #include "log.h"
 #include "supervisor.h"
 
@@ -89,7 +90,8 @@ client_side(uint8_t opts, uint8_t req, const uint8_t *data, size_t size)
 
 	if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
 		fatal("/dev/null");
-	client_exchange(fd, req, opts >> 1 & 1, opts >> 2 & 1, devnull);
+	client_exchange(fd, req, opts >> 3 & 1 ? RENDER_METRICS :
+	    opts >> 1 & 1, opts >> 2 & 1, devnull);
 	close(fd);
 }
 

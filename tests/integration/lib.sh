@@ -58,6 +58,7 @@ mkdir -p "$LIBEXEC"
 ln -s "$top_builddir/netlink-worker/ctsyncd-netlink" "$LIBEXEC/"
 ln -s "$top_builddir/sync-worker/ctsyncd-sync" "$LIBEXEC/"
 ln -s "$top_builddir/netlink-worker/ctsyncd-commit" "$LIBEXEC/"
+ln -s "$top_builddir/ctl/ctsyncd-metrics" "$LIBEXEC/"
 export CTSYNCD_LIBEXECDIR="$LIBEXEC"
 
 # write_conf <file> <dir> <local addr> <peer addr>: a FT-FW/UDP node

@@ -346,6 +346,45 @@ test_worker_breaks_protocol(void)
 	ok(misbehaved == 2, "a malformed STATS_BLOCK: the worker is reported");
 }
 
+/* The Metrics listener's connections take a METRICS request only. */
+static void
+test_metrics_only(void)
+{
+	struct ctl_op *op;
+	struct chan c;
+	struct msg m;
+	const char *why;
+	char text[256];
+	uint32_t status = CTL_OK, id;
+	int sv[2], arg, started = child_started;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		fatal("socketpair");
+	ok(control_adopt(&s, sv[0], 1) == 0, "a metrics connection is adopted");
+	op = client_ask(sv[1], REQ_ALL_FLUSH_MASTER, NULL);
+	chan_flush(&op->chan);
+	chan_init(&c, sv[1], "daemon", CTL_MSG_MAX, ~0ULL, 0);
+	chan_read(&c);
+	if (chan_get(&c, &m, &why) == 1 && m.type == MSG_CTL_DONE)
+		msg_recv_ctl_done(&m, &status, text, sizeof(text));
+	ok(status == CTL_ERR && strstr(text, "only metrics") != NULL &&
+	    child_started == started, "a flush on it is refused, nothing runs");
+	c.fd = -1;
+	chan_free(&c);
+	close(sv[1]);
+	control_write(&s, op);
+	if (op->active)
+		control_read(&s, op);
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		fatal("socketpair");
+	control_adopt(&s, sv[0], 1);
+	op = client_ask(sv[1], REQ_METRICS, NULL);
+	ok(op != NULL && op->on_worker == &s.w[W_SYNC] &&
+	    worker_got(W_SYNC, &id, &arg) == MSG_WORKER_REQ && id == op->id,
+	    "METRICS is served: the sync worker is asked");
+	close(sv[1]);
+}
+
 int
 main(void)
 {
@@ -358,6 +397,7 @@ main(void)
 	test_client_gone_during_commit();
 	test_idle_clients();
 	test_worker_breaks_protocol();
+	test_metrics_only();
 	control_close(&s);
 	return done_testing();
 }

@@ -397,6 +397,8 @@ send_one_of_each(struct chan *c, int pipefd)
 	msg_send_link_connect(c, 3);
 	msg_send_link_socket(c, 3, dup(pipefd));
 	msg_send_peer_socket(c, dup(pipefd));
+	msg_send_metrics_ask(c);
+	msg_send_metrics_socket(c, dup(pipefd));
 	msg_send_ping(c, 7);
 	msg_send_pong(c, 7);
 	msg_send_standing_down(c, 1);
@@ -421,7 +423,8 @@ test_every_pair_short_and_trailing(void)
 		abort();
 	pair(~0ULL, MSG_BIT(MSG_CFG_LINK) | MSG_BIT(MSG_SELF_START) |
 	    MSG_BIT(MSG_LINK_SOCKET) | MSG_BIT(MSG_PEER_SOCKET) |
-	    MSG_BIT(MSG_EVENT_SOCKET) | MSG_BIT(MSG_CFG_GONE_RING),
+	    MSG_BIT(MSG_EVENT_SOCKET) | MSG_BIT(MSG_CFG_GONE_RING) |
+	    MSG_BIT(MSG_METRICS_SOCKET),
 	    CHAN_MSG_MAX);
 	send_one_of_each(&tx, fds[0]);
 	chan_flush_all(&tx);

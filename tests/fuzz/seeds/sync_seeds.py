@@ -40,6 +40,24 @@ def control(flags, seq, frm=0, to=0):
     return bytes([0x1a, flags]) + struct.pack('>HIII', 16, seq, frm, to)
 
 
+def tagged(flags, seq, frm, to, addr):
+    """An ACK/NACK naming the node it is for (multicast links)."""
+    return bytes([0x1a, flags]) + struct.pack('>HIII', 16 + len(addr), seq,
+                                              frm, to) + addr
+
+
+def ext(seq, kind, epoch, body=b''):
+    """ctsyncd's anti-entropy message: an ALIVE with a payload."""
+    payload = b'CTSY' + bytes([1, kind, 0, 0]) + struct.pack('>I', epoch) + body
+    return bytes([0x1a, ALIVE]) + struct.pack('>HI', 8 + len(payload),
+                                              seq) + payload
+
+
+RANGES = 256
+CAPS, DIGEST, DIFF, DONE = 1, 2, 3, 4
+ALL = bytes([0xff]) * (RANGES // 8)
+
+
 def op(code, arg, payload):
     return bytes([code, arg]) + struct.pack('>H', len(payload)) + payload
 
@@ -65,6 +83,16 @@ SCENARIOS = {
     'far-sequence': [peer(data(CT, 0, 0, S, 1))] +
                     [peer(data(CT, 0, 0, S + (1 << 30) + i, 1)) for i in range(9)] +
                     [RUN],
+    'anti-entropy': [peer(ext(S, CAPS, 0)), peer(data(CT, 0, 0, S + 1, 1)),
+                     op(2, 0, data(CT, 0, 0, 1, 7)), RUN,
+                     peer(ext(S + 2, DIGEST, 1,
+                              struct.pack('>I', 1) + bytes(4 * RANGES))),
+                     peer(ext(S + 3, DIFF, 1, ALL)), RUN,
+                     peer(ext(S + 4, DONE, 1, ALL)), RUN],
+    'tagged-ack': [op(2, 0, data(CT, 0, 0, 1, 1)), RUN,
+                   peer(tagged(ACK, S, 0, 0xffffffff, bytes([127, 0, 0, 1]))),
+                   peer(tagged(NACK, S + 1, 0, 0xffffffff,
+                               bytes(16))), RUN],
     'stranger': [op(3, 0, data(CT, 0, 0, S, 1)), peer(data(CT, 0, 0, S + 1, 1)),
                  peer(control(ALIVE, S + 2)), RUN],
 }
