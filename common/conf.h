@@ -14,13 +14,15 @@
 
 #include "conf_keywords.h"
 
-#define CONF_DEFAULT_PATH	"/etc/ctsyncd/ctsyncd.conf"
-#define CONF_DEFAULT_LOCK	"/run/ctsyncd/ctsyncd.lock"
-#define CONF_DEFAULT_UNIX	"/run/ctsyncd/ctsyncd.ctl"
-#define CONF_DEFAULT_CHROOT	"/run/ctsyncd/empty"
+/* from configure's folders (Makefile.am): --sysconfdir=/etc,
+ * --runstatedir=/run and --localstatedir=/var give conntrackd's paths */
+#define CONF_DEFAULT_PATH	SYSCONFDIR "/ctsyncd/ctsyncd.conf"
+#define CONF_DEFAULT_LOCK	RUNSTATEDIR "/ctsyncd/ctsyncd.lock"
+#define CONF_DEFAULT_UNIX	RUNSTATEDIR "/ctsyncd/ctsyncd.ctl"
+#define CONF_DEFAULT_CHROOT	RUNSTATEDIR "/ctsyncd/empty"
 #define CONF_DEFAULT_USER	"ctsyncd"
-#define CONF_LOGFILE_ON		"/var/log/conntrackd.log"
-#define CONF_STATS_LOGFILE_ON	"/var/log/conntrackd-stats.log"
+#define CONF_LOGFILE_ON		LOCALSTATEDIR "/log/conntrackd.log"
+#define CONF_STATS_LOGFILE_ON	LOCALSTATEDIR "/log/conntrackd-stats.log"
 #define CONF_MAX_LINKS		4
 #define CONF_MAX_ERRQ		65536	/* ErrorQueueLength the sync worker keeps */
 #define CONF_MAX_FILTER_ADDRS	256

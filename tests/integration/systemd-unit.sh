@@ -16,7 +16,7 @@ check "make built the unit, ExecStart with the configured paths" sh -c \
 	"grep -Eq '^ExecStart=/.*/ctsyncd -C /.*/ctsyncd/ctsyncd.conf$' '$BUILT' &&
 	 ! grep -q '@[a-z]*@' '$BUILT'"
 sed -e "s|@sbindir@|$top_builddir/supervisor|" -e "s|@sysconfdir@|/etc|" \
-	"$UNIT_IN" >"$T/ctsyncd.service"
+	-e "s|@localstatedir@|/var|" "$UNIT_IN" >"$T/ctsyncd.service"
 systemd-analyze verify --man=no "$T/ctsyncd.service" >"$T/verify" 2>&1
 status=$?
 sed 's/^/# verify: /' "$T/verify"
@@ -35,8 +35,11 @@ mkdir -p "$T/root/etc"
 check "sysusers.d: the workers' user, no login" sh -c \
 	"systemd-sysusers --root='$T/root' '$srcdir/systemd/ctsyncd.sysusers' >/dev/null 2>&1 &&
 	 grep -q '^ctsyncd:x:[0-9]*:[0-9]*:.*:/nonexistent:.*nologin$' '$T/root/etc/passwd'"
+check "make built tmpfiles.d with the configured runstatedir" sh -c \
+	"grep -q '^d ${runstatedir:-/run}/ctsyncd/empty ' '$top_builddir/systemd/tmpfiles/ctsyncd.conf'"
+sed "s|@runstatedir@|/run|g" "$srcdir/systemd/ctsyncd.tmpfiles" >"$T/tmpfiles.conf"
 check "tmpfiles.d: /run/ctsyncd and its empty chroot, root's, 0755" sh -c \
-	"systemd-tmpfiles --create --root='$T/root' '$srcdir/systemd/ctsyncd.tmpfiles' &&
+	"systemd-tmpfiles --create --root='$T/root' '$T/tmpfiles.conf' &&
 	 test \"\$(stat -c '%U %a' '$T/root/run/ctsyncd/empty')\" = 'root 755'"
 
 # The bounding set of the unit, for setpriv: -all,+net_admin,...
