@@ -10,8 +10,10 @@ RUN="iproute2 nftables conntrack procps util-linux python3"
 FAILOVER="keepalived conntrackd"
 # for the test suite: the fuzzers, tcpdump for the replay tests, and
 # systemd's tools to check the unit offline (systemd need not run),
-# a real Prometheus parser for the metrics
-TEST="clang libclang-rt-14-dev tcpdump systemd python3-prometheus-client"
+# a real Prometheus parser for the metrics, and what builds and checks the
+# Debian package (debian/)
+TEST="clang libclang-rt-14-dev tcpdump systemd python3-prometheus-client
+debhelper lintian dpkg-dev git"
 missing=""
 for p in $BUILD $RUN $FAILOVER ${WITH_TESTS:+$TEST}; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
