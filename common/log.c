@@ -3,7 +3,10 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +19,7 @@
 static struct {
 	const char	*procname;
 	int		 console;
+	int		 journal;	/* stderr is systemd's journal stream */
 	int		 verbose;
 	FILE		*file;
 	int		 syslog_on;
@@ -24,11 +28,29 @@ static struct {
 	void		(*fatal_hook)(void);
 } logst = { .procname = "ctsyncd" };
 
+/*
+ * Whether stderr is the journal stream systemd gave us (JOURNAL_STREAM
+ * names its device and inode): then a line carries its priority as
+ * "<N>", which journald reads, and no time stamp (journald adds one).
+ */
+static int
+stderr_is_journal(void)
+{
+	const char *e = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	return e != NULL && sscanf(e, "%llu:%llu", &dev, &ino) == 2 &&
+	    fstat(2, &st) == 0 && (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
 void
 log_init(const char *procname, int to_console)
 {
 	logst.procname = procname;
 	logst.console = to_console;
+	logst.journal = to_console && stderr_is_journal();
 }
 
 void log_set_procname(const char *procname) { logst.procname = procname; }
@@ -103,7 +125,11 @@ log_emit(int level, int pid, const char *procname, const char *msg)
 	if (localtime_r(&now, &tm) == NULL ||
 	    strftime(stamp, sizeof(stamp), "%a %b %e %H:%M:%S %Y", &tm) == 0)
 		strcpy(stamp, "?");
-	if (logst.console) {
+	if (logst.console && logst.journal) {
+		fprintf(stderr, "<%d>%s%s%s\n", level, procname ? procname : "",
+		    procname ? ": " : "", msg);
+		fflush(stderr);
+	} else if (logst.console) {
 		FILE *out = level <= LOG_WARNING ? stderr : stdout;
 		fprintf(out, "[%s] (pid=%d) [%s] %s%s%s\n", stamp, pid,
 		    log_level_name(level), procname ? procname : "",
@@ -128,6 +154,8 @@ vlog(int level, const char *fmt, va_list ap, int with_errno)
 	int saved = errno;
 	int n;
 
+	if (level == LOG_DEBUG && !logst.verbose)
+		return;		/* not even forwarded */
 	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (with_errno && n >= 0 && (size_t)n < sizeof(msg))
 		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));

@@ -72,6 +72,8 @@
 	 * other, where only a METRICS request is taken */		\
 	X(MSG_METRICS_ASK,	"METRICS_ASK")				\
 	X(MSG_METRICS_SOCKET,	"METRICS_SOCKET")			\
+	/* supervisor -> worker: debug lines on (1) or off (0) */	\
+	X(MSG_LOG_VERBOSE,	"LOG_VERBOSE")	/* u32 0 or 1 */	\
 	/* control socket, ctsyncctl <-> supervisor */			\
 	X(MSG_CTL_REQUEST,	"CTL_REQUEST")				\
 	X(MSG_CTL_TEXT,		"CTL_TEXT")				\

@@ -507,6 +507,8 @@ void msg_send_ping(struct chan *c, uint32_t seq) { send_u32(c, MSG_PING, seq); }
 int msg_recv_ping(const struct msg *m, uint32_t *seq) { return recv_u32(m, seq); }
 void msg_send_standing_down(struct chan *c, uint32_t on) { send_u32(c, MSG_STANDING_DOWN, on); }
 int msg_recv_standing_down(const struct msg *m, uint32_t *on) { return recv_u32(m, on) == -1 || *on > 1 ? -1 : 0; }
+void msg_send_log_verbose(struct chan *c, uint32_t on) { send_u32(c, MSG_LOG_VERBOSE, on); }
+int msg_recv_log_verbose(const struct msg *m, uint32_t *on) { return recv_u32(m, on) == -1 || *on > 1 ? -1 : 0; }
 void msg_send_pong(struct chan *c, uint32_t seq) { send_u32(c, MSG_PONG, seq); }
 int msg_recv_pong(const struct msg *m, uint32_t *seq) { return recv_u32(m, seq); }
 int msg_recv_answer_wait(const struct msg *m, uint32_t *id) { return recv_u32(m, id); }

@@ -47,6 +47,8 @@ enum ctl_req {
 	REQ_TEST_GARBAGE_SYNC = 104,	/* --enable-test-hooks only */
 	REQ_TEST_EVENT_WRITE = 105,	/* --enable-test-hooks only */
 	REQ_METRICS = 106,		/* every statistic, for ctl/metrics.c */
+	REQ_DEBUG_ON = 107,		/* debug lines on, in every process */
+	REQ_DEBUG_OFF = 108,
 	/* the supervisor's own, never accepted from a client */
 	REQ_CHILD_END = 110,		/* a child died before reporting */
 	REQ_MAX
@@ -149,6 +151,8 @@ void	msg_send_ping(struct chan *, uint32_t seq);
 int	msg_recv_ping(const struct msg *, uint32_t *seq);
 void	msg_send_standing_down(struct chan *, uint32_t on);
 int	msg_recv_standing_down(const struct msg *, uint32_t *on);
+void	msg_send_log_verbose(struct chan *, uint32_t on);
+int	msg_recv_log_verbose(const struct msg *, uint32_t *on);
 void	msg_send_pong(struct chan *, uint32_t seq);
 int	msg_recv_pong(const struct msg *, uint32_t *seq);
 void	msg_send_worker_done(struct chan *, uint32_t id);

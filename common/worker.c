@@ -207,6 +207,14 @@ worker_common_msg(struct chan *c, const struct msg *m)
 	case MSG_PING:
 		worker_pong(c, m);
 		return 1;
+	case MSG_LOG_VERBOSE: {
+		uint32_t on;
+
+		if (msg_recv_log_verbose(m, &on) == -1)
+			fatalx("malformed LOG_VERBOSE");
+		log_set_verbose((int)on);
+		return 1;
+	}
 	case MSG_TEST_SECCOMP:
 		worker_test_seccomp(m);
 		return 1;

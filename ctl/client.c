@@ -277,6 +277,8 @@ client_req_name(int req)
 	case REQ_KILL: return "kill";
 	case REQ_HEALTH: return "health";
 	case REQ_METRICS: return "metrics";
+	case REQ_DEBUG_ON: return "debug on";
+	case REQ_DEBUG_OFF: return "debug off";
 	case REQ_ALL_COMMIT: case REQ_CT_COMMIT: return "commit";
 	case REQ_EXP_COMMIT: return "commit expect";
 	case REQ_CT_DUMP_INTERNAL: case REQ_CT_DUMP_INT_XML:
@@ -390,6 +392,9 @@ client_exchange_within(int fd, int req, int format, int compat, FILE *out,
 	msg_send_ctl_request(&c, (uint32_t)req, 0);
 	chan_flush_all(&c);
 	render_begin(&r, out, format, client_req_name(req));
+	/* the plain dumps' lines become objects in JSON */
+	r.entries = req == REQ_CT_DUMP_INTERNAL || req == REQ_CT_DUMP_EXTERNAL ||
+	    req == REQ_EXP_DUMP_INTERNAL || req == REQ_EXP_DUMP_EXTERNAL;
 	while (!done) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int n;
@@ -406,14 +411,17 @@ client_exchange_within(int fd, int req, int format, int compat, FILE *out,
 		}
 	}
 	chan_free(&c);
-	if (status == -2 && req == REQ_KILL)
+	if (status == -2 && req == REQ_KILL) {
 		status = CTL_OK;	/* the daemon may close as it exits */
+		render_end(&r, CTL_OK, "");
+	}
 	if (status < 0) {
-		if (status == -1)
-			log_errx("malformed answer from the daemon");
-		else
-			log_errx("the daemon closed the connection before "
-			    "answering");
+		const char *what = status == -1 ?
+		    "malformed answer from the daemon" :
+		    "the daemon closed the connection before answering";
+
+		log_errx("%s", what);
+		render_end(&r, CTL_ERR, what);	/* JSON stays whole */
 		return 1;
 	}
 	if (status == CTL_NOTSUP)
@@ -428,8 +436,16 @@ client_request(const char *unix_path, int req, int format, int compat)
 	int fd, status;
 
 	if ((fd = ctl_connect(unix_path)) == -1) {
-		log_errx("can't connect: is ctsyncd running? appropriate "
-		    "permissions?");
+		const char *why = "can't connect: is ctsyncd running? "
+		    "appropriate permissions?";
+
+		log_errx("%s", why);
+		if (format == RENDER_JSON) {	/* the answer a script parses */
+			struct render r;
+
+			render_begin(&r, stdout, format, client_req_name(req));
+			render_end(&r, CTL_ERR, why);
+		}
 		return 1;
 	}
 	status = client_exchange(fd, req, format, compat, stdout);

@@ -19,7 +19,8 @@ _ctsyncctl()
 	if [[ -z $cmd ]]; then
 		COMPREPLY=($(compgen -W '--json -C --help --version stats show
 		    commit flush flush-kernel resync-kernel bulk-send
-		    request-resync reset-timers health metrics kill genkey' \
+		    request-resync reset-timers health metrics debug kill
+		    genkey' \
 		    -- "$cur"))
 		return
 	fi
@@ -30,6 +31,7 @@ _ctsyncctl()
 	    internal-expect external-expect' ;;
 	commit | flush-kernel | resync-kernel) args='ct expect' ;;
 	flush) args='internal external' ;;
+	debug) args='on off' ;;
 	esac
 	COMPREPLY=($(compgen -W "$args" -- "$cur"))
 }

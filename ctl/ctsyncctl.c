@@ -56,6 +56,8 @@ static const struct command commands[] = {
 	{ "reset-timers", REQ_RESET_TIMERS, { { NULL, 0 } }, "" },
 	{ "health", REQ_HEALTH, { { NULL, 0 } }, "" },
 	{ "metrics", REQ_METRICS, { { NULL, 0 } }, "(OpenMetrics text)" },
+	{ "debug", -1, { { "on", REQ_DEBUG_ON }, { "off", REQ_DEBUG_OFF } },
+	    "on|off" },
 	{ "kill", REQ_KILL, { { NULL, 0 } }, "" },
 #ifdef TEST_HOOKS
 	{ "test-seccomp", -1, { { "netlink", REQ_TEST_SECCOMP_NETLINK },

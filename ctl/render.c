@@ -379,8 +379,8 @@ render_block_text(FILE *o, const struct stats_block *b)
 	}
 }
 
-static void
-json_string(FILE *o, const char *s)
+void
+render_json_string(FILE *o, const char *s)
 {
 	fputc('"', o);
 	for (; *s; s++) {
@@ -407,13 +407,13 @@ json_value(FILE *o, const struct stats_block *b, int i)
 	int is_link = b->kind == SB_LINK || b->kind == SB_LINK_ACTIVE;
 
 	if (is_link && i == 0)
-		json_string(o, link_kind_text(b->v[i]));
+		render_json_string(o, link_kind_text(b->v[i]));
 	else if (is_link && i == 1)
-		json_string(o, link_status_text(b->v[i]));
+		render_json_string(o, link_status_text(b->v[i]));
 	else if (is_link && i == 2)
-		json_string(o, b->v[i] == LINKROLE_ACTIVE ? "ACTIVE" : "BACKUP");
+		render_json_string(o, b->v[i] == LINKROLE_ACTIVE ? "ACTIVE" : "BACKUP");
 	else if (b->kind == SB_PROCESS && i == 1)
-		json_string(o, process_type_text(b->v[i]));
+		render_json_string(o, process_type_text(b->v[i]));
 	else
 		fprintf(o, "%llu", (ull)b->v[i]);
 }
@@ -426,9 +426,11 @@ render_begin(struct render *r, FILE *out, int format, const char *request)
 	r->metrics = format == RENDER_METRICS;
 	r->nitems = 0;
 	r->nheld = 0;
+	r->entries = 0;
+	r->ncarry = 0;
 	if (r->json) {
 		fprintf(out, "{\"request\":");
-		json_string(out, request);
+		render_json_string(out, request);
 		fprintf(out, ",\"items\":[");
 	}
 }
@@ -449,10 +451,10 @@ render_block(struct render *r, const struct stats_block *b)
 		return;
 	}
 	fprintf(r->out, "%s{\"block\":", r->nitems++ ? "," : "");
-	json_string(r->out, ki->name);
+	render_json_string(r->out, ki->name);
 	if (b->label[0]) {
 		fprintf(r->out, ",\"label\":");
-		json_string(r->out, b->label);
+		render_json_string(r->out, b->label);
 	}
 	for (i = 0; i < b->n; i++) {
 		fprintf(r->out, ",\"%s\":", ki->keys[i]);
@@ -461,17 +463,52 @@ render_block(struct render *r, const struct stats_block *b)
 	fputc('}', r->out);
 }
 
+/* A dump's line as an item of its own: {"entry":{...}}. */
+static void
+entry_item(struct render *r, const char *line)
+{
+	fprintf(r->out, "%s{\"entry\":", r->nitems++ ? "," : "");
+	render_entry_json(r->out, line);
+	fputc('}', r->out);
+}
+
+/* Dump text, line by line; a line cut between two parts waits. */
+static void
+entry_text(struct render *r, const char *text)
+{
+	const char *nl;
+
+	while ((nl = strchr(text, '\n')) != NULL) {
+		size_t len = (size_t)(nl - text);
+
+		if (r->ncarry + len >= sizeof(r->carry))
+			len = sizeof(r->carry) - 1 - r->ncarry;
+		memcpy(r->carry + r->ncarry, text, len);
+		r->carry[r->ncarry + len] = '\0';
+		if (r->ncarry + len > 0)
+			entry_item(r, r->carry);
+		r->ncarry = 0;
+		text = nl + 1;
+	}
+	while (*text && r->ncarry < sizeof(r->carry) - 1)
+		r->carry[r->ncarry++] = *text++;
+}
+
 void
 render_text(struct render *r, const char *text)
 {
 	if (r->metrics)
 		return;		/* no text in a metrics answer */
+	if (r->json && r->entries) {
+		entry_text(r, text);
+		return;
+	}
 	if (!r->json) {
 		fputs(text, r->out);
 		return;
 	}
 	fprintf(r->out, "%s{\"text\":", r->nitems++ ? "," : "");
-	json_string(r->out, text);
+	render_json_string(r->out, text);
 	fputc('}', r->out);
 }
 
@@ -480,13 +517,18 @@ render_end(struct render *r, int status, const char *message)
 {
 	if (r->metrics && status == 0)
 		metrics_print(r->out, r->held, r->nheld);
+	if (r->json && r->entries && r->ncarry > 0) {
+		r->carry[r->ncarry] = '\0';
+		entry_item(r, r->carry);
+		r->ncarry = 0;
+	}
 	if (r->json) {
 		fprintf(r->out, "],\"status\":");
-		json_string(r->out, status == 0 ? "ok" : status == 2 ?
+		render_json_string(r->out, status == 0 ? "ok" : status == 2 ?
 		    "not supported" : "error");
 		if (message && message[0]) {
 			fprintf(r->out, ",\"message\":");
-			json_string(r->out, message);
+			render_json_string(r->out, message);
 		}
 		fprintf(r->out, "}\n");
 	}

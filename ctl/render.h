@@ -18,6 +18,9 @@ struct render {
 	int		 json;
 	int		 metrics;	/* blocks held, printed at the end */
 	int		 nitems;	/* JSON: items written so far */
+	int		 entries;	/* JSON: text lines are cache entries */
+	char		 carry[4096];	/* ... the part of a line not ended */
+	size_t		 ncarry;
 	struct stats_block held[METRICS_MAX_BLOCKS];
 	size_t		 nheld;
 };
@@ -28,5 +31,8 @@ void	render_block(struct render *, const struct stats_block *);
 void	render_text(struct render *, const char *text);
 void	render_end(struct render *, int status, const char *message);
 void	render_uptime(char *buf, size_t len, unsigned long long secs);
+void	render_json_string(FILE *, const char *);
+/* render_entry.c: one line of a cache dump as a JSON object */
+void	render_entry_json(FILE *, const char *line);
 
 #endif

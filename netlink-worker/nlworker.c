@@ -347,7 +347,8 @@ main(int argc, char **argv)
 	sigset_t waitmask;
 	uint64_t accept = MSG_BIT(MSG_CFG_NETLINK) | MSG_BIT(MSG_CFG_FILTER) |
 	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_WORKER_REQ) |
-	    MSG_BIT(MSG_PEER_SOCKET) | MSG_BIT(MSG_PING);
+	    MSG_BIT(MSG_PEER_SOCKET) | MSG_BIT(MSG_PING) |
+	    MSG_BIT(MSG_LOG_VERBOSE);
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;

@@ -393,6 +393,23 @@ start_child(struct sup *s, struct ctl_op *op)
 	return 1;
 }
 
+/*
+ * ctsyncctl debug on|off: debug lines in the supervisor and both workers
+ * (restarted workers and children are started with -v while it is on).
+ */
+static void
+set_debug(struct sup *s, int on)
+{
+	int i;
+
+	s->verbose = on;
+	log_set_verbose(on);
+	for (i = 0; i < W_COUNT; i++)
+		if (s->w[i].pid > 0 && s->w[i].chan.fd != -1)
+			msg_send_log_verbose(&s->w[i].chan, (uint32_t)on);
+	log_notice("debug logging %s (ctsyncctl debug)", on ? "on" : "off");
+}
+
 /* Run the request's steps until one has to wait for a worker. */
 static void
 advance(struct sup *s, struct ctl_op *op)
@@ -442,6 +459,9 @@ advance(struct sup *s, struct ctl_op *op)
 		case STEP_SELF_HEALTH:
 			self_health(s, op);
 			control_block(s, op);
+			break;
+		case STEP_DEBUG_ON: case STEP_DEBUG_OFF:
+			set_debug(s, op->steps[op->step] == STEP_DEBUG_ON);
 			break;
 		}
 		op->step++;
@@ -548,6 +568,8 @@ start_request(struct sup *s, struct ctl_op *op, uint32_t req)
 		finish(op, CTL_ERR, msg);
 		return;
 	}
+	log_debug("control: request `%s' (%u), id %u", client_req_name((int)req),
+	    req, op->id);
 	if (!plan_request(s->conf, req, op->steps)) {
 		snprintf(msg, sizeof(msg), "%s: not supported yet by ctsyncd "
 		    "%s", client_req_name((int)req), PACKAGE_VERSION);

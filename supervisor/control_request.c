@@ -44,10 +44,10 @@ control_request_get(struct chan *c, uint32_t *req, char *why, size_t len)
 	return -1;
 }
 
-/* Requests a client may send (conntrackd's numbers, HEALTH, METRICS). */
+/* Requests a client may send (conntrackd's numbers and ctsyncd's). */
 int
 control_request_known(uint32_t req)
 {
 	return req <= 1 || (req >= 16 && req <= 48) || req == REQ_HEALTH ||
-	    req == REQ_METRICS;
+	    req == REQ_METRICS || req == REQ_DEBUG_ON || req == REQ_DEBUG_OFF;
 }

@@ -139,6 +139,9 @@ static const struct {
 	{ REQ_RESET_TIMERS, { STEP_PURGE_TIMER } },
 	{ REQ_CT_RESYNC_MASTER, { STEP_ASK_NETLINK } },
 	{ REQ_ALL_RESYNC_MASTER, { STEP_ASK_NETLINK } },
+	/* ctsyncctl debug on|off: the supervisor tells the workers */
+	{ REQ_DEBUG_ON, { STEP_DEBUG_ON } },
+	{ REQ_DEBUG_OFF, { STEP_DEBUG_OFF } },
 	/* the supervisor's own (children.c) */
 	{ REQ_CHILD_END, { STEP_ASK_NETLINK } },
 };

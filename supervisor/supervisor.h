@@ -64,6 +64,8 @@ enum op_step {
 	STEP_COMMIT,		/* a commit child, until it reports */
 	STEP_FLUSH,		/* a flush child, until it reports */
 	STEP_PURGE_TIMER,	/* -t: schedule a flush */
+	STEP_DEBUG_ON,		/* debug lines in every process */
+	STEP_DEBUG_OFF,
 };
 
 /*

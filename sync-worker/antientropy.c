@@ -105,6 +105,8 @@ compare(struct syncw *w, const struct wire_ext *x)
 			n++;
 		}
 	w->ae.rounds++;
+	log_debug("anti-entropy: the peer's digest of round %u: %d ranges "
+	    "of our copy differ", x->epoch, n);
 	if (n == 0) {
 		w->ae.verified = 1;
 		w->ae.verified_ms = mono_ms();

@@ -112,6 +112,7 @@ rsq_nack(struct syncw *w, uint32_t from, uint32_t to)
 	struct ftfw *f = &w->ftfw;
 	struct rsq_entry *e, *next;
 
+	log_debug("FT-FW: the peer asks again for %u..%u", from, to);
 	for (e = TAILQ_FIRST(&f->rsq.q); e; e = next) {
 		next = TAILQ_NEXT(e, link);
 		if (wire_seq_before(e->seq, from))
@@ -440,6 +441,7 @@ peer_hello(struct syncw *w, struct sender *s, const struct wire_msg *m)
 	f->send_hello_back = 1;
 	if (s->in_hello)
 		return 0;
+	log_debug("FT-FW: a peer starts anew (HELLO at %u)", m->seq);
 	s->in_hello = 1;
 	sender_needs_from_now(w, s);	/* a new incarnation */
 	if (s->ack_pending && wire_seq_before(m->seq, s->ack_from)) {
@@ -480,6 +482,8 @@ ftfw_recv(struct syncw *w, const struct wire_msg *m, struct sender *s)
 				send_to_sender(w, s, WIRE_F_ACK, s->ack_from,
 				    expected - 1);
 			send_to_sender(w, s, WIRE_F_NACK, expected,
+			    m->seq - 1);
+			log_debug("FT-FW: a gap, %u..%u asked again", expected,
 			    m->seq - 1);
 			w->wire.lost += m->seq - s->last + 1;
 			s->window = f->window_size - 1;

@@ -67,6 +67,7 @@ decode_any(const struct msg *m)
 	case MSG_LINK_KEYS: return msg_recv_link_keys(m, &keys);
 	case MSG_PEER_SOCKET: return msg_recv_peer_socket(m);
 	case MSG_METRICS_ASK: return msg_recv_metrics_ask(m);
+	case MSG_LOG_VERBOSE: return msg_recv_log_verbose(m, &a);
 	case MSG_METRICS_SOCKET: return msg_recv_metrics_socket(m);
 	case MSG_PING: return msg_recv_ping(m, &a);
 	case MSG_PONG: return msg_recv_pong(m, &a);

@@ -4,6 +4,8 @@
 # reference parser (python3-prometheus-client); the listener is
 # unprivileged and confined, refuses what is not a scrape, survives a
 # silent client and its own death, and a taken port stops the start.
+# And ctsyncctl's other machine-readable answers: dumps as JSON objects,
+# errors as JSON.
 . "$(dirname "$0")/lib.sh"
 command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 PY=/usr/bin/python3
@@ -55,6 +57,18 @@ check "every family has its HELP and TYPE" sh -c "test \$(grep -c '^# TYPE' '$T/
 check "counters end in _total" sh -c "! grep '^counter' '$T/a.samples' | awk '\$3 !~ /_total[{]/' | grep -q ."
 check "--json metrics: the blocks as JSON" sh -c "$NA '$CTSYNCCTL' -C '$T/a.conf' --json metrics | $PY -c 'import json,sys; d = json.load(sys.stdin); assert d[\"status\"] == \"ok\" and len(d[\"items\"]) > 8'"
 
+# JSON: dumps as objects, errors as JSON too
+json_entries() {	# json_entries <node> <show argument> <count>
+	ip netns exec "$(ns_of "$1")" "$CTSYNCCTL" -C "$T/$1.conf" --json show "$2" |
+	    $PY -c "import json, sys
+d = json.load(sys.stdin)
+e = [i['entry'] for i in d['items']]
+assert d['status'] == 'ok' and len(e) == $3, len(e)
+assert all(x['l4proto'] == 'tcp' and x['original']['dport'] == 80 and x['original']['src'].startswith('192.168.1.') for x in e)"
+}
+check "--json show internal: A's 40 entries as objects" json_entries a internal 40
+check "--json show external: B's 40 entries as objects" json_entries b external 40
+
 # the listener, on B
 check "a scrape over HTTP is parsed" scrape
 check "B's external cache: 40 active" value_is "$T/b.samples" 'ctsyncd_cache_active{cache="external"}' 40.0
@@ -104,6 +118,9 @@ check "a second daemon on the taken port does not start" sh -c "! $NB '$CTSYNCD'
 check "and says why" grep -q "Metrics: cannot listen on 127.0.0.1 port 9117" "$T/c/ctsyncd.log"
 
 ctl_a -k
+check "--json with no daemon: an error, in JSON, exit 1" sh -c \
+	"! $NA '$CTSYNCCTL' -C '$T/a.conf' --json stats >'$T/err.json' 2>/dev/null &&
+	 $PY -c \"import json; d = json.load(open('$T/err.json')); assert d['status'] == 'error' and 'connect' in d['message']\""
 ctl_b -k
 check "the listener stops with the daemon" sh -c "! kill -0 $mpid 2>/dev/null"
 done_testing

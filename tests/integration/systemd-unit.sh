@@ -67,4 +67,24 @@ if command -v setpriv >/dev/null; then
 		"! grep -Eqi 'not permitted|permission denied' '$T/a/ctsyncd.log' '$T/b/ctsyncd.log'"
 	ctl_b -k
 fi
+
+# Run by systemd, the daemon logs to the journal stream: each line with
+# its priority ("<6>" info, "<3>" error), no time stamp of its own.
+journal_run() {	# journal_run <config>: in the foreground, stderr to $T/journal
+	: >"$T/journal"
+	ino=$(stat -c '%d:%i' "$T/journal")
+	ip netns exec "$A" env JOURNAL_STREAM="$ino" "$CTSYNCD" -C "$1" \
+	    >/dev/null 2>>"$T/journal" &
+}
+[ -n "${A:-}" ] || make_nodes
+journal_run "$T/a.conf"
+jpid=$!
+check "on the journal stream: info lines as <6>" wait_until 10 \
+	grep -q '^<6>-- starting in console mode --$' "$T/journal"
+kill "$jpid"; wait "$jpid" 2>/dev/null
+sed 's#^\(\tLockFile\).*#\1 /nonexistent/dir/ctsyncd.lock#' "$T/a.conf" >"$T/bad.conf"
+journal_run "$T/bad.conf"
+wait $!
+check "an error as <3>" grep -q '^<3>ctsyncd cannot start' "$T/journal"
+check "no line with a time stamp of its own" sh -c "! grep -q '^\[' '$T/journal'"
 done_testing

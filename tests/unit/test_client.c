@@ -50,6 +50,68 @@ exits(const char *line, int status)
 	    line, status);
 }
 
+/* One dump line as the JSON object render_entry_json() makes of it. */
+static int
+entry_is(const char *line, const char *want)
+{
+	char *got = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&got, &len);
+	int same;
+
+	render_entry_json(f, line);
+	fclose(f);
+	same = strcmp(got, want) == 0;
+	if (!same)
+		fprintf(TAP_OUT, "# got  %s\n# want %s\n", got, want);
+	free(got);
+	return same;
+}
+
+static void
+test_entry_json(void)
+{
+	ok(entry_is("tcp      6 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 "
+	    "sport=1000 dport=80 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 "
+	    "sport=80 dport=1000 [ASSURED] mark=7 [active since 1s]",
+	    "{\"line\":\"tcp      6 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 "
+	    "sport=1000 dport=80 [UNREPLIED] src=10.0.0.2 dst=10.0.0.1 "
+	    "sport=80 dport=1000 [ASSURED] mark=7 [active since 1s]\","
+	    "\"l4proto\":\"tcp\",\"l4protonum\":6,\"state\":\"ESTABLISHED\","
+	    "\"original\":{\"src\":\"10.0.0.1\",\"dst\":\"10.0.0.2\","
+	    "\"sport\":1000,\"dport\":80},\"reply\":{\"src\":\"10.0.0.2\","
+	    "\"dst\":\"10.0.0.1\",\"sport\":80,\"dport\":1000},\"mark\":7,"
+	    "\"active_since\":\"1s\",\"flags\":[\"UNREPLIED\",\"ASSURED\"]}"),
+	    "a cache entry: protocols, state, both tuples, flags, fields");
+	ok(entry_is("300 proto=6 src=1.1.1.1 dst=2.2.2.2 sport=0 dport=21 "
+	    "mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 "
+	    "dport=65535 master-src=1.1.1.1 master-dst=2.2.2.2 sport=1024 "
+	    "dport=21 class=0 helper=ftp",
+	    "{\"line\":\"300 proto=6 src=1.1.1.1 dst=2.2.2.2 sport=0 dport=21 "
+	    "mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 "
+	    "dport=65535 master-src=1.1.1.1 master-dst=2.2.2.2 sport=1024 "
+	    "dport=21 class=0 helper=ftp\",\"timeout\":300,\"proto\":6,"
+	    "\"expected\":{\"src\":\"1.1.1.1\",\"dst\":\"2.2.2.2\","
+	    "\"sport\":0,\"dport\":21},\"mask\":{\"src\":\"255.255.255.255\","
+	    "\"dst\":\"255.255.255.255\",\"sport\":0,\"dport\":65535},"
+	    "\"master\":{\"src\":\"1.1.1.1\",\"dst\":\"2.2.2.2\","
+	    "\"sport\":1024,\"dport\":21},\"class\":0,\"helper\":\"ftp\"}"),
+	    "an expectation: expected tuple, mask, master");
+	ok(entry_is("ipv4     2 udp      17 29 src=1.1.1.1 dst=2.2.2.2 "
+	    "sport=1 dport=2 mark=0",
+	    "{\"line\":\"ipv4     2 udp      17 29 src=1.1.1.1 dst=2.2.2.2 "
+	    "sport=1 dport=2 mark=0\",\"l3proto\":\"ipv4\",\"l3protonum\":2,"
+	    "\"l4proto\":\"udp\",\"l4protonum\":17,\"timeout\":29,"
+	    "\"original\":{\"src\":\"1.1.1.1\",\"dst\":\"2.2.2.2\","
+	    "\"sport\":1,\"dport\":2},\"mark\":0}"),
+	    "a kernel dump's line (DisableInternalCache): both protocols, "
+	    "the timeout");
+	ok(entry_is("= \"x [un", "{\"line\":\"= \\\"x [un\","
+	    "\"state\":\"\\\"x\",\"flags\":[\"un\"]}"),
+	    "junk: still one object, quotes escaped, nothing without a name");
+	ok(entry_is("", "{\"line\":\"\"}"), "an empty line: its line only");
+}
+
 int
 main(void)
 {
@@ -132,5 +194,6 @@ main(void)
 	ok(strcmp(up, "1 day 1 min") == 0, "uptime 1 day: `%s'", up);
 	render_uptime(up, sizeof(up), 2 * 86400 + 3600);
 	ok(strcmp(up, "2 days 1 h 0 min") == 0, "uptime 2 days: `%s'", up);
+	test_entry_json();
 	return done_testing();
 }

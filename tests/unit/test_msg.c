@@ -398,6 +398,7 @@ send_one_of_each(struct chan *c, int pipefd)
 	msg_send_link_socket(c, 3, dup(pipefd));
 	msg_send_peer_socket(c, dup(pipefd));
 	msg_send_metrics_ask(c);
+	msg_send_log_verbose(c, 1);
 	msg_send_metrics_socket(c, dup(pipefd));
 	msg_send_ping(c, 7);
 	msg_send_pong(c, 7);
