@@ -48,6 +48,8 @@ if command -v setpriv >/dev/null; then
 	    tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
 	diag "bounding set: $caps"
 	make_nodes
+	# A also serves metrics: the listener starts under the same bounds
+	sed -i 's/^General {/General {\n\tMetrics {\n\t\tIPv4_address 127.0.0.1\n\t\tPort 9117\n\t}/' "$T/a.conf"
 	check "A starts with only the unit's capabilities" \
 		$NA setpriv --bounding-set "-all,$caps" --no-new-privs \
 		"$CTSYNCD" -C "$T/a.conf" -d
@@ -55,6 +57,7 @@ if command -v setpriv >/dev/null; then
 		"$CTSYNCD" -C "$T/b.conf" -d
 	$NA "$top_builddir/bench/ctload" create 1000 10 >/dev/null
 	check "A's states reach B" wait_until 10 a_table_on_b
+	check "A's Metrics listener answers" sh -c "$NA /usr/bin/python3 -c \"import urllib.request; assert b'# EOF' in urllib.request.urlopen('http://127.0.0.1:9117/metrics', timeout=10).read()\""
 	check "B commits them" ctl_b -c
 	check "... into its kernel" sh -c "test \$($NB conntrack -C) -ge 1000"
 	sup=$(daemon_pid "$T/a")
