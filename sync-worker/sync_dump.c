@@ -170,10 +170,36 @@ sync_dump_more(struct syncw *w, uint32_t id, int stop)
  */
 #define STREAM_HIGH	(1024 * 1024)	/* queued for the child, at most */
 
+/*
+ * A commit serves live traffic first: at a takeover the packets that
+ * come first belong to the connections that were busy last, and until
+ * their entry is in the kernel a strict ruleset drops them.  So the
+ * entries created or updated in the last LIVE_RECENT seconds go first,
+ * then those of the last LIVE_OLDER seconds, then the rest (and any entry
+ * updated while the commit runs, so that its latest state is what stays).
+ * Three walks of the cache cost little beside the kernel's inserts.
+ */
+#define LIVE_RECENT	10
+#define LIVE_OLDER	120
+enum stream_pass { PASS_RECENT, PASS_OLDER, PASS_REST, PASS_COUNT };
+
+static int
+in_pass(const struct cache_obj *co, time_t now, int pass)
+{
+	long age = (long)now - (long)co->touched;
+
+	switch (pass) {
+	case PASS_RECENT: return age >= 0 && age < LIVE_RECENT;
+	case PASS_OLDER: return age >= LIVE_RECENT && age < LIVE_OLDER;
+	}
+	return age < 0 || age >= LIVE_OLDER;
+}
+
 struct stream_ctx {
 	struct chan	*c;
 	time_t		 now;
 	int		 kind;
+	int		 pass;		/* -1: one pass, everything */
 	struct ct_event	 batch[256];
 	size_t		 n;
 };
@@ -185,7 +211,7 @@ stream_one(struct cache_obj *co, void *arg)
 	struct ct_event *ev = &x->batch[x->n];
 	long left;
 
-	if (co->dead)
+	if (co->dead || (x->pass >= 0 && !in_pass(co, x->now, x->pass)))
 		return 0;
 	ev->kind = (uint8_t)x->kind;
 	cache_obj_get(co, &ev->obj);
@@ -225,6 +251,8 @@ sync_stream_cache(struct syncw *w, struct cache *c, struct expcache *exps,
 	j->now = mono_secs();
 	j->base = c != NULL ? c->nbuckets : 0;
 	j->next = 0;
+	/* only a commit has an order to care for */
+	j->pass = kind == CTE_NEW ? PASS_RECENT : -1;
 	sync_stream_flush(w);
 }
 
@@ -239,11 +267,20 @@ stream_fill(struct syncw *w)
 	x.now = j->now;
 	x.kind = j->kind;
 	x.n = 0;
-	while (j->next < j->base && chan_pending(&w->child_out) < STREAM_HIGH)
-		if (cache_walk_class(j->cache, j->base, j->next++, stream_one,
-		    &x) == -1)
-			fatalx("cache %s: a stream lost its place",
-			    j->cache->name);
+	for (;;) {
+		x.pass = j->pass;
+		while (j->next < j->base &&
+		    chan_pending(&w->child_out) < STREAM_HIGH)
+			if (cache_walk_class(j->cache, j->base, j->next++,
+			    stream_one, &x) == -1)
+				fatalx("cache %s: a stream lost its place",
+				    j->cache->name);
+		if (j->next < j->base || j->pass < 0 ||
+		    j->pass == PASS_COUNT - 1)
+			break;
+		j->pass++;		/* the next pass, from the start */
+		j->next = 0;
+	}
 	if (x.n)
 		msg_send_ct_events(x.c, x.batch, x.n);
 	if (j->next < j->base)

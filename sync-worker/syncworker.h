@@ -162,6 +162,7 @@ struct stream_job {
 	int		 kind;		/* CTE_NEW */
 	time_t		 now;		/* timeouts are aged to then */
 	uint32_t	 base, next;	/* as in struct dump_job */
+	int		 pass;		/* a commit: enum stream_pass */
 };
 
 /* Kernel events, read from the netlink worker's socket (sync_events.c). */

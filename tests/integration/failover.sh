@@ -15,6 +15,7 @@
 : "${FAILOVER_CONTROL:=1}"	# 0: no control run
 : "${FAILOVER_HOT:=0}"		# 1: hot standby, DisableExternalCache on both
 : "${FAILOVER_EXTRA:=0}"	# states inserted on fw1 before the failure
+: "${FAILOVER_COMPARE:=0}"	# 1: the same run with Debian's conntrackd
 # (also sourced from tests/faults/: its own folder is FAILOVER_DIR)
 FAILOVER_DIR=${FAILOVER_DIR:-$(cd "$(dirname "$0")" && pwd)}
 . "$FAILOVER_DIR/lib.sh"
@@ -73,7 +74,14 @@ for i in 1 2; do
 	sed -e "s|^CONNTRACKD_BIN=.*|CONNTRACKD_BIN=$CTSYNCD|" \
 	    -e "s|^CONNTRACKD_CONFIG=.*|CONNTRACKD_CONFIG=$T/fw$i.conf|" \
 	    -e "s|^CONNTRACKD_LOCK=.*|CONNTRACKD_LOCK=$D/ctsyncd.lock|" \
-	    "$SCRIPT" >"$T/pb$i.sh"
+	    "$SCRIPT" >"$T/pb$i-ctsyncd.sh"
+	# the same with Debian's conntrackd (faults/takeover-compare.sh)
+	grep -v Privsep "$T/fw$i.conf" >"$T/cfw$i.conf"
+	sed -e "s|^CONNTRACKD_BIN=.*|CONNTRACKD_BIN=$(command -v conntrackd)|" \
+	    -e "s|^CONNTRACKD_CONFIG=.*|CONNTRACKD_CONFIG=$T/cfw$i.conf|" \
+	    -e "s|^CONNTRACKD_LOCK=.*|CONNTRACKD_LOCK=$D/ctsyncd.lock|" \
+	    "$SCRIPT" >"$T/pb$i-conntrackd.sh"
+	cp "$T/pb$i-ctsyncd.sh" "$T/pb$i.sh"
 	cat >"$T/keepalived$i.conf" <<EOC
 global_defs {
 	router_id fw$i
@@ -137,19 +145,63 @@ extra_on_fw2() {
 	if [ "$FAILOVER_HOT" = 1 ]; then
 		test "$(ip netns exec "$F2" conntrack -L 2>/dev/null |
 		    grep -c 'dst=10.200.0.1 ')" -ge "$1"
-	else
-		test "$(ip netns exec "$F2" "$CTSYNCD" -C "$T/fw2.conf" -e |
-		    grep -c 'dst=10.200.0.1 ')" -ge "$1"
+	else	# -s, not a dump of 250,000 lines per try
+		test "$(daemon_cmd 2 -s | awk '/^cache external:/ { e = 1 }
+		    e && /current active connections/ { print $NF; exit }')" \
+		    -ge "$1"
 	fi
 }
 
-# run_scenario <with ctsyncd: 1|0>: prints the client's `alive N'
+# The daemon of a run: ctsyncd (1), Debian's conntrackd, or none (0).
+DAEMON=1
+daemon_cmd() {	# daemon_cmd <1|2> <arguments>: on fw1 or fw2
+	n=$1; shift
+	eval f=\$F$n
+	if [ "$DAEMON" = conntrackd ]; then
+		ip netns exec "$f" conntrackd -C "$T/cfw$n.conf" "$@"
+	else
+		ip netns exec "$f" "$CTSYNCD" -C "$T/fw$n.conf" "$@"
+	fi
+}
+daemon_start() {	# daemon_start <1|2>; a dead conntrackd leaves its lock
+	[ "$DAEMON" = 0 ] && return
+	[ "$DAEMON" = conntrackd ] && rm -f "$T/fw$1/ctsyncd.lock"
+	daemon_cmd "$1" -d >/dev/null 2>&1
+}
+daemon_kill() {		# daemon_kill <1|2>: SIGKILL, as a power loss
+	case $DAEMON in
+	1) kill -9 "$(daemon_pid "$T/fw$1")" 2>/dev/null ;;
+	conntrackd) pkill -9 -f "conntrackd -C $T/cfw$1.conf" ;;
+	esac
+}
+
+# Stall measurement: every 50 ms, whether <ns> holds the virtual IP and
+# its forward chain's ct-invalid drops; the stall is the time from the
+# first sample with the VIP to the last sample whose drops grew.
+sampler() {	# sampler <ns> <file>
+	while :; do
+		echo "$(cut -d' ' -f1 /proc/uptime) $(vip_on "$1" && echo 1 ||
+		    echo 0) $(invalid "$1")"
+		sleep 0.05
+	done >"$2"
+}
+stall() {	# stall <file>: seconds, two decimals
+	awk 'NR == 1 { last = $3 } $2 == 1 && t0 == "" { t0 = $1 }
+	    $3 > last { last = $3; tl = $1 }
+	    END { s = (t0 != "" && tl != "" && tl > t0) ? tl - t0 : 0
+	          printf "%.2f\n", s }' "$1"
+}
+
+# run_scenario <ctsyncd 1 | conntrackd | none 0>: prints the client's
+# `alive N', the drops and the stall of each phase
 run_scenario() {
+	DAEMON=$1
 	for i in 1 2; do
 		eval f=\$F$i
 		ip netns exec "$f" conntrack -F >/dev/null 2>&1
-		[ "$1" = 1 ] && ip netns exec "$f" "$CTSYNCD" -C "$T/fw$i.conf" -d \
-		    >/dev/null 2>&1
+		[ "$DAEMON" = conntrackd ] && cp "$T/pb$i-conntrackd.sh" "$T/pb$i.sh"
+		[ "$DAEMON" = 1 ] && cp "$T/pb$i-ctsyncd.sh" "$T/pb$i.sh"
+		daemon_start $i
 	done
 	keepalived_start 1
 	keepalived_start 2
@@ -159,34 +211,44 @@ run_scenario() {
 		# a big table besides the test connections, replicated first
 		ip netns exec "$F1" "$top_builddir/bench/ctload" create \
 		    "$FAILOVER_EXTRA" 40 >/dev/null
-		[ "$1" = 1 ] && { wait_until 60 extra_on_fw2 "$FAILOVER_EXTRA" ||
-		    echo "extra-not-replicated"; }
+		[ "$DAEMON" != 0 ] && { wait_until 60 extra_on_fw2 \
+		    "$FAILOVER_EXTRA" || echo "extra-not-replicated"; }
 	fi
 	ip netns exec "$CL" python3 "$HERE/echo-client.py" 10.2.0.10 5000 \
 	    $CONNS $DURATION 12 >"$T/client.out" 2>&1 &
 	cpid=$!
 	sleep 6
 	base2=$(invalid "$F2")
+	sampler "$F2" "$T/samples-failover" &
+	spid=$!
 	# hard failure of fw1: VRRP, sync daemon and data path gone at once
 	keepalived_stop 1 KILL
-	[ "$1" = 1 ] && kill -9 "$(daemon_pid "$T/fw1")" 2>/dev/null
+	daemon_kill 1
 	ip -n "$F1" link set eth1 down
 	ip -n "$F1" link set eth2 down
 	# and, as a firewall that lost power, it comes back with no state
+	# and without the virtual IPs
 	ip netns exec "$F1" conntrack -F >/dev/null 2>&1
+	ip -n "$F1" addr del 10.1.0.1/24 dev eth1 2>/dev/null
+	ip -n "$F1" addr del 10.2.0.1/24 dev eth2 2>/dev/null
 	wait_until 15 vip_on "$F2"
 	sleep 8
+	kill "$spid"
 	echo "drops-failover $(( $(invalid "$F2") - base2 ))"
+	echo "stall-failover $(stall "$T/samples-failover")"
 	base1=$(invalid "$F1")
 	# failback: fw1 comes back, takes the virtual IPs again (preempt)
 	ip -n "$F1" link set eth1 up
 	ip -n "$F1" link set eth2 up
-	[ "$1" = 1 ] && ip netns exec "$F1" "$CTSYNCD" -C "$T/fw1.conf" -d \
-	    >/dev/null 2>&1
+	daemon_start 1
+	sampler "$F1" "$T/samples-failback" &
+	spid=$!
 	keepalived_start 1
 	wait_until 15 vip_on "$F1"
 	wait "$cpid"
+	kill "$spid"
 	echo "drops-failback $(( $(invalid "$F1") - base1 ))"
+	echo "stall-failback $(stall "$T/samples-failback")"
 	cat "$T/client.out"
 	# packets of established connections that crossed fw2 (counted
 	# since the start: the first run, with ctsyncd, is the one checked)
@@ -195,9 +257,7 @@ run_scenario() {
 	keepalived_stop 1
 	keepalived_stop 2
 	for i in 1 2; do
-		eval f=\$F$i
-		[ "$1" = 1 ] && ip netns exec "$f" "$CTSYNCD" -C "$T/fw$i.conf" \
-		    -k >/dev/null 2>&1
+		[ "$DAEMON" != 0 ] && daemon_cmd $i -k >/dev/null 2>&1
 	done
 }
 
@@ -231,6 +291,13 @@ fi
 if [ "$FAILOVER_SNAT" = 1 ]; then
 	check "the connections were source-NATed by fw1" sh -c \
 		"ip netns exec $F1 nft list chain ip nat post | grep -Eq 'counter packets ([4-9]|[1-9][0-9]+) '"
+fi
+if [ "$FAILOVER_COMPARE" = 1 ] && command -v conntrackd >/dev/null; then
+	run_scenario conntrackd >"$T/conntrackd.out"
+	check "the same run with conntrackd 1.4.7 ended (its result below)" \
+		grep -q "^alive" "$T/conntrackd.out"
+	diag "ctsyncd:    $(grep -E '^(alive|drops|stall|extra)' "$T/with.out" | tr '\n' ' ')"
+	diag "conntrackd: $(grep -E '^(alive|drops|stall|extra)' "$T/conntrackd.out" | tr '\n' ' ')"
 fi
 if [ "$FAILOVER_CONTROL" = 0 ]; then
 	sed 's/^/# /' "$T/with.out"
