@@ -2,7 +2,9 @@
  * Every statistic in the OpenMetrics text format (ctsyncctl metrics and
  * the Metrics listener, ctl/metrics_main.c): one table names each counter
  * of each stats block (stats_keys.h) as a metric family, with its type,
- * unit and help; the block's label becomes the family's label.
+ * unit and help; the block's label becomes the family's label (cache,
+ * link, queue, process, and the peer of the link's Authentication and
+ * anti-entropy).
  * tests/unit/test_metrics.c checks that no counter is left out.
  */
 #include "config.h"
@@ -314,6 +316,7 @@ label_name(int kind)
 	case SB_LINK: return "link";
 	case SB_QUEUE: return "queue";
 	case SB_HEALTH: return "process";
+	case SB_AUTH: case SB_INSYNC: return "peer";
 	}
 	return NULL;
 }

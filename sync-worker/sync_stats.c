@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "syncworker.h"
@@ -198,14 +199,30 @@ auth_wrong_key(const struct syncw *w)
 	    mono_ms() - a->last_bad_ms < AUTH_STALE_MS;
 }
 
+/*
+ * Who the link's peer is, as a block label (a metrics label): the
+ * configured peer of the first link, or "all" on a multicast group.
+ */
+static const char *
+peer_label(const struct syncw *w, char *buf, size_t len)
+{
+	const struct sync_link *l = &w->links[0];
+
+	if (!l->present || l->peer_family == 0 ||
+	    inet_ntop(l->peer_family, l->peer, buf, (socklen_t)len) == NULL)
+		return "all";
+	return buf;
+}
+
 static void
 auth_block(struct syncw *w)
 {
 	const struct link_auth *a = &w->auth;
 	struct stats_block b;
 	uint64_t now = mono_ms();
+	char peer[INET6_ADDRSTRLEN];
 
-	stats_block_init(&b, SB_AUTH, NULL);
+	stats_block_init(&b, SB_AUTH, peer_label(w, peer, sizeof(peer)));
 	b.v[ST_AUTH_KEYS] = a->nkeys;
 	b.v[ST_AUTH_SEALED] = a->sealed;
 	b.v[ST_AUTH_OPENED] = a->count[AUTH_OK];
@@ -260,8 +277,9 @@ insync_block(struct syncw *w)
 	struct stats_block b;
 	int v = antientropy_verified(w);
 	uint64_t now = mono_ms();
+	char peer[INET6_ADDRSTRLEN];
 
-	stats_block_init(&b, SB_INSYNC, "external cache");
+	stats_block_init(&b, SB_INSYNC, peer_label(w, peer, sizeof(peer)));
 	b.v[ST_INSYNC_COMPARED] = v >= 0;
 	b.v[ST_INSYNC_VERIFIED] = v == 1;
 	b.v[ST_INSYNC_LAST_MATCH_AGO_MS] = w->ae.verified_ms ?

@@ -73,6 +73,7 @@ check "--json show external: B's 40 entries as objects" json_entries b external 
 check "a scrape over HTTP is parsed" scrape
 check "B's external cache: 40 active" value_is "$T/b.samples" 'ctsyncd_cache_active{cache="external"}' 40.0
 check "B received on veth0" value_pos "$T/b.samples" 'ctsyncd_link_received_bytes_total{link="veth0"}'
+check "anti-entropy names B's peer" value "$T/b.samples" 'ctsyncd_antientropy_verified{peer="10.99.0.1"}'
 http /metrics
 check "Prometheus text format by default" grep -q "^200 text/plain; version=0.0.4" "$T/http.status"
 http /metrics "application/openmetrics-text; version=1.0.0"

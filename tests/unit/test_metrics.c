@@ -98,7 +98,7 @@ samples(void)
 	stats_block_init(&b[0], SB_LINK, "eth\"1");
 	b[0].v[ST_LINK_BYTES_SENT] = 1234;
 	stats_block_init(&b[1], SB_LINK, "eth2");
-	stats_block_init(&b[2], SB_INSYNC, "external cache");
+	stats_block_init(&b[2], SB_INSYNC, "10.0.0.2");
 	b[2].v[ST_INSYNC_LAST_MATCH_AGO_MS] = 1500;
 	b[2].v[ST_INSYNC_PEER_AGO_MS] = UINT64_MAX;
 	stats_block_init(&b[3], SB_HEALTH, "supervisor");
@@ -110,10 +110,11 @@ samples(void)
 	ok(strstr(t, "ctsyncd_link_sent_bytes_total{link=\"eth\\\"1\"} 1234\n"
 	    "ctsyncd_link_sent_bytes_total{link=\"eth2\"} 0\n") != NULL,
 	    "its samples: _total, one per link, the label escaped");
-	ok(strstr(t, "ctsyncd_antientropy_last_match_age_seconds 1.500\n") !=
-	    NULL, "milliseconds shown in seconds");
-	ok(strstr(t, "ctsyncd_antientropy_peer_age_seconds NaN\n") != NULL,
-	    "never: NaN");
+	ok(strstr(t, "ctsyncd_antientropy_last_match_age_seconds"
+	    "{peer=\"10.0.0.2\"} 1.500\n") != NULL,
+	    "milliseconds shown in seconds, the peer as a label");
+	ok(strstr(t, "ctsyncd_antientropy_peer_age_seconds{peer=\"10.0.0.2\"} "
+	    "NaN\n") != NULL, "never: NaN");
 	ok(strstr(t, "ctsyncd_kernel_entries") == NULL,
 	    "a family bound to another process's block is not shown");
 	ok(strstr(t, "ctsyncd_cache_objects") == NULL,
