@@ -141,15 +141,36 @@ answer_text(int fd, const char *status, const char *text)
 	answer(fd, status, "text/plain; charset=utf-8", text, strlen(text), 0);
 }
 
+/*
+ * A connection that came after its scrape gave up waiting is stale (the
+ * supervisor closes a connection idle for 5 s): dropped, so that each
+ * scrape gets the connection it asked for.
+ */
+static void
+drop_late_connections(struct mx *x)
+{
+	const char *why;
+	struct msg m;
+
+	if (wait_fd(x->chan.fd, POLLIN, mono_ms() + 1) &&
+	    chan_read(&x->chan) == 0)
+		fatalx("the supervisor is gone");
+	while (chan_get(&x->chan, &m, &why) == 1)
+		if (m.fd >= 0)
+			close(m.fd);
+}
+
 /* The supervisor's answer to METRICS_ASK: a connection, or -1. */
 static int
 daemon_connection(struct mx *x)
 {
-	uint64_t deadline = mono_ms() + DAEMON_MS;
+	uint64_t deadline;
 	const char *why;
 	struct msg m;
 	int n;
 
+	drop_late_connections(x);
+	deadline = mono_ms() + DAEMON_MS;
 	msg_send_metrics_ask(&x->chan);
 	chan_flush_all(&x->chan);
 	for (;;) {
