@@ -545,6 +545,15 @@ start_request(struct sup *s, struct ctl_op *op, uint32_t req)
 
 	op->req = req;
 	op->id = ++s->next_id;
+	/* the unprivileged Metrics listener may ask for nothing else: before
+	 * anything a request does, a kill or a purge's cancel included */
+	if (op->metrics_only && req != REQ_METRICS) {
+		s->rt.local_unknown_request++;
+		log_warnx("control: the Metrics listener asked for request %u, "
+		    "refused", req);
+		finish(op, CTL_ERR, "only metrics on this connection");
+		return;
+	}
 	/* a scheduled purge (-t) is cancelled by these, as in conntrackd */
 	if (req == REQ_ALL_COMMIT || req == REQ_CT_COMMIT ||
 	    req == REQ_ALL_FLUSH_CACHE || req == REQ_CT_FLUSH_INT_CACHE)
@@ -553,11 +562,6 @@ start_request(struct sup *s, struct ctl_op *op, uint32_t req)
 		/* answered by control_answer_kill(), once everything stopped */
 		log_notice("---- shutdown received ----");
 		s->shutting_down = 1;
-		return;
-	}
-	if (op->metrics_only && req != REQ_METRICS) {
-		s->rt.local_unknown_request++;
-		finish(op, CTL_ERR, "only metrics on this connection");
 		return;
 	}
 	if (test_hook(s, op))

@@ -375,6 +375,24 @@ test_metrics_only(void)
 	control_write(&s, op);
 	if (op->active)
 		control_read(&s, op);
+	/* nor a kill, nor a commit that would cancel a scheduled purge */
+	s.purge_at = 12345;
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		fatal("socketpair");
+	control_adopt(&s, sv[0], 1);
+	op = client_ask(sv[1], REQ_KILL, NULL);
+	close(sv[1]);
+	control_write(&s, op);
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		fatal("socketpair");
+	control_adopt(&s, sv[0], 1);
+	op = client_ask(sv[1], REQ_ALL_COMMIT, NULL);
+	close(sv[1]);
+	control_write(&s, op);
+	ok(!s.shutting_down && s.purge_at == 12345 &&
+	    child_started == started,
+	    "a kill or a commit on it: refused, nothing done");
+	s.purge_at = 0;
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
 		fatal("socketpair");
 	control_adopt(&s, sv[0], 1);
