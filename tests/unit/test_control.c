@@ -346,6 +346,17 @@ test_worker_breaks_protocol(void)
 	ok(misbehaved == 2, "a malformed STATS_BLOCK: the worker is reported");
 }
 
+/* A connection like the Metrics listener's (sv[1] its end) asks `req'. */
+static struct ctl_op *
+metrics_ask(int sv[2], uint32_t req)
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		fatal("socketpair");
+	if (control_adopt(&s, sv[0], 1) == -1)
+		return NULL;
+	return client_ask(sv[1], req, NULL);
+}
+
 /* The Metrics listener's connections take a METRICS request only. */
 static void
 test_metrics_only(void)
@@ -358,10 +369,8 @@ test_metrics_only(void)
 	uint32_t status = CTL_OK, id;
 	int sv[2], arg, started = child_started;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
-		fatal("socketpair");
-	ok(control_adopt(&s, sv[0], 1) == 0, "a metrics connection is adopted");
-	op = client_ask(sv[1], REQ_ALL_FLUSH_MASTER, NULL);
+	op = metrics_ask(sv, REQ_ALL_FLUSH_MASTER);
+	ok(op != NULL && op->metrics_only, "a metrics connection is adopted");
 	chan_flush(&op->chan);
 	chan_init(&c, sv[1], "daemon", CTL_MSG_MAX, ~0ULL, 0);
 	chan_read(&c);
@@ -377,26 +386,17 @@ test_metrics_only(void)
 		control_read(&s, op);
 	/* nor a kill, nor a commit that would cancel a scheduled purge */
 	s.purge_at = 12345;
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
-		fatal("socketpair");
-	control_adopt(&s, sv[0], 1);
-	op = client_ask(sv[1], REQ_KILL, NULL);
+	op = metrics_ask(sv, REQ_KILL);
 	close(sv[1]);
 	control_write(&s, op);
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
-		fatal("socketpair");
-	control_adopt(&s, sv[0], 1);
-	op = client_ask(sv[1], REQ_ALL_COMMIT, NULL);
+	op = metrics_ask(sv, REQ_ALL_COMMIT);
 	close(sv[1]);
 	control_write(&s, op);
 	ok(!s.shutting_down && s.purge_at == 12345 &&
 	    child_started == started,
 	    "a kill or a commit on it: refused, nothing done");
 	s.purge_at = 0;
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
-		fatal("socketpair");
-	control_adopt(&s, sv[0], 1);
-	op = client_ask(sv[1], REQ_METRICS, NULL);
+	op = metrics_ask(sv, REQ_METRICS);
 	ok(op != NULL && op->on_worker == &s.w[W_SYNC] &&
 	    worker_got(W_SYNC, &id, &arg) == MSG_WORKER_REQ && id == op->id,
 	    "METRICS is served: the sync worker is asked");
