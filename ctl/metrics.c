@@ -293,6 +293,8 @@ static const struct metric_def defs[] = {
 	    "Entries sent again for the peer" },
 	{ SB_INSYNC, ST_INSYNC_MALFORMED, C, "antientropy_malformed", NULL, 0,
 	    NULL, "Malformed anti-entropy messages" },
+	{ SB_INSYNC, ST_INSYNC_KERNEL_DROPPED, C, "antientropy_kernel_dropped",
+	    NULL, 0, NULL, "Hot standby: the peer's entries the kernel dropped" },
 };
 
 #define NDEFS	(sizeof(defs) / sizeof(defs[0]))

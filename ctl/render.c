@@ -159,19 +159,20 @@ static void
 text_insync(FILE *o, const uint64_t *v)
 {
 	fprintf(o, "peer's table: %s", !v[ST_INSYNC_COMPARED] ?
-	    "not compared (not an FT-FW or NOTRACK node with an external "
-	    "cache)" : v[ST_INSYNC_VERIFIED] ? "verified" : v[ST_INSYNC_ROUNDS] ?
+	    "not compared (AntiEntropy off, not FT-FW or NOTRACK, or "
+	    "several nodes)" : v[ST_INSYNC_VERIFIED] ? "verified" : v[ST_INSYNC_ROUNDS] ?
 	    "NOT VERIFIED (the last digest differed)" :
 	    "NOT VERIFIED (no digest from a ctsyncd peer yet)");
 	text_ago(o, "last_match", v[ST_INSYNC_LAST_MATCH_AGO_MS]);
 	text_ago(o, "ctsyncd_peer", v[ST_INSYNC_PEER_AGO_MS]);
 	fprintf(o, " nodes_heard=%llu rounds=%llu mismatches=%llu "
 	    "ranges_differing=%llu stale_removed=%llu repairs_for_peer=%llu "
-	    "entries_resent_for_peer=%llu malformed=%llu\n",
+	    "entries_resent_for_peer=%llu malformed=%llu kernel_dropped=%llu\n",
 	    (ull)v[ST_INSYNC_NODES], (ull)v[ST_INSYNC_ROUNDS],
 	    (ull)v[ST_INSYNC_MISMATCHES], (ull)v[ST_INSYNC_RANGES_DIFFERING],
 	    (ull)v[ST_INSYNC_STALE_REMOVED], (ull)v[ST_INSYNC_REPAIRS],
-	    (ull)v[ST_INSYNC_ENTRIES_RESENT], (ull)v[ST_INSYNC_MALFORMED]);
+	    (ull)v[ST_INSYNC_ENTRIES_RESENT], (ull)v[ST_INSYNC_MALFORMED],
+	    (ull)v[ST_INSYNC_KERNEL_DROPPED]);
 }
 
 /* A time ago in seconds, or "never" (UINT64_MAX). */

@@ -18,6 +18,18 @@
  * with a conntrackd peer nothing is compared.  With several nodes on a
  * multicast group the external cache mixes their tables: not compared
  * either (ctsyncd.conf(5)).
+ *
+ * Hot standby (DisableExternalCache): the peer's states go into our
+ * kernel, not into a cache, and that copy is what a takeover relies on.
+ * The external cache then holds a slim record (the digest's fields) of
+ * each state written into the kernel for the peer, and loses it when the
+ * kernel drops the entry (timed out, deleted by someone: a DESTROY event
+ * not of our own injection): the digest then differs and the peer sends
+ * the state again.  A stale record is only forgotten, never deleted from
+ * the kernel: after a takeover the live connections may be in our kernel
+ * alone (an established TCP connection brings no event), and a kernel
+ * entry too many costs nothing but its timeout.  What the kernel refused
+ * to create is counted ("external inject" of -s) but still recorded.
  */
 #include "config.h"
 
@@ -35,8 +47,15 @@ static int
 ae_configured(const struct syncw *w)
 {
 	return w->cfg.anti_entropy != 0 && (w->cfg.mode == MODE_FTFW ||
-	    w->cfg.mode == MODE_NOTRACK) && !w->cfg.disable_external_cache &&
-	    !bypass_on(w);
+	    w->cfg.mode == MODE_NOTRACK) && !bypass_on(w);
+}
+
+/* Hot standby with anti-entropy: the external cache records what was
+ * written into the kernel for the peer. */
+int
+antientropy_records_kernel(const struct syncw *w)
+{
+	return ae_configured(w) && w->cfg.disable_external_cache;
 }
 
 /* ... and now: one peer heard, a ctsyncd one. */
@@ -82,6 +101,41 @@ send_kind(struct syncw *w, uint8_t kind, uint32_t epoch, const uint8_t *bits)
 		memcpy(x.sums, w->internal.digest, sizeof(x.sums));
 	}
 	send_ext(w, &x);
+}
+
+/* ---- hot standby: the record of the peer's states in our kernel ------------ */
+
+/* The fields cache_digest_value() reads, and the key. */
+#define RECORD_ATTRS	(CT_BIT(CT_A_IPV4) | CT_BIT(CT_A_IPV6) |	\
+	CT_BIT(CT_A_L4PROTO) | CT_BIT(CT_A_PORT) | CT_BIT(CT_A_TCP_STATE) | \
+	CT_BIT(CT_A_MARK) | CT_BIT(CT_A_ICMP_TYPE) | CT_BIT(CT_A_ICMP_CODE) | \
+	CT_BIT(CT_A_ICMP_ID) | CT_BIT(CT_A_ZONE))
+
+/* A peer's state handed to the netlink worker for our kernel. */
+void
+antientropy_injected(struct syncw *w, uint8_t wire_type, const struct ctobj *o)
+{
+	struct ctobj r;
+
+	if (!antientropy_records_kernel(w))
+		return;
+	if (wire_type == WIRE_CT_DEL) {
+		cache_delete(&w->external, o);
+		return;
+	}
+	r = *o;
+	r.attrs &= RECORD_ATTRS;
+	cache_upsert(&w->external, &r, mono_secs());
+}
+
+/* The kernel dropped an entry (not through our injection): if the peer
+ * sent it, our copy has a hole, which the next digest shows. */
+void
+antientropy_kernel_dropped(struct syncw *w, const struct ctobj *o)
+{
+	if (antientropy_records_kernel(w) &&
+	    cache_delete(&w->external, o) == 0)
+		w->ae.kernel_dropped++;
 }
 
 /* ---- checking our copy of the peer's table -------------------------------- */
@@ -176,6 +230,10 @@ repair(struct syncw *w, const struct wire_ext *x)
 	struct resend_arg a = { w, x->bits, 0 };
 	size_t i;
 
+	/* standing down (-t): our table is stale, and a hot standby peer
+	 * would write it into the kernel that now carries the traffic */
+	if (w->standing_down)
+		return;
 	cache_walk(&w->internal, resend_one, &a);
 	w->ae.repairs++;
 	w->ae.entries_resent += a.n;
@@ -239,6 +297,6 @@ antientropy_tick(struct syncw *w)
 	w->ae.next_ms = now + (uint64_t)w->cfg.anti_entropy * 1000;
 	w->ae.epoch++;
 	send_kind(w, WX_CAPS, w->ae.epoch, NULL);
-	if (ae_now(w))
+	if (ae_now(w) && !w->standing_down)	/* stale table: repair() */
 		send_kind(w, WX_DIGEST, w->ae.epoch, NULL);
 }

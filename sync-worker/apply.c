@@ -73,9 +73,10 @@ sync_apply(struct syncw *w, const struct wire_msg *m)
 		wire_count_payload_error(&w->wire);
 		return;
 	}
-	if (w->cfg.disable_external_cache)
+	if (w->cfg.disable_external_cache) {
 		direct_inject(w, m->type, &o);
-	else if (m->type == WIRE_CT_DEL)
+		antientropy_injected(w, m->type, &o);
+	} else if (m->type == WIRE_CT_DEL)
 		cache_delete(&w->external, &o);
 	else
 		cache_upsert(&w->external, &o, mono_secs());

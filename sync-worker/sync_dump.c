@@ -138,7 +138,10 @@ sync_dump_cache(struct syncw *w, uint32_t id, struct cache *c, int xml)
 	j->id = id;
 	j->cache = c;
 	j->xml = xml;
-	j->base = c->nbuckets;
+	/* a hot standby's external cache records its kernel's copy of the
+	 * peer's states, not the states (antientropy.c): -e has none */
+	j->base = c == &w->external && antientropy_records_kernel(w) ? 0 :
+	    c->nbuckets;
 	j->next = 0;
 	dump_job_run(w, j);
 }

@@ -294,6 +294,7 @@ insync_block(struct syncw *w)
 	b.v[ST_INSYNC_REPAIRS] = w->ae.repairs;
 	b.v[ST_INSYNC_ENTRIES_RESENT] = w->ae.entries_resent;
 	b.v[ST_INSYNC_MALFORMED] = w->ae.malformed;
+	b.v[ST_INSYNC_KERNEL_DROPPED] = w->ae.kernel_dropped;
 	sync_answer_block(w, &b);
 }
 

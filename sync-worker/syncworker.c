@@ -65,6 +65,15 @@ sync_start(struct syncw *w)
 		send_request_resync(w);
 }
 
+/* A hot standby's external cache records what its kernel holds for the
+ * peer (antientropy.c): the kernel is not flushed, nor is the record. */
+static void
+flush_external(struct syncw *w)
+{
+	if (!antientropy_records_kernel(w))
+		cache_flush(&w->external);
+}
+
 /*
  * A request from the supervisor: statistics, dumps, flushes.  Which mode
  * does what is the supervisor's plan (supervisor/plan.c); here only what
@@ -92,12 +101,12 @@ answer(struct syncw *w, uint32_t id, uint32_t req)
 		break;
 	case REQ_CT_FLUSH_EXT_CACHE:
 		log_info("flushing external cache");
-		cache_flush(&w->external);
+		flush_external(w);
 		break;
 	case REQ_ALL_FLUSH_CACHE:
 		log_info("flushing caches");
 		flush_internal(w);
-		cache_flush(&w->external);
+		flush_external(w);
 		expcache_flush(&w->exp_internal);
 		expcache_flush(&w->exp_external);
 		break;
@@ -218,6 +227,8 @@ sync_apply_event(struct syncw *w, struct ct_event *ev)
 			cache_upsert(&w->internal, &ev->obj, mono_secs());
 		return;
 	}
+	if (ev->kind == CTE_DESTROY)	/* hot standby: a peer's state? */
+		antientropy_kernel_dropped(w, &ev->obj);
 	if (ev->kind == CTE_DESTROY && (self_flushing(w) ||
 	    keepalive_holds_del(w))) {
 		/* our own flush, or a stale entry of a standby that was the

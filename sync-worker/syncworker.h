@@ -242,6 +242,8 @@ struct syncw {
 		uint64_t verified_ms;
 		uint64_t rounds, mismatches, ranges_differing, stale_removed;
 		uint64_t malformed;
+		uint64_t kernel_dropped;	/* hot standby: a peer's entry
+						   gone from our kernel */
 		uint32_t diff_at[CACHE_RANGES];	/* mono s of our DIFF */
 		uint8_t	 sweep_bits[CACHE_RANGES / 8];
 		uint64_t sweep_at_ms;	/* 0: no sweep due */
@@ -414,6 +416,10 @@ void	antientropy_init(struct syncw *);
 void	antientropy_recv(struct syncw *, const struct wire_msg *);
 void	antientropy_tick(struct syncw *);
 int	antientropy_verified(const struct syncw *);
+int	antientropy_records_kernel(const struct syncw *);
+void	antientropy_injected(struct syncw *, uint8_t wire_type,
+	    const struct ctobj *);
+void	antientropy_kernel_dropped(struct syncw *, const struct ctobj *);
 
 /* keepalive.c */
 int	keepalive_on(const struct syncw *);
