@@ -159,8 +159,7 @@ static void
 text_insync(FILE *o, const uint64_t *v)
 {
 	fprintf(o, "peer's table: %s", !v[ST_INSYNC_COMPARED] ?
-	    "not compared (AntiEntropy off, not FT-FW or NOTRACK, or "
-	    "several nodes)" : v[ST_INSYNC_VERIFIED] ? "verified" : v[ST_INSYNC_ROUNDS] ?
+	    "not compared (AntiEntropy off, or not FT-FW or NOTRACK)" : v[ST_INSYNC_VERIFIED] ? "verified" : v[ST_INSYNC_ROUNDS] ?
 	    "NOT VERIFIED (the last digest differed)" :
 	    "NOT VERIFIED (no digest from a ctsyncd peer yet)");
 	text_ago(o, "last_match", v[ST_INSYNC_LAST_MATCH_AGO_MS]);

@@ -132,7 +132,6 @@ alarm_timeout_ms(struct syncw *w)
 static void
 alarm_recv(struct syncw *w, const struct wire_msg *m, struct sender *from)
 {
-	(void)from;	/* no sequence followed */
 	if (m->flags != 0)
 		return;
 	if (m->type > WIRE_EXP_DEL) {
@@ -140,7 +139,7 @@ alarm_recv(struct syncw *w, const struct wire_msg *m, struct sender *from)
 		w->wire.malformed++;
 		return;
 	}
-	sync_apply(w, m);
+	sync_apply(w, m, from);
 }
 
 const struct sync_mode sync_mode_alarm = {

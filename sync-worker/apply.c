@@ -59,10 +59,11 @@ apply_exp(struct syncw *w, const struct wire_msg *m)
 		expcache_upsert(&w->exp_external, &x, mono_secs());
 }
 
-/* A peer's data message (CT_* or EXP_*). */
+/* A peer's data message (CT_* or EXP_*), from sender `s'. */
 void
-sync_apply(struct syncw *w, const struct wire_msg *m)
+sync_apply(struct syncw *w, const struct wire_msg *m, struct sender *s)
 {
+	unsigned int owner = sender_index(w, s);
 	struct ctobj o;
 
 	if (m->type >= WIRE_EXP_NEW) {
@@ -75,9 +76,9 @@ sync_apply(struct syncw *w, const struct wire_msg *m)
 	}
 	if (w->cfg.disable_external_cache) {
 		direct_inject(w, m->type, &o);
-		antientropy_injected(w, m->type, &o);
+		antientropy_injected(w, m->type, &o, owner);
 	} else if (m->type == WIRE_CT_DEL)
 		cache_delete(&w->external, &o);
 	else
-		cache_upsert(&w->external, &o, mono_secs());
+		cache_upsert_owned(&w->external, &o, mono_secs(), owner);
 }

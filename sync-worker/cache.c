@@ -218,6 +218,7 @@ digest_sub(struct cache *c, struct cache_obj *co)
 	if (co->sum == 0)
 		return;
 	c->digest[CACHE_RANGE_OF(co->sum)] -= co->sum;
+	c->owner_digest[co->owner][CACHE_RANGE_OF(co->sum)] -= co->sum;
 	c->digest_count--;
 	co->sum = 0;
 }
@@ -229,6 +230,7 @@ digest_add(struct cache *c, struct cache_obj *co, const struct ctobj *o)
 		return;
 	co->sum = cache_digest_value(o);
 	c->digest[CACHE_RANGE_OF(co->sum)] += co->sum;
+	c->owner_digest[co->owner][CACHE_RANGE_OF(co->sum)] += co->sum;
 	c->digest_count++;
 }
 
@@ -279,6 +281,13 @@ update(struct cache *c, struct cache_obj **pp, const uint8_t *packed,
 struct cache_obj *
 cache_upsert(struct cache *c, const struct ctobj *o, time_t now)
 {
+	return cache_upsert_owned(c, o, now, 0);
+}
+
+struct cache_obj *
+cache_upsert_owned(struct cache *c, const struct ctobj *o, time_t now,
+    unsigned int owner)
+{
 	uint8_t packed[CACHE_PACK_MAX];
 	size_t len = cache_pack(o, packed), keylen = cache_key_len(packed);
 	uint32_t h = cache_hash(c->hkey, packed, keylen);
@@ -289,6 +298,7 @@ cache_upsert(struct cache *c, const struct ctobj *o, time_t now)
 		if ((co = update(c, pp, packed, len)) == NULL)
 			return NULL;
 		digest_sub(c, co);
+		co->owner = owner % CACHE_OWNERS;
 		digest_add(c, co, o);
 		co->gen = c->gen;
 		co->touched = (uint32_t)now;
@@ -313,6 +323,7 @@ cache_upsert(struct cache *c, const struct ctobj *o, time_t now)
 	co->cap = cap;
 	co->len = (uint16_t)len;
 	memcpy(co->data, packed, len);
+	co->owner = owner % CACHE_OWNERS;
 	digest_add(c, co, o);
 	*pp = co;
 	c->count++;
@@ -380,6 +391,7 @@ cache_flush(struct cache *c)
 	}
 	c->count = 0;
 	memset(c->digest, 0, sizeof(c->digest));
+	memset(c->owner_digest, 0, sizeof(c->owner_digest));
 	c->digest_count = 0;
 	TAILQ_INIT(&c->txq);
 	c->txlen = 0;

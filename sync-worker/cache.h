@@ -29,6 +29,9 @@
  */
 #define CACHE_RANGES		256
 #define CACHE_RANGE_OF(sum)	((sum) >> 24)
+/* The external cache also keeps a digest per node that sent its objects
+ * (senders.h: one record per node, at most this many). */
+#define CACHE_OWNERS		16
 
 struct cache_obj {
 	struct cache_obj *next;		/* bucket chain */
@@ -44,6 +47,7 @@ struct cache_obj {
 	uint8_t		 queued:1;	/* on the send queue */
 	uint8_t		 updated:1;	/* changed since it was created */
 	uint8_t		 dead:1;	/* destroyed; freed once its DEL is built */
+	uint8_t		 owner:4;	/* external: the node that sent it */
 	uint8_t		 data[];	/* cache_pack() form */
 };
 
@@ -67,6 +71,7 @@ struct cache {
 	int		 digest_on;	/* keep the digest below */
 	uint32_t	 digest[CACHE_RANGES];
 	uint32_t	 digest_count;	/* objects counted in it */
+	uint32_t	 owner_digest[CACHE_OWNERS][CACHE_RANGES];
 	uint32_t	 txlen;
 	struct cache_stats st;
 };
@@ -79,6 +84,10 @@ void	 cache_free(struct cache *);
 struct cache_obj *cache_find(struct cache *, const struct ctobj *);
 struct cache_obj *cache_upsert(struct cache *, const struct ctobj *,
 	    time_t now);
+/* The same for an object a node sent (the external cache): counted in
+ * that node's digest too. */
+struct cache_obj *cache_upsert_owned(struct cache *, const struct ctobj *,
+	    time_t now, unsigned int owner);
 int	 cache_delete(struct cache *, const struct ctobj *);
 void	 cache_remove(struct cache *, struct cache_obj *);
 void	 cache_flush(struct cache *);

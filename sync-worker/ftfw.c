@@ -400,7 +400,7 @@ process(struct syncw *w, const struct wire_msg *m, enum wire_kind kind,
 {
 	switch (kind) {
 	case WK_DATA:
-		sync_apply(w, m);
+		sync_apply(w, m, s);
 		break;
 	case WK_ACK:
 		if (meant_for_us(w, m, s) && range_sent(w, m->from, m->to))
@@ -415,7 +415,7 @@ process(struct syncw *w, const struct wire_msg *m, enum wire_kind kind,
 		sync_bulk_asked(w);
 		break;
 	case WK_ALIVE:
-		antientropy_recv(w, m);
+		antientropy_recv(w, m, s);
 		break;
 	case WK_BAD:
 		break;

@@ -43,9 +43,9 @@ notrack_recv(struct syncw *w, const struct wire_msg *m, struct sender *s)
 	s->last = m->seq;
 	s->have_last = 1;
 	if (kind == WK_DATA)
-		sync_apply(w, m);
+		sync_apply(w, m, s);
 	else if (kind == WK_ALIVE)
-		antientropy_recv(w, m);
+		antientropy_recv(w, m, s);
 	else if (kind == WK_RESYNC) {
 		log_info("resync requested by other node");
 		sync_bulk_asked(w);

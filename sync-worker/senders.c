@@ -30,6 +30,12 @@ sender_is_live(const struct sender *s, uint64_t now_ms)
 	return s->heard_ms != 0 && now_ms - s->heard_ms < SENDER_LIVE_MS;
 }
 
+unsigned int
+sender_index(const struct syncw *w, const struct sender *s)
+{
+	return (unsigned int)(s - w->senders.s);
+}
+
 /* How many nodes were heard in the last SENDER_LIVE_MS. */
 int
 senders_live(const struct syncw *w)

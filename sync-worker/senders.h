@@ -11,10 +11,24 @@
 
 #include <stdint.h>
 
-#define SENDERS_MAX	16
+#include "cache.h"
+
+#define SENDERS_MAX	CACHE_OWNERS	/* the external cache's owners */
 /* A sender heard this recently counts as present (idle FT-FW and
  * NOTRACK nodes say something every second). */
 #define SENDER_LIVE_MS	3000
+
+/* Anti-entropy (antientropy.c): a ctsyncd node's digests of its table,
+ * compared with our copy of it. */
+struct sender_ae {
+	uint64_t	 seen_ms;	/* its last CAPS; 0: not a ctsyncd node */
+	uint16_t	 node;		/* the id it says it has (wire_ext.h) */
+	int		 verified;	/* its last digest matched our copy */
+	uint64_t	 verified_ms;
+	uint32_t	 diff_at[CACHE_RANGES];	/* mono s of our first DIFF */
+	uint8_t		 sweep_bits[CACHE_RANGES / 8];
+	uint64_t	 sweep_at_ms;	/* 0: no sweep due */
+};
 
 struct sender {
 	uint64_t	 heard_ms;	/* monotonic; 0: a free record */
@@ -33,6 +47,7 @@ struct sender {
 	/* FT-FW: what it acknowledged of our sequence (several senders) */
 	int		 have_acked;
 	uint32_t	 acked;
+	struct sender_ae ae;
 };
 
 struct senders {
@@ -45,6 +60,8 @@ struct sender *senders_get(struct syncw *, int link, uint8_t family,
 	    const uint8_t addr[16]);
 int	 senders_live(const struct syncw *);
 int	 sender_is_live(const struct sender *, uint64_t now_ms);
+/* Its record's number: the owner of what it sent in the external cache. */
+unsigned int sender_index(const struct syncw *, const struct sender *);
 void	 sender_needs_from_now(const struct syncw *, struct sender *);
 
 #endif

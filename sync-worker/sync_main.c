@@ -142,6 +142,8 @@ main(int argc, char **argv)
 	if (sodium_init() == -1)
 		fatalx("libsodium cannot start");
 	randombytes_buf(w->hash_key, sizeof(w->hash_key));
+	/* anti-entropy: our id among the nodes of a group (wire_ext.h) */
+	w->ae.node = (uint16_t)(randombytes_uniform(UINT16_MAX) + 1);
 	/* Authentication: this start's incarnation (link_auth.h) */
 	randombytes_buf(inc_random, sizeof(inc_random));
 	clock_gettime(CLOCK_REALTIME, &now);

@@ -275,15 +275,15 @@ static void
 insync_block(struct syncw *w)
 {
 	struct stats_block b;
-	int v = antientropy_verified(w);
-	uint64_t now = mono_ms();
+	uint64_t now = mono_ms(), matched_ms;
+	int v = antientropy_verified(w, &matched_ms);
 	char peer[INET6_ADDRSTRLEN];
 
 	stats_block_init(&b, SB_INSYNC, peer_label(w, peer, sizeof(peer)));
 	b.v[ST_INSYNC_COMPARED] = v >= 0;
 	b.v[ST_INSYNC_VERIFIED] = v == 1;
-	b.v[ST_INSYNC_LAST_MATCH_AGO_MS] = w->ae.verified_ms ?
-	    now - w->ae.verified_ms : UINT64_MAX;
+	b.v[ST_INSYNC_LAST_MATCH_AGO_MS] = matched_ms ?
+	    now - matched_ms : UINT64_MAX;
 	b.v[ST_INSYNC_PEER_AGO_MS] = w->ae.peer_seen_ms ?
 	    now - w->ae.peer_seen_ms : UINT64_MAX;
 	b.v[ST_INSYNC_NODES] = (uint64_t)senders_live(w);

@@ -236,18 +236,14 @@ struct syncw {
 	struct {			/* antientropy.c */
 		uint64_t next_ms;	/* the next round (monotonic) */
 		uint32_t epoch;		/* our rounds */
+		uint16_t node;		/* our id on the wire (wire_ext.h) */
 		uint64_t peer_seen_ms;	/* a ctsyncd peer's CAPS */
-		/* our copy of the peer's table */
-		int	 verified;	/* the last digest compared matched */
-		uint64_t verified_ms;
+		/* our copies of the peers' tables: per sender (senders.h) */
 		uint64_t rounds, mismatches, ranges_differing, stale_removed;
-		uint64_t malformed;
+		uint64_t malformed, not_for_us;
 		uint64_t kernel_dropped;	/* hot standby: a peer's entry
 						   gone from our kernel */
-		uint32_t diff_at[CACHE_RANGES];	/* mono s of our DIFF */
-		uint8_t	 sweep_bits[CACHE_RANGES / 8];
-		uint64_t sweep_at_ms;	/* 0: no sweep due */
-		/* the peer's copy of ours */
+		/* the peers' copies of ours */
 		uint8_t	 repair_bits[CACHE_RANGES / 8];
 		uint32_t repair_epoch;
 		int	 repair_pending;	/* DONE when the queue drained */
@@ -336,7 +332,7 @@ int	send_heartbeat_due_ms(struct syncw *);
 void	send_flush(struct syncw *);
 
 /* apply.c */
-void	sync_apply(struct syncw *, const struct wire_msg *);
+void	sync_apply(struct syncw *, const struct wire_msg *, struct sender *);
 
 /* bulk.c */
 #define BULK_BURST	3	/* bulks a peer may ask for at once ... */
@@ -413,12 +409,13 @@ void	direct_done(struct syncw *, const struct inject_result *);
 
 /* antientropy.c */
 void	antientropy_init(struct syncw *);
-void	antientropy_recv(struct syncw *, const struct wire_msg *);
+void	antientropy_recv(struct syncw *, const struct wire_msg *,
+	    struct sender *);
 void	antientropy_tick(struct syncw *);
-int	antientropy_verified(const struct syncw *);
+int	antientropy_verified(const struct syncw *, uint64_t *oldest_ms);
 int	antientropy_records_kernel(const struct syncw *);
 void	antientropy_injected(struct syncw *, uint8_t wire_type,
-	    const struct ctobj *);
+	    const struct ctobj *, unsigned int owner);
 void	antientropy_kernel_dropped(struct syncw *, const struct ctobj *);
 
 /* keepalive.c */

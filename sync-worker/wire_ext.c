@@ -54,6 +54,7 @@ wire_ext_get(const struct wire_msg *m, struct wire_ext *x)
 		return 0;	/* a later version's: not for us to judge */
 	memset(x, 0, sizeof(*x));
 	x->kind = p[5];
+	x->node = (uint16_t)(p[6] << 8 | p[7]);
 	x->epoch = be32(p + 8);
 	if (body_len(x->kind) == (size_t)-1 ||
 	    n != WIRE_EXT_HDR + body_len(x->kind))
@@ -79,7 +80,8 @@ wire_ext_put(uint8_t *buf, size_t cap, const struct wire_ext *x)
 	memcpy(buf, magic, 4);
 	buf[4] = WIRE_EXT_VERSION;
 	buf[5] = x->kind;
-	buf[6] = buf[7] = 0;
+	buf[6] = (uint8_t)(x->node >> 8);
+	buf[7] = (uint8_t)x->node;
 	put32(buf + 8, x->epoch);
 	if (x->kind == WX_DIGEST) {
 		put32(buf + WIRE_EXT_HDR, x->count);

@@ -9,7 +9,9 @@
  *   0  4  magic "CTSY"
  *   4  1  version (1)
  *   5  1  kind (enum wire_ext_kind)
- *   6  2  0
+ *   6  2  node id (u16 BE): CAPS, DIGEST, DONE: the sender's; DIFF: the
+ *         id of the node whose DIGEST it answers (several nodes on a
+ *         multicast group hear it; 0: whoever, as version 1 at first)
  *   8  4  epoch (u32 BE): the digest round it belongs to
  *  12     CAPS: nothing more; DIGEST: objects (u32 BE) and CACHE_RANGES
  *         range sums (u32 BE); DIFF, DONE: a bitmap of the ranges, 32
@@ -37,6 +39,7 @@ enum wire_ext_kind {
 
 struct wire_ext {
 	uint8_t		 kind;
+	uint16_t	 node;
 	uint32_t	 epoch;
 	uint32_t	 count;				/* DIGEST */
 	uint32_t	 sums[CACHE_RANGES];		/* DIGEST */
