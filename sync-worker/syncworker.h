@@ -252,7 +252,14 @@ struct syncw {
 	struct {			/* hot standby, keepalive.c */
 		uint32_t next_slice_ms;	/* monotonic */
 		uint32_t now;		/* of the slice being walked */
-		uint32_t cursor;
+		uint32_t cursor;	/* the next group */
+		/* per group of KEEPALIVE_GROUP buckets of the internal
+		 * cache: the earliest `alarm' in it (0: none armed), so that
+		 * a walk skips groups with nothing due */
+		uint32_t *group_due;
+		uint32_t groups;	/* for a table of this many: */
+		uint32_t nbuckets;
+		uint32_t earliest;	/* of the group being walked */
 		uint64_t sent;		/* quiet states sent again */
 		uint64_t held;		/* DELs not sent while standing down */
 	} keepalive;
