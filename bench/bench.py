@@ -159,9 +159,12 @@ def write_conf(path, kind, folder, local, peer, opts):
             os.write(fd, (os.urandom(32).hex() + "\n").encode())
             os.close(fd)
         auth = "\tAuthentication { KeyFile %s }\n" % os.path.abspath(key)
-    text += ("Sync {\n\tMode FTFW { }\n\tUDP {\n\t\tIPv4_address %s\n"
+    # hot standby: the peer's states go straight into the kernel
+    mode = "DisableExternalCache On " if opts.get("hot_standby") else ""
+    text += ("Sync {\n\tMode FTFW { %s}\n\tUDP {\n\t\tIPv4_address %s\n"
              "\t\tIPv4_Destination_Address %s\n\t\tPort %d\n"
-             "\t\tInterface veth0\n\t}\n%s}\n" % (local, peer, PORT, auth))
+             "\t\tInterface veth0\n\t}\n%s}\n" %
+             (mode, local, peer, PORT, auth))
     if kind == "ctsyncd":
         os.makedirs("%s/empty" % folder, exist_ok=True)
         text += "Privsep { ChrootDirectory %s/empty }\n" % folder
@@ -621,6 +624,66 @@ class Bench:
         finally:
             self.teardown(pair, a, b)
 
+    # - hot standby -----------------------------------------------------------
+
+    def kernel_wait(self, pair, n, timeout):
+        """A process that waits until B's kernel table holds n entries; it
+        polls a counter every millisecond, on A's CPU, not beside B."""
+        return subprocess.Popen(
+            self.pinned(pair.a) +
+            ["ip", "netns", "exec", pair.b, self.ctload, "wait", str(n),
+             str(timeout)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True)
+
+    def standby_trial(self, kind, n, idle_secs):
+        """Hot standby (DisableExternalCache on both nodes): B writes A's
+        states into its kernel as they come.  What that costs B per state,
+        how fast its kernel gets them, and both nodes' CPU while nothing
+        changes (ctsyncd then sends quiet entries again before B's copies
+        time out and compares digests; conntrackd does neither)."""
+        pair, a, b = self.nodes(kind, self.opts(hot_standby=True))
+        try:
+            a.start()
+            b.start()
+            self.load_one(pair.a)       # the peers hear each other
+            if self.kernel_wait(pair, 1, 10).wait() != 0:
+                raise RuntimeError("%s: hot standby peers never exchanged "
+                                   "a state" % kind)
+            self.load(pair.a, "delete", "1", "11")
+            self.kernel_wait(pair, 0, 10).wait()
+            cpu0 = (a.cpu(), b.cpu())
+            waiter = self.kernel_wait(pair, n, int(30 + n / 10000))
+            start, dur = self.load(pair.a, "create", str(n), "10")
+            out, err = waiter.communicate()
+            name = "standby.n%s" % kfmt(n)
+            if waiter.returncode != 0:
+                m = re.match(r"ctload: (\d+) entries", err)
+                got = int(m.group(1)) if m else 0
+                self.res.add(name + ".missing", kind, n - got, "states")
+                return
+            wstart, wdur = (float(x) for x in out.split())
+            time.sleep(0.3)     # acknowledgements, the last heartbeats
+            cpu1 = (a.cpu(), b.cpu())
+            self.res.add(name + ".missing", kind, 0, "states")
+            self.res.add(name + ".lag", kind,
+                         (wstart + wdur - start - dur) * 1e3, "ms")
+            self.res.add(name + ".kernel_rate_B", kind,
+                         n / (wstart + wdur - start) / 1e3, "k/s", "higher")
+            self.res.add(name + ".cpu_A", kind,
+                         (cpu1[0] - cpu0[0]) * 1e3 / (n / 1e3), "ms/1k")
+            self.res.add(name + ".cpu_B", kind,
+                         (cpu1[1] - cpu0[1]) * 1e3 / (n / 1e3), "ms/1k")
+            time.sleep(1)
+            cpu0 = (a.cpu(), b.cpu())
+            time.sleep(idle_secs)
+            cpu1 = (a.cpu(), b.cpu())
+            self.res.add(name + ".idle_cpu_A", kind,
+                         (cpu1[0] - cpu0[0]) * 1e3 / idle_secs, "ms/s")
+            self.res.add(name + ".idle_cpu_B", kind,
+                         (cpu1[1] - cpu0[1]) * 1e3 / idle_secs, "ms/s")
+        finally:
+            self.teardown(pair, a, b)
+
     # - 8. lossy link --------------------------------------------------------
 
     def drop_rule(self, ns):
@@ -687,6 +750,7 @@ class Bench:
                 for w in (True, False)],
             "scale": self.scale,
             "auth": self.auth,
+            "standby": self.standby,
         }
 
     def auth(self):
@@ -720,6 +784,13 @@ class Bench:
         self.each(self.burst_trial, 100000, "shapes", self.opts(), False,
                   30, rate=250000, batch=16)
 
+    def standby(self):
+        quick = self.args.quick
+        sizes = (10000, 100000) if quick else (10000, 100000, 250000)
+        self.sysctl("net.netfilter.nf_conntrack_max", 4 * max(sizes))
+        for n in sizes:
+            self.each(self.standby_trial, n, 5 if quick else 10)
+
     def scale(self):
         n = 1000000
         self.sysctl("net.netfilter.nf_conntrack_max", 4 * n)
@@ -728,10 +799,10 @@ class Bench:
 
     def main(self):
         self.print_settings()
-        default = ("limits,replication,shapes,default,churn,auth"
+        default = ("limits,replication,shapes,default,churn,standby,auth"
                    if self.args.quick
-                   else "limits,replication,shapes,default,churn,lossy,"
-                   "scale,auth")
+                   else "limits,replication,shapes,default,churn,standby,"
+                   "lossy,scale,auth")
         wanted = (self.args.only or default).split(",")
         plan = self.sections()
         for s in wanted:
@@ -765,7 +836,8 @@ def parse_args():
     p.add_argument("--reps", type=int, default=None,
                    help="repetitions per figure (default 3, quick 1)")
     p.add_argument("--only", help="comma-separated sections: limits, "
-                   "replication, shapes, default, churn, lossy, scale, auth")
+                   "replication, shapes, default, churn, standby, lossy, scale, "
+                   "auth")
     p.add_argument("--no-pin", dest="pin", action="store_false",
                    help="let the scheduler place the nodes (default: A on "
                    "CPU 0, B on CPU 1)")
