@@ -792,10 +792,16 @@ class Bench:
             self.each(self.standby_trial, n, 5 if quick else 10)
 
     def scale(self):
-        n = 1000000
+        """The replication trial and its resync, bulk and commit with
+        --scale-states (1M unless given): the kernel's table and its hash
+        made room for them."""
+        n = self.args.scale_states
         self.sysctl("net.netfilter.nf_conntrack_max", 4 * n)
+        if n > 1000000:
+            self.sysctl("net.netfilter.nf_conntrack_buckets", n)
         self.each(self.burst_trial, n, "replication",
-                  self.opts(hashsize=262144, hashlimit=4 * n), True, 60)
+                  self.opts(hashsize=262144, hashlimit=4 * n), True,
+                  60 * max(1, n // 1000000))
 
     def main(self):
         self.print_settings()
@@ -838,6 +844,8 @@ def parse_args():
     p.add_argument("--only", help="comma-separated sections: limits, "
                    "replication, shapes, default, churn, standby, lossy, scale, "
                    "auth")
+    p.add_argument("--scale-states", type=int, default=1000000,
+                   help="states of the scale section (default 1000000)")
     p.add_argument("--no-pin", dest="pin", action="store_false",
                    help="let the scheduler place the nodes (default: A on "
                    "CPU 0, B on CPU 1)")
