@@ -158,7 +158,8 @@
 	X(ST_INSYNC_REPAIRS, "repairs_for_peer")                 \
 	X(ST_INSYNC_ENTRIES_RESENT, "entries_resent_for_peer")   \
 	X(ST_INSYNC_MALFORMED, "malformed")                      \
-	X(ST_INSYNC_KERNEL_DROPPED, "kernel_dropped")
+	X(ST_INSYNC_KERNEL_DROPPED, "kernel_dropped")                \
+	X(ST_INSYNC_DIFFS_FOR_OTHERS, "diffs_for_other_nodes")
 
 #define STATS_KEYS_CONTROL(X)                            \
 	X(ST_CONTROL_REFUSED, "refused")                 \

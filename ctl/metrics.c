@@ -295,6 +295,9 @@ static const struct metric_def defs[] = {
 	    NULL, "Malformed anti-entropy messages" },
 	{ SB_INSYNC, ST_INSYNC_KERNEL_DROPPED, C, "antientropy_kernel_dropped",
 	    NULL, 0, NULL, "Hot standby: the peer's entries the kernel dropped" },
+	{ SB_INSYNC, ST_INSYNC_DIFFS_FOR_OTHERS, C,
+	    "antientropy_diffs_for_other_nodes", NULL, 0, NULL,
+	    "Differences addressed to another node of the group, ignored" },
 };
 
 #define NDEFS	(sizeof(defs) / sizeof(defs[0]))

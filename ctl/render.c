@@ -166,12 +166,13 @@ text_insync(FILE *o, const uint64_t *v)
 	text_ago(o, "ctsyncd_peer", v[ST_INSYNC_PEER_AGO_MS]);
 	fprintf(o, " nodes_heard=%llu rounds=%llu mismatches=%llu "
 	    "ranges_differing=%llu stale_removed=%llu repairs_for_peer=%llu "
-	    "entries_resent_for_peer=%llu malformed=%llu kernel_dropped=%llu\n",
+	    "entries_resent_for_peer=%llu malformed=%llu kernel_dropped=%llu "
+	    "diffs_for_other_nodes=%llu\n",
 	    (ull)v[ST_INSYNC_NODES], (ull)v[ST_INSYNC_ROUNDS],
 	    (ull)v[ST_INSYNC_MISMATCHES], (ull)v[ST_INSYNC_RANGES_DIFFERING],
 	    (ull)v[ST_INSYNC_STALE_REMOVED], (ull)v[ST_INSYNC_REPAIRS],
 	    (ull)v[ST_INSYNC_ENTRIES_RESENT], (ull)v[ST_INSYNC_MALFORMED],
-	    (ull)v[ST_INSYNC_KERNEL_DROPPED]);
+	    (ull)v[ST_INSYNC_KERNEL_DROPPED], (ull)v[ST_INSYNC_DIFFS_FOR_OTHERS]);
 }
 
 /* A time ago in seconds, or "never" (UINT64_MAX). */

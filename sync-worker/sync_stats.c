@@ -295,6 +295,7 @@ insync_block(struct syncw *w)
 	b.v[ST_INSYNC_ENTRIES_RESENT] = w->ae.entries_resent;
 	b.v[ST_INSYNC_MALFORMED] = w->ae.malformed;
 	b.v[ST_INSYNC_KERNEL_DROPPED] = w->ae.kernel_dropped;
+	b.v[ST_INSYNC_DIFFS_FOR_OTHERS] = w->ae.not_for_us;
 	sync_answer_block(w, &b);
 }
 

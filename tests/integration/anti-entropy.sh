@@ -23,16 +23,6 @@ set_mode() {	# set_mode <FTFW|NOTRACK>: both nodes, AntiEntropy 2
 health_b() { ip netns exec "$B" "$CTSYNCCTL" -C "$T/b.conf" health; }
 insync_b() { health_b | grep -q "peer's table: verified"; }
 field_b() { health_b | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
-lost_rule() {	# lost_rule <percent>: that share of B's sync datagrams dropped
-	ip netns exec "$B" nft -f - <<EON
-table inet lossy {
-	chain input {
-		type filter hook input priority -200;
-		udp dport 3780 numgen random mod 100 < $1 drop
-	}
-}
-EON
-}
 
 # --- 1. FT-FW: what A destroyed while it was down -------------------------
 set_mode FTFW
@@ -66,10 +56,10 @@ set_mode NOTRACK
 check "A and B start (NOTRACK, AntiEntropy 2)" sh -c \
 	"$NA '$CTSYNCD' -C '$T/a.conf' -d && $NB '$CTSYNCD' -C '$T/b.conf' -d"
 wait_until 10 insync_b
-lost_rule 20
+lose_sync "$B" 20
 $NA "$CTLOAD" create 3000 33 >/dev/null
 sleep 0.5
-ip netns exec "$B" nft delete table inet lossy
+lose_sync_end "$B"
 $NA conntrack -L 2>/dev/null | load_tuples >"$T/kernel"
 ctl_b -e | load_tuples >"$T/external"
 diag "B holds $(wc -l <"$T/external") of $(wc -l <"$T/kernel") right after the loss"

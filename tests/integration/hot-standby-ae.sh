@@ -77,17 +77,10 @@ set_mode NOTRACK
 check "A and B start (hot standby, NOTRACK, AntiEntropy 2)" sh -c \
 	"$NA '$CTSYNCD' -C '$T/a.conf' -d && $NB '$CTSYNCD' -C '$T/b.conf' -d"
 wait_until 10 insync_b
-ip netns exec "$B" nft -f - <<EON
-table inet lossy {
-	chain input {
-		type filter hook input priority -200;
-		udp dport 3780 numgen random mod 100 < 20 drop
-	}
-}
-EON
+lose_sync "$B" 20
 $NA "$CTLOAD" create 3000 33 >/dev/null
 sleep 0.5
-ip netns exec "$B" nft delete table inet lossy
+lose_sync_end "$B"
 diag "B's kernel holds $(count_b) of 3000 right after the loss"
 check "the loss left B's kernel without some states (the test means \
 something)" test "$(count_b)" -lt 3000

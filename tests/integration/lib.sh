@@ -307,3 +307,18 @@ kill_commit_children() {
 status_field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 # ids_nonzero <pid> Uid|Gid: none of real, effective, saved, fs is 0
 ids_nonzero() { awk -v k="$2:" '$1 == k { exit ($2 == 0 || $3 == 0 || $4 == 0 || $5 == 0) }' "/proc/$1/status"; }
+
+# lose_sync <netns> <percent>: that share of the sync datagrams reaching
+# the namespace dropped (nftables numgen: there is no netem here);
+# lose_sync_end <netns> takes the rule away
+lose_sync() {
+	ip netns exec "$1" nft -f - <<EON
+table inet lossy {
+	chain input {
+		type filter hook input priority -200;
+		udp dport 3780 numgen random mod 100 < $2 drop
+	}
+}
+EON
+}
+lose_sync_end() { ip netns exec "$1" nft delete table inet lossy; }

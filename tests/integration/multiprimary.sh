@@ -68,17 +68,10 @@ check "no node saw a gap or an old message in another's sequence" no_gaps
 
 # 5% of what reaches x on the sync port is dropped: x NACKs a's and b's
 # losses separately; a and b keep what x has not acknowledged
-ip netns exec "$X" nft -f - <<EON
-table inet lossy {
-	chain input {
-		type filter hook input priority -200;
-		udp dport 3780 numgen random mod 100 < 5 drop
-	}
-}
-EON
+lose_sync "$X" 5
 for n in a b; do load $n create 6000 & done; wait
 check_exact "with 5% loss at x, every node still exact" 30
-ip netns exec "$X" nft delete table inet lossy
+lose_sync_end "$X"
 
 check "x stops" ctl x -k
 wait_until 5 sh -c "! test -e $T/x/ctsyncd.lock"
