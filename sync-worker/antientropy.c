@@ -316,8 +316,6 @@ antientropy_recv(struct syncw *w, const struct wire_msg *m, struct sender *s)
 		return;
 	}
 	w->ae.peer_seen_ms = s->ae.seen_ms = mono_ms();
-	if (x.kind != WX_DIFF)
-		s->ae.node = x.node;
 	if (!ae_now(w, s))
 		return;
 	switch (x.kind) {

@@ -22,7 +22,6 @@
  * compared with our copy of it. */
 struct sender_ae {
 	uint64_t	 seen_ms;	/* its last CAPS; 0: not a ctsyncd node */
-	uint16_t	 node;		/* the id it says it has (wire_ext.h) */
 	int		 verified;	/* its last digest matched our copy */
 	uint64_t	 verified_ms;
 	uint32_t	 diff_at[CACHE_RANGES];	/* mono s of our first DIFF */
