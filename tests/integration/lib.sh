@@ -207,6 +207,29 @@ make_segment() {
 	    ip -n $X link show veth0 | grep -q LOWER_UP"
 	for n in a b x; do mkdir -p "$T/$n"; chmod 755 "$T/$n"; done
 }
+# For make_segment's three nodes (a, b, x) loaded by ctload, each in a
+# net of its own: load <node> create|update|delete <count> [rate batch];
+# kernel_of / external_of <node>: the ctload states of its kernel or its
+# external cache; exact <node>: its external cache holds the other nodes'
+# kernel states (left in $T/want, $T/got.<node>); all_exact: every node's
+NODES="a b x"
+net_of() { case $1 in a) echo 21 ;; b) echo 22 ;; x) echo 23 ;; esac; }
+load() {
+	ln=$1; lop=$2; lcount=$3; shift 3
+	ip netns exec "$(ns_of "$ln")" "$top_builddir/bench/ctload" "$lop" \
+	    "$lcount" "$(net_of "$ln")" "$@" >/dev/null
+}
+kernel_of() { ip netns exec "$(ns_of "$1")" conntrack -L 2>/dev/null | load_tuples; }
+external_of() { ctl "$1" -e | load_tuples; }
+exact() {
+	: >"$T/want"
+	for o in $NODES; do [ "$o" = "$1" ] || kernel_of "$o" >>"$T/want"; done
+	sort -o "$T/want" "$T/want"
+	external_of "$1" >"$T/got.$1"
+	cmp -s "$T/want" "$T/got.$1"
+}
+all_exact() { for n in $NODES; do exact "$n" || return 1; done; }
+
 # node_conf <node> <mode> <link> <local> <peer> [auth]: $T/<node>.conf, a
 # link of kind UDP, TCP or Multicast; with `auth', sealed with the key
 # file $T/<node>.key

@@ -14,23 +14,6 @@
 command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 
 make_segment
-CTLOAD="$top_builddir/bench/ctload"
-NODES="a b x"
-net_of() { case $1 in a) echo 21 ;; b) echo 22 ;; x) echo 23 ;; esac; }
-load() {	# load <node> create|delete <count> [rate batch]
-	ln=$1; lop=$2; lcount=$3; shift 3
-	ip netns exec "$(ns_of "$ln")" "$CTLOAD" "$lop" "$lcount" \
-	    "$(net_of "$ln")" "$@" >/dev/null
-}
-kernel_of() { ip netns exec "$(ns_of "$1")" conntrack -L 2>/dev/null | load_tuples; }
-exact() {	# exact <node>: its external cache = the others' kernels
-	: >"$T/want"
-	for o in $NODES; do [ "$o" = "$1" ] || kernel_of "$o" >>"$T/want"; done
-	sort -o "$T/want" "$T/want"
-	ctl "$1" -e | load_tuples >"$T/got.$1"
-	cmp -s "$T/want" "$T/got.$1"
-}
-all_exact() { for n in $NODES; do exact "$n" || return 1; done; }
 health() { ip netns exec "$(ns_of "$1")" "$CTSYNCCTL" -C "$T/$1.conf" health; }
 field() { health "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 verified() { health "$1" >"$T/h.$1" && grep -q "peer's table: verified" "$T/h.$1"; }

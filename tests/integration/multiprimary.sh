@@ -11,29 +11,6 @@
 command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 
 make_segment
-CTLOAD="$top_builddir/bench/ctload"
-NODES="a b x"
-net_of() { case $1 in a) echo 21 ;; b) echo 22 ;; x) echo 23 ;; esac; }
-# load <node> create|update|delete <count> [rate batch]: ctload in its net
-load() {
-	ln=$1; lop=$2; lcount=$3; shift 3
-	ip netns exec "$(ns_of "$ln")" "$CTLOAD" "$lop" "$lcount" \
-	    "$(net_of "$ln")" "$@" >/dev/null
-}
-# the ctload states of a node's kernel, or of its external cache
-kernel_of() { ip netns exec "$(ns_of "$1")" conntrack -L 2>/dev/null | load_tuples; }
-external_of() { ctl "$1" -e | load_tuples; }
-# exact <node>: its external cache holds the other nodes' kernel states
-exact() {
-	: >"$T/want"
-	for o in $NODES; do [ "$o" = "$1" ] || kernel_of "$o" >>"$T/want"; done
-	sort -o "$T/want" "$T/want"
-	external_of "$1" >"$T/got.$1"
-	cmp -s "$T/want" "$T/got.$1"
-}
-all_exact() {
-	for n in $NODES; do exact "$n" || return 1; done
-}
 # why: what differs, when a check of all_exact failed
 why() {
 	for n in $NODES; do
