@@ -52,6 +52,10 @@
 	X(MSG_SELF_START,	"SELF_START")	/* u8 what; the child's socket */ \
 	X(MSG_CT_BARRIER,	"CT_BARRIER")	/* events before it are in */ \
 	X(MSG_CHILD_DONE,	"CHILD_DONE")				\
+	/* supervisor -> netlink: a commit child starts; the event	\
+	 * socket leaves the new-entry group until the commit's end	\
+	 * (its WORKER_REQ, or CHILD_END), then a dump makes up */	\
+	X(MSG_NEW_EVENTS_OFF,	"NEW_EVENTS_OFF")			\
 	/* DisableExternalCache: the peers' states, sync -> netlink as	\
 	 * CT_EVENTS, each batch answered with what the kernel did */	\
 	X(MSG_INJECT_DONE,	"INJECT_DONE")				\

@@ -809,6 +809,8 @@ msg_recv_self_start(const struct msg *m, int *what)
 
 void msg_send_ct_barrier(struct chan *c) { send_empty(c, MSG_CT_BARRIER); }
 int msg_recv_ct_barrier(const struct msg *m) { return recv_empty(m); }
+void msg_send_new_events_off(struct chan *c) { send_empty(c, MSG_NEW_EVENTS_OFF); }
+int msg_recv_new_events_off(const struct msg *m) { return recv_empty(m); }
 
 void
 msg_send_child_done(struct chan *c, const struct child_result *r)

@@ -210,6 +210,8 @@ void	msg_send_self_start(struct chan *, int what, int fd);
 int	msg_recv_self_start(const struct msg *, int *what);
 void	msg_send_ct_barrier(struct chan *);
 int	msg_recv_ct_barrier(const struct msg *);
+void	msg_send_new_events_off(struct chan *);
+int	msg_recv_new_events_off(const struct msg *);
 void	msg_send_child_done(struct chan *, const struct child_result *);
 int	msg_recv_child_done(const struct msg *, struct child_result *);
 void	msg_send_ctl_request(struct chan *, uint32_t req, uint32_t flags);

@@ -443,6 +443,35 @@ nl_dump(struct nlw *w, int sweep)
 }
 
 /*
+ * A commit writes the external cache into the kernel: an event for each
+ * entry would cost the kernel a message built for every listener (half
+ * the commit's time, bench/) and the sync worker the reading of entries
+ * it holds already.  So the event socket leaves the new-entry group while
+ * a commit runs (updates and destroys still come); after it, a dump
+ * brings what traffic created meanwhile (nlworker.c).  Leaving needs
+ * CAP_NET_ADMIN, as joining does: the sync worker could do neither.
+ */
+void
+nl_events_new_off(struct nlw *w, int off)
+{
+	int group = NFNLGRP_CONNTRACK_NEW;
+
+	if (w->events == NULL || w->new_events_off == off)
+		return;
+	if (setsockopt(mnl_socket_get_fd(w->events), SOL_NETLINK,
+	    off ? NETLINK_DROP_MEMBERSHIP : NETLINK_ADD_MEMBERSHIP, &group,
+	    sizeof(group)) == -1) {
+		if (off) {	/* the commit gets the events, as before */
+			log_warn("cannot leave the new-entry event group");
+			return;
+		}
+		fatal("cannot join the new-entry event group again");
+	}
+	w->new_events_off = off;
+	log_debug("new-entry events %s", off ? "off for a commit" : "on");
+}
+
+/*
  * The event socket to the sync worker, which reads it from the dump that
  * follows on (doc/PRIVSEP.md, "Events"): one process wakes per batch.
  */
@@ -489,6 +518,7 @@ wanted_answer(struct nlw *w)
 	w->nwanted_ids = 0;
 	w->wanted_token = 0;
 	w->wanted_sweep = 0;
+	w->wanted_barrier = 0;
 }
 
 /* DUMP_REQ: 1 if it answers our DUMP_WANTED (the dump then ran). */
@@ -506,6 +536,8 @@ nl_dump_wanted_req(struct nlw *w, uint32_t token)
 		if (sweep)
 			w->resync_pending = 1;
 	}
+	if (w->wanted_barrier)	/* a commit's end (nlworker.c) */
+		msg_send_ct_barrier(&w->peer);
 	wanted_answer(w);
 	return 1;
 }

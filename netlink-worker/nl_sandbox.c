@@ -64,7 +64,8 @@ static const struct sc_rule nl_allow[] = {
 	SC_ALLOW(getsockname, "learn the netlink port id"),
 	SC_ALLOW1(setsockopt, "netlink buffer size and options",
 	    SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET)),
-	SC_ALLOW1(setsockopt, "NetlinkEventsReliable",
+	SC_ALLOW1(setsockopt, "NetlinkEventsReliable; the new-entry group "
+	    "left and joined around a commit",
 	    SCMP_A1(SCMP_CMP_EQ, SOL_NETLINK)),
 	SC_ALLOW1(getsockopt, "read the netlink buffer size",
 	    SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET)),

@@ -86,7 +86,18 @@ answer_stats(struct nlw *w, uint32_t id, uint32_t req)
 		 */
 		if (!w->peer_up)	/* its successor gets a dump */
 			break;
-		if (!w->events_given)	/* else the sync worker drains */
+		if (w->new_events_off) {
+			/* what traffic created meanwhile came as no event:
+			 * a dump, then the barrier, then the answer */
+			nl_events_new_off(w, 0);
+			if (w->events_given) {
+				w->wanted_barrier = 1;
+				nl_dump_wanted(w, 0, id);
+				return;
+			}
+			nl_events_drain(w);
+			nl_dump(w, 0);
+		} else if (!w->events_given)	/* else the sync worker drains */
 			nl_events_drain(w);
 		if (w->cfg.poll_secs)	/* no events: what it did, now */
 			nl_dump(w, 0);
@@ -109,6 +120,7 @@ nl_peer_lost(struct nlw *w)
 {
 	worker_peer_detach(&w->peer);
 	w->peer_up = 0;
+	nl_events_new_off(w, 0);	/* its successor's dump makes up */
 	w->events_given = 0;	/* read here until its successor starts */
 	nl_dump_wanted_cancel(w);
 	w->nbatch = 0;
@@ -174,6 +186,12 @@ handle(void *arg, const struct msg *m)
 	case MSG_PEER_SOCKET:
 		peer_attach(w, worker_peer_socket(m, w->configured,
 		    w->peer_up));
+		break;
+	case MSG_NEW_EVENTS_OFF:
+		if (!w->configured || msg_recv_new_events_off(m) == -1)
+			fatalx("malformed or early NEW_EVENTS_OFF");
+		if (w->peer_up)		/* else no dump would make up */
+			nl_events_new_off(w, 1);
 		break;
 	default:
 		fatalx("unexpected %s from the supervisor",
@@ -348,7 +366,7 @@ main(int argc, char **argv)
 	uint64_t accept = MSG_BIT(MSG_CFG_NETLINK) | MSG_BIT(MSG_CFG_FILTER) |
 	    MSG_BIT(MSG_CFG_DONE) | MSG_BIT(MSG_WORKER_REQ) |
 	    MSG_BIT(MSG_PEER_SOCKET) | MSG_BIT(MSG_PING) |
-	    MSG_BIT(MSG_LOG_VERBOSE);
+	    MSG_BIT(MSG_LOG_VERBOSE) | MSG_BIT(MSG_NEW_EVENTS_OFF);
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return 1;

@@ -78,6 +78,10 @@ struct nlw {
 	 * sweeps, and the -R requests answered once it is done */
 	uint32_t	 wanted_token, wanted_seq;
 	int		 wanted_sweep;
+	int		 wanted_barrier;	/* CT_BARRIER after it: a commit's */
+	/* a commit runs: the event socket is out of the new-entry group
+	 * (NEW_EVENTS_OFF), a dump makes up when it ends */
+	int		 new_events_off;
 	uint32_t	 wanted_ids[CTL_MAX_CLIENTS];
 	int		 nwanted_ids;
 	/* the last NL_GONE_RING entries destroyed, for a restarted sync
@@ -121,6 +125,7 @@ void	nl_events_set_pause(struct nlw *);
 void	nl_events_drain(struct nlw *);
 void	nl_events_overrun(struct nlw *);
 void	nl_events_give(struct nlw *);
+void	nl_events_new_off(struct nlw *, int off);
 int	nl_dump(struct nlw *, int sweep);
 void	nl_dump_wanted(struct nlw *, int sweep, uint32_t req_id);
 int	nl_dump_wanted_req(struct nlw *, uint32_t token);

@@ -42,6 +42,26 @@ child_what(struct sup *s, struct child *c, struct ctl_op *op)
 	return req == REQ_EXP_COMMIT ? SELF_COMMIT_EXP : SELF_COMMIT_ALL;
 }
 
+/*
+ * A commit's own entries need no event: the netlink worker takes the
+ * event socket out of the new-entry group until the commit's end, when
+ * a dump brings what traffic created meanwhile (nl_events.c).  Only
+ * where events feed an internal cache: not with PollSecs, not with
+ * DisableInternalCache (events go to the peers at once).
+ */
+static void
+quiet_new_events(struct sup *s)
+{
+	const struct conf *cf = s->conf;
+	struct worker *nw = &s->w[W_NETLINK];
+
+	if (cf->nl.poll_secs || (cf->sync.mode == MODE_NOTRACK &&
+	    cf->sync.disable_internal_cache))
+		return;
+	if (nw->pid > 0 && nw->chan.fd != -1)
+		msg_send_new_events_off(&nw->chan);
+}
+
 int
 child_start(struct sup *s, struct child *c, struct ctl_op *op)
 {
@@ -92,6 +112,8 @@ child_start(struct sup *s, struct child *c, struct ctl_op *op)
 	c->op = op;
 	c->started = mono_secs();
 	c->reported = 0;
+	if (what == SELF_COMMIT || what == SELF_COMMIT_ALL)
+		quiet_new_events(s);
 	/* the channel closes our end once it has gone to the sync worker */
 	msg_send_self_start(&s->w[W_SYNC].chan, what, objs[0]);
 	return 0;

@@ -57,6 +57,7 @@ decode_any(const struct msg *m)
 	case MSG_EVENTS_OVERRUN: return msg_recv_events_overrun(m);
 	case MSG_CFG_GONE_RING: return msg_recv_cfg_gone_ring(m);
 	case MSG_CT_BARRIER: return msg_recv_ct_barrier(m);
+	case MSG_NEW_EVENTS_OFF: return msg_recv_new_events_off(m);
 	case MSG_SELF_START: return msg_recv_self_start(m, &level);
 	case MSG_CHILD_DONE: return msg_recv_child_done(m, &res);
 	case MSG_EXP_EVENT: return msg_recv_exp_event(m, &xev);

@@ -382,6 +382,7 @@ send_one_of_each(struct chan *c, int pipefd)
 		msg_send_exp_event(c, &xev);
 	}
 	msg_send_ct_barrier(c);
+	msg_send_new_events_off(c);
 	{
 		struct child_result res = { 3, 1, 2, 0, 1234 };
 
