@@ -475,6 +475,19 @@ class Bench:
             _, t = self.load(pair.a, "create", str(n))
             self.res.add("limits.insert", "kernel", n / t / 1e3, "k/s",
                          "higher")
+            self.load(pair.a, "delete", str(n))
+            # the same with a new-entry listener in the other namespace,
+            # as A's daemon is during B's commit: netlink's listener
+            # masks are per protocol, not per namespace, so the kernel
+            # builds each event and then finds no one in B to take it
+            listener = self.new_listener(pair.b)
+            try:
+                _, t = self.load(pair.a, "create", str(n))
+            finally:
+                listener.kill()
+                listener.wait()
+            self.res.add("limits.insert_listened", "kernel", n / t / 1e3,
+                         "k/s", "higher")
             _, t, count = self.load(pair.a, "dump")
             if count != n:
                 raise RuntimeError("dump found %d of %d" % (count, n))
@@ -484,6 +497,19 @@ class Bench:
             self.res.add("limits.delete", "kernel", n / t / 1e3, "k/s",
                          "higher")
             self.teardown(pair)
+
+    def new_listener(self, ns):
+        """A socket in `ns' subscribed to new-entry events, never read."""
+        code = ("import socket, sys, time\n"
+                "s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 12)\n"
+                "s.bind((0, 1))\n"
+                "print('ready', flush=True)\n"
+                "time.sleep(3600)\n")
+        p = subprocess.Popen(["ip", "netns", "exec", ns, sys.executable,
+                              "-c", code], stdout=subprocess.PIPE, text=True)
+        if p.stdout.readline().strip() != "ready":
+            raise RuntimeError("the event listener did not start")
+        return p
 
     # - 2, 3, 4, 5, 7, 9: a burst, then resync, bulk send and commit ---------
 
@@ -535,7 +561,16 @@ class Bench:
                              b.rss() / 1e6, "MB")
                 self.resend(kind, a, b, n, "resync", lambda: b.client("-n"))
                 self.resend(kind, a, b, n, "bulk", lambda: a.client("-B"))
-                self.commit(kind, pair, b, n)
+                self.commit(kind, pair, b, n, "commit")
+                # as at a takeover after the primary failed: on two
+                # machines A's daemon would not listen in B's kernel
+                a.stop()
+                run("ip", "netns", "exec", pair.b, "conntrack", "-F",
+                    check=False)
+                if b.wait_count(0, 30, cache="internal")[0] is None:
+                    raise RuntimeError("%s: B's internal cache did not "
+                                       "empty after conntrack -F" % kind)
+                self.commit(kind, pair, b, n, "commit_alone")
         finally:
             self.teardown(pair, a, b)
 
@@ -566,7 +601,9 @@ class Bench:
         else:
             time.sleep(1)
 
-    def commit(self, kind, pair, b, n):
+    def commit(self, kind, pair, b, n, label):
+        """B's -c; the rate at which its kernel reached n entries, and
+        the time until -c returned."""
         # the observer sits on A's idle CPU, not beside B's commit
         waiter = subprocess.Popen(
             self.pinned(pair.a) +
@@ -576,8 +613,10 @@ class Bench:
         time.sleep(0.05)
         t0 = time.monotonic()
         b.client("-c", timeout=300)
+        returned = time.monotonic() - t0
         out, err = waiter.communicate()
-        name = "commit.n%s" % kfmt(n)
+        name = "%s.n%s" % (label, kfmt(n))
+        self.res.add(name + ".returned", kind, returned, "s")
         if waiter.returncode == 0:
             start, dur = (float(x) for x in out.split())
             self.res.add(name + ".rate", kind, n / (start + dur - t0) / 1e3,
