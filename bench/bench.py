@@ -283,7 +283,7 @@ class Results:
             return None
         a = statistics.median(fig[pair[0]])
         b = statistics.median(fig[pair[1]])
-        if b == 0:
+        if b <= 0:      # a lag below zero: no ratio says anything
             return None
         return a / b
 

@@ -25,13 +25,16 @@
  * bench/), and there are two workers where conntrackd has one process.
  * So after a read that found events the loop pauses before reading again
  * and lets the kernel queue them: then each wake-up of both workers moves
- * a batch.  The pause is 1 ms at most, and at most half the time a burst
+ * a batch.  The pause is 2 ms at most, and at most half the time a burst
  * at the kernel's top rate (~500k/s) takes to fill the event buffer, an
  * event taking about 1 KiB of it; a read that stopped at
  * EventIterationLimit goes on at once.  Replication lag grows by at most
- * the pause.
+ * the pause, and only under load: the sync worker pauses from 2000
+ * events a second (sync_events.c under_load).  With 1 ms the primary
+ * paid 0.80 - 1.10 of conntrackd's CPU in churn and paced inserts, with 2
+ * ms 0.43 - 0.65, for 1.2 - 1.8 ms more lag (bench/, README).
  */
-#define NL_BUSY_PAUSE_NS	1000000
+#define NL_BUSY_PAUSE_NS	2000000
 #define NL_EVENT_TRUESIZE	1024	/* buffer bytes an event takes */
 #define NL_EVENT_TOP_RATE	500000	/* events/s the kernel can make */
 

@@ -242,10 +242,41 @@ read_some(struct syncw *w, uint32_t limit)
 }
 
 /*
+ * Whether a read of `n' events comes under load: PAUSE_RATE events a
+ * second or more over the last 100 ms window (or the current one), or a
+ * burst in one read.  Below it each wake-up costs little in all, and
+ * events go out as they come (conntrackd's latency); above it the wake-
+ * ups are what the primary pays for (README, Benchmark), and pausing
+ * makes each one move a batch.
+ */
+#define PAUSE_WINDOW_NS	100000000ULL
+#define PAUSE_RATE	2000		/* events/s */
+#define PAUSE_BURST	64		/* events in one read */
+
+static int
+under_load(struct sync_events *ev, uint32_t n)
+{
+	uint64_t now = mono_ns(), since = now - ev->window_ns;
+	uint32_t enough = (uint32_t)(PAUSE_RATE * PAUSE_WINDOW_NS /
+	    1000000000ULL);
+
+	if (since >= PAUSE_WINDOW_NS) {
+		/* a window without a read at all was a quiet one */
+		ev->last_window_events = since < 2 * PAUSE_WINDOW_NS ?
+		    ev->window_events : 0;
+		ev->window_ns = now;
+		ev->window_events = 0;
+	}
+	ev->window_events += n;
+	return n >= PAUSE_BURST || ev->window_events >= enough ||
+	    ev->last_window_events >= enough;
+}
+
+/*
  * The loop's turn: read what is there.  After a read that found events
- * and drained the socket, the next read waits the pause the netlink
- * worker gave (nlworker.h NL_BUSY_PAUSE_NS), so that events come in
- * batches.
+ * and drained the socket, under load, the next read waits the pause the
+ * netlink worker gave (nlworker.h NL_BUSY_PAUSE_NS), so that events come
+ * in batches.
  */
 void
 sync_events_read(struct syncw *w)
@@ -258,7 +289,7 @@ sync_events_read(struct syncw *w)
 	}
 	n = read_some(w, w->cfg.event_iter_limit);
 	w->events.busy = n > 0 && n < w->cfg.event_iter_limit &&
-	    w->events.pause_ns > 0;
+	    w->events.pause_ns > 0 && under_load(&w->events, n);
 	if (w->events.busy)
 		w->events.next_read_ns = mono_ns() + w->events.pause_ns;
 }

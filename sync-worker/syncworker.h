@@ -173,6 +173,9 @@ struct sync_events {
 	int		 busy;		/* the last read found events ... */
 	uint32_t	 pause_ns;	/* ... then wait this long ... */
 	uint64_t	 next_read_ns;	/* ... until then (mono_ns) */
+	/* ... but only under load (sync_events.c under_load) */
+	uint64_t	 window_ns;	/* the current 100 ms window began */
+	uint32_t	 window_events, last_window_events;
 	struct nl_recv	*recv;
 	struct gone_ring *gone;		/* shared with our successor, or NULL */
 	struct {			/* -s runtime's netlink stats */
