@@ -118,7 +118,7 @@ static const struct {
 	{ REQ_EXP_DUMP_EXTERNAL, { STEP_ASK_SYNC } },
 	{ REQ_EXP_DUMP_EXT_XML, { STEP_ASK_SYNC } },
 	{ REQ_EXP_RESYNC_MASTER, { STEP_ASK_NETLINK } },
-	{ REQ_EXP_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK } },
+	{ REQ_EXP_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK, STEP_ASK_SYNC } },
 	{ REQ_EXP_FLUSH_MASTER, { STEP_FLUSH, STEP_ASK_NETLINK } },
 	{ REQ_CT_DUMP_INTERNAL, { STEP_ASK_SYNC } },
 	{ REQ_CT_DUMP_INT_XML, { STEP_ASK_SYNC } },
@@ -130,9 +130,11 @@ static const struct {
 	{ REQ_SEND_BULK, { STEP_ASK_SYNC } },
 	{ REQ_REQUEST_DUMP, { STEP_ASK_SYNC } },
 	{ REQ_STATS_RSQUEUE, { STEP_ASK_SYNC } },
-	/* the commit child, then the netlink worker's barrier */
-	{ REQ_ALL_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK } },
-	{ REQ_CT_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK } },
+	/* the commit child, then the netlink worker's barrier, then the
+	 * sync worker once the barrier reached it (the entries are in its
+	 * internal cache) */
+	{ REQ_ALL_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK, STEP_ASK_SYNC } },
+	{ REQ_CT_COMMIT, { STEP_COMMIT, STEP_ASK_NETLINK, STEP_ASK_SYNC } },
 	/* the flush child, then the netlink worker's barrier */
 	{ REQ_ALL_FLUSH_MASTER, { STEP_FLUSH, STEP_ASK_NETLINK } },
 	{ REQ_CT_FLUSH_MASTER, { STEP_FLUSH, STEP_ASK_NETLINK } },

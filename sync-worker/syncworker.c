@@ -132,10 +132,30 @@ answer(struct syncw *w, uint32_t id, uint32_t req)
 		if (sync_on(w) && w->mode->rsqueue_text)
 			w->mode->rsqueue_text(w);
 		break;
+	case REQ_ALL_COMMIT: case REQ_CT_COMMIT: case REQ_EXP_COMMIT:
+		/* the commit ends for the client once its entries are in
+		 * the internal cache: at the netlink worker's barrier,
+		 * after the dump that follows a commit (nl_events.c) */
+		if (w->self_change == SELF_NONE)
+			break;
+		if (w->commit_answer != 0)	/* one commit at a time */
+			msg_send_worker_done(&w->chan, w->commit_answer);
+		w->commit_answer = id;
+		return 0;
 	default:
 		sync_stats(w, req);
 	}
 	return 1;
+}
+
+/* The commit's request that waited for the barrier, if any. */
+static void
+commit_answered(struct syncw *w)
+{
+	if (w->commit_answer == 0)
+		return;
+	msg_send_worker_done(&w->chan, w->commit_answer);
+	w->commit_answer = 0;
 }
 
 /* A request from the supervisor answered: blocks or text, then END. */
@@ -320,6 +340,7 @@ sync_handle_peer(void *arg, const struct msg *m)
 			fatalx("malformed CT_BARRIER");
 		sync_events_drain(w);	/* those of our change among them */
 		w->self_change = SELF_NONE;	/* our events are all in */
+		commit_answered(w);
 		break;
 	case MSG_CT_DUMP_DONE:
 		if (!w->configured ||
@@ -372,6 +393,7 @@ sync_peer_lost(struct syncw *w)
 	w->peer_up = 0;
 	w->direct.in_flight = 0;
 	w->self_change = SELF_NONE;
+	commit_answered(w);	/* no barrier will come: as it is */
 	w->dumping = 0;		/* a dump cut short: the next one counts */
 	log_warnx("the netlink worker is gone; waiting for its successor");
 }

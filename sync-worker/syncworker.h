@@ -216,6 +216,8 @@ struct syncw {
 	int		 standing_down;	/* a -t purge is pending: backup */
 	int		 self_change;	/* enum self_change until the netlink
 					   worker's barrier; SELF_NONE: none */
+	uint32_t	 commit_answer;	/* a commit's request, answered at
+					   the barrier; 0: none */
 	const struct sync_mode *mode;	/* NULL in Stats mode */
 	struct sync_tx	 tx;
 	struct {			/* bulk.c: a token bucket */

@@ -6,7 +6,8 @@
 # group left and joined again; entries created in B's kernel during the
 # commit reach A; the committed ones are not sent back to A; B's internal
 # cache is B's kernel; a sync worker or a netlink worker killed during a
-# commit leaves the socket in the group.
+# commit leaves the socket in the group; -c returns once the committed
+# states are in B's internal cache.
 . "$(dirname "$0")/lib.sh"
 command -v conntrack >/dev/null || skip_all "conntrack is not installed"
 
@@ -14,7 +15,9 @@ N=150000
 make_nodes
 big_tables
 check "A starts" ctl_a -d
-check "B starts" ctl_b -d
+# B's processes on one CPU, as on a small firewall: the sync worker then
+# applies the dump after a commit later than the netlink worker ends it
+check "B starts" taskset -c 0 $NB "$CTSYNCD" -C "$T/b.conf" -d
 
 # B's event socket: the groups of its only subscribed netfilter socket
 # (/proc/net/netlink, protocol 12): 7 = new, update, destroy
@@ -38,7 +41,7 @@ on_a() {
 traffic() {
 	p=$1
 	while [ ! -e "$T/stop" ]; do
-		$NB conntrack -I -p tcp -s 192.0.2.77 -d 198.51.100.1 \
+		taskset -c 0 $NB conntrack -I -p tcp -s 192.0.2.77 -d 198.51.100.1 \
 		    --sport "$p" --dport 22 --state ESTABLISHED -t 300 \
 		    >/dev/null 2>&1
 		groups_b >>"$T/groups"
@@ -56,6 +59,8 @@ tpid=$!
 PIDS="$PIDS $tpid"
 sleep 0.3
 check "B commits" ctl_b -c
+check "when -c returns, the committed states are in B's internal cache" \
+	test "$(cache_current b internal)" -ge $N
 touch "$T/stop"
 wait "$tpid"
 check "during the commit the socket was out of the new-entry group" \
