@@ -282,14 +282,16 @@ void
 sync_events_read(struct syncw *w)
 {
 	uint32_t n;
+	int loaded;
 
 	if (w->events.fd < 0 || w->events.paused) {
 		w->events.busy = 0;	/* nothing to pause for */
 		return;
 	}
 	n = read_some(w, w->cfg.event_iter_limit);
+	loaded = under_load(&w->events, n);	/* every read counts */
 	w->events.busy = n > 0 && n < w->cfg.event_iter_limit &&
-	    w->events.pause_ns > 0 && under_load(&w->events, n);
+	    w->events.pause_ns > 0 && loaded;
 	if (w->events.busy)
 		w->events.next_read_ns = mono_ns() + w->events.pause_ns;
 }
