@@ -235,8 +235,11 @@ digest_add(struct cache *c, struct cache_obj *co, const struct ctobj *o)
 }
 
 void
-cache_uncount(struct cache *c, struct cache_obj *co)
+cache_mark_dead(struct cache *c, struct cache_obj *co)
 {
+	if (!co->dead)
+		c->dead++;
+	co->dead = 1;
 	digest_sub(c, co);
 }
 
@@ -303,6 +306,8 @@ cache_upsert_owned(struct cache *c, const struct ctobj *o, time_t now,
 		co->gen = c->gen;
 		co->touched = (uint32_t)now;
 		co->updated = !co->dead;
+		if (co->dead)
+			c->dead--;
 		co->dead = 0;
 		c->st.updated++;
 		return co;
@@ -341,6 +346,8 @@ unlink_free(struct cache *c, struct cache_obj **pp)
 	*pp = co->next;
 	unqueue(c, co);
 	digest_sub(c, co);
+	if (co->dead)
+		c->dead--;
 	free(co);
 	c->count--;
 }
@@ -390,6 +397,7 @@ cache_flush(struct cache *c)
 		c->buckets[i] = NULL;
 	}
 	c->count = 0;
+	c->dead = 0;
 	memset(c->digest, 0, sizeof(c->digest));
 	memset(c->owner_digest, 0, sizeof(c->owner_digest));
 	c->digest_count = 0;

@@ -65,6 +65,7 @@ struct cache {
 	uint32_t	 nbuckets;
 	uint32_t	 limit;
 	uint32_t	 count;
+	uint32_t	 dead;		/* destroyed, their DEL not sent yet */
 	uint32_t	 gen;		/* current generation, see cache_sweep */
 	uint8_t		 hkey[CACHE_HASH_KEY_LEN];	/* cache_hash() */
 	struct cache_txq txq;		/* the send queue, oldest first */
@@ -97,9 +98,11 @@ void	 cache_obj_get(const struct cache_obj *, struct ctobj *);
 /* 1 if `o' differs from the cached object in more than its timeout. */
 int	 cache_obj_differs(const struct cache_obj *, const struct ctobj *o);
 
-/* An object that no longer counts in the digest (destroyed, its DEL
- * not sent yet); an update counts it again. */
-void	 cache_uncount(struct cache *, struct cache_obj *);
+/* An object destroyed, kept until its DEL is sent: no longer live (-s
+ * cache), nor in the digest; an update makes it live again. */
+void	 cache_mark_dead(struct cache *, struct cache_obj *);
+/* Live objects: those not waiting for their DEL. */
+#define cache_live(c)	((c)->count - (c)->dead)
 uint32_t cache_digest_value(const struct ctobj *);
 
 /* The send queue: append (once), take the oldest. */

@@ -56,7 +56,7 @@ counts_block(struct syncw *w, const char *name, uint32_t count,
 static void
 cache_block(struct syncw *w, const char *name, const struct cache *c)
 {
-	counts_block(w, name, c->count, &c->st);
+	counts_block(w, name, cache_live(c), &c->st);
 }
 
 static void
@@ -65,8 +65,10 @@ cache_ext_block(struct syncw *w, const char *name, const struct cache *c)
 	struct stats_block b;
 
 	stats_block_init(&b, SB_CACHE_EXT, name);
+	/* as conntrackd: objects and entries include the destroyed ones
+	 * whose DEL waits (FT-FW), "active" does not */
 	b.v[ST_CACHE_EXT_OBJECTS] = c->count;
-	b.v[ST_CACHE_EXT_ACTIVE] = c->count;
+	b.v[ST_CACHE_EXT_ACTIVE] = cache_live(c);
 	b.v[ST_CACHE_EXT_ENTRIES] = c->count;
 	b.v[ST_CACHE_EXT_CREATE_OK] = c->st.created;
 	b.v[ST_CACHE_EXT_CREATE_FAILED] = c->st.create_nomem +

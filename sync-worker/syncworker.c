@@ -192,8 +192,7 @@ queue_gone(struct syncw *w, const struct ctobj *o)
 		send_object(w, o, WIRE_CT_DEL);
 		return;
 	}
-	co->dead = 1;
-	cache_uncount(&w->internal, co);
+	cache_mark_dead(&w->internal, co);
 	cache_queue(&w->internal, co);
 }
 
@@ -266,8 +265,7 @@ sync_apply_event(struct syncw *w, struct ct_event *ev)
 				queue_gone(w, &ev->obj);
 			return;
 		}
-		co->dead = 1;
-		cache_uncount(&w->internal, co);
+		cache_mark_dead(&w->internal, co);
 		cache_queue(&w->internal, co);
 		return;
 	}
@@ -297,8 +295,7 @@ announce_gone(struct cache_obj *co, void *arg)
 {
 	struct syncw *w = arg;
 
-	co->dead = 1;
-	cache_uncount(&w->internal, co);
+	cache_mark_dead(&w->internal, co);
 	cache_queue(&w->internal, co);
 	return 1;
 }

@@ -509,13 +509,22 @@ test_digest(void)
 	ok(CACHE_RANGE_OF(cache_digest_value(&o)) == used,
 	    "in the range of the missing one");
 	co = cache_find(&a, &o);
-	co->dead = 1;
-	cache_uncount(&a, co);
+	cache_mark_dead(&a, co);
+	cache_mark_dead(&a, co);
 	ok(memcmp(a.digest, b.digest, sizeof(a.digest)) == 0,
 	    "a destroyed one, its DEL not sent yet, no longer counts");
+	ok(a.count == 5000 && a.dead == 1 && cache_live(&a) == 4999,
+	    "... nor is it live, but still an object (marked twice: once)");
 	cache_upsert(&a, &o, 4);
 	ok(a.digest_count == 5000 && digest_recomputed(&a),
 	    "brought back by an update, it counts again");
+	ok(a.dead == 0 && cache_live(&a) == 5000, "... and is live again");
+	co = cache_find(&a, &o);
+	cache_mark_dead(&a, co);
+	cache_remove(&a, co);
+	ok(a.dead == 0 && a.count == 4999 && cache_live(&a) == 4999,
+	    "a dead one removed (its DEL sent) leaves no dead count");
+	cache_upsert(&a, &o, 4);
 	for (i = 0; i < 5000; i += 3) {
 		o = tcp4(i);
 		cache_delete(&a, &o);
