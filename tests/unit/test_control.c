@@ -302,6 +302,10 @@ test_client_gone_during_commit(void)
 	    "the child done, the netlink worker's barrier is still asked");
 	msg_send_worker_done(&far[W_NETLINK], id);
 	worker_says(W_NETLINK);
+	ok(worker_got(W_SYNC, &id, &arg) == MSG_WORKER_REQ && id == op->id,
+	    "then the sync worker, which answers once it has the entries");
+	msg_send_worker_done(&far[W_SYNC], id);
+	worker_says(W_SYNC);
 	ok(active_ops() == 0, "then the slot is freed");
 }
 
