@@ -549,11 +549,12 @@ finally:
     print("%.6f" % last if last else "none", flush=True)
 """
 
-    def sniff(self, ns):
-        """Started before a trial; `sniff_last' gives the arrival of the
-        last datagram with states."""
-        p = subprocess.Popen(self.pinned(ns.replace("-b", "-a")) +
-                             ["ip", "netns", "exec", ns, sys.executable,
+    def sniff(self, pair):
+        """Started before a trial, in B's namespace and on A's CPU (not
+        beside B); `sniff_last' gives the arrival of the last datagram
+        with states."""
+        p = subprocess.Popen(self.pinned(pair.a) +
+                             ["ip", "netns", "exec", pair.b, sys.executable,
                               "-c", self.SNIFFER, str(PORT)],
                              stdout=subprocess.PIPE, text=True)
         if p.stdout.readline().strip() != "ready":
@@ -579,7 +580,7 @@ finally:
             b.start()
             self.wait_peers(a, b)
             rss0 = (a.rss(), b.rss())
-            sniffer = self.sniff(pair.b)
+            sniffer = self.sniff(pair)
             cpu0 = (a.cpu(), b.cpu())
             start, dur = self.load(pair.a, "create", str(n), "10",
                                    str(rate), str(batch))
