@@ -304,14 +304,45 @@ struct cache_obj *
 cache_upsert_owned(struct cache *c, const struct ctobj *o, time_t now,
     unsigned int owner)
 {
-	uint8_t packed[CACHE_PACK_MAX];
-	size_t len = cache_pack(o, packed), keylen = cache_key_len(packed);
-	uint32_t h = cache_hash(c->hkey, packed, keylen);
-	struct cache_obj **pp = slot_of(c, packed, keylen, h), *co = *pp;
+	struct cache_key k;
+
+	cache_prepare(c, o, &k);
+	return cache_upsert_prepared(c, &k, o, now, owner);
+}
+
+void
+cache_prepare(const struct cache *c, const struct ctobj *o,
+    struct cache_key *k)
+{
+	k->len = (uint16_t)cache_pack(o, k->packed);
+	k->keylen = (uint16_t)cache_key_len(k->packed);
+	k->hash = cache_hash(c->hkey, k->packed, k->keylen);
+}
+
+void
+cache_prefetch(const struct cache *c, const struct cache_key *k, int step)
+{
+	struct cache_obj *const *b = &c->buckets[k->hash % c->nbuckets];
+
+	if (step == 0)
+		__builtin_prefetch(b);
+	else if (*b != NULL) {
+		/* the header and the key after it, written if it is ours */
+		__builtin_prefetch(*b, 1);
+		__builtin_prefetch((const uint8_t *)*b + 64, 1);
+	}
+}
+
+struct cache_obj *
+cache_upsert_prepared(struct cache *c, const struct cache_key *k,
+    const struct ctobj *o, time_t now, unsigned int owner)
+{
+	struct cache_obj **pp = slot_of(c, k->packed, k->keylen, k->hash);
+	struct cache_obj *co = *pp;
 	uint16_t cap;
 
 	if (co != NULL) {
-		if ((co = update(c, pp, packed, len)) == NULL)
+		if ((co = update(c, pp, k->packed, k->len)) == NULL)
 			return NULL;
 		digest_sub(c, co);
 		co->owner = owner % CACHE_OWNERS;
@@ -329,18 +360,18 @@ cache_upsert_owned(struct cache *c, const struct ctobj *o, time_t now,
 		c->st.create_nospace++;
 		return NULL;
 	}
-	cap = room_for(len);
+	cap = room_for(k->len);
 	if ((co = malloc(sizeof(*co) + cap)) == NULL) {
 		c->st.create_nomem++;
 		return NULL;
 	}
 	memset(co, 0, sizeof(*co));
-	co->hash = h;
+	co->hash = k->hash;
 	co->since = co->touched = (uint32_t)now;
 	co->gen = c->gen;
 	co->cap = cap;
-	co->len = (uint16_t)len;
-	memcpy(co->data, packed, len);
+	co->len = k->len;
+	memcpy(co->data, k->packed, k->len);
 	co->owner = owner % CACHE_OWNERS;
 	digest_add(c, co, o);
 	*pp = co;
@@ -365,14 +396,10 @@ unlink_free(struct cache *c, struct cache_obj **pp)
 	c->count--;
 }
 
-/* Returns 0, or -1 if there was no such object (counted). */
-int
-cache_delete(struct cache *c, const struct ctobj *o)
+/* Delete what `pp' points at, if anything (counted either way). */
+static int
+delete_at(struct cache *c, struct cache_obj **pp)
 {
-	uint8_t key[CACHE_KEY_MAX];
-	size_t n = cache_pack_key(o, key);
-	struct cache_obj **pp = slot_of(c, key, n, cache_hash(c->hkey, key, n));
-
 	if (*pp == NULL) {
 		c->st.destroy_notfound++;
 		return -1;
@@ -380,6 +407,22 @@ cache_delete(struct cache *c, const struct ctobj *o)
 	unlink_free(c, pp);
 	c->st.destroyed++;
 	return 0;
+}
+
+/* Returns 0, or -1 if there was no such object (counted). */
+int
+cache_delete(struct cache *c, const struct ctobj *o)
+{
+	uint8_t key[CACHE_KEY_MAX];
+	size_t n = cache_pack_key(o, key);
+
+	return delete_at(c, slot_of(c, key, n, cache_hash(c->hkey, key, n)));
+}
+
+int
+cache_delete_prepared(struct cache *c, const struct cache_key *k)
+{
+	return delete_at(c, slot_of(c, k->packed, k->keylen, k->hash));
 }
 
 /* Unlink and free an object known to be in the cache (not counted). */

@@ -293,6 +293,7 @@ links_deliver(struct syncw *w, int index, uint8_t family,
 	size_t left = n;
 	struct sender *from = NULL;
 
+	sync_apply_ahead(w, p, n, stream);
 	while (left > 0) {
 		struct wire_msg m;
 		int deliver;
@@ -315,6 +316,7 @@ links_deliver(struct syncw *w, int index, uint8_t family,
 		p += step;
 		left -= step;
 	}
+	sync_apply_ahead_end(w);
 	*used = n - left;
 	if (valid) {
 		l->last_rx = mono_secs();

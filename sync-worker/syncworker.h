@@ -102,6 +102,7 @@ struct errq {
 #define LINK_SILENCE	3
 
 #define DIRECT_BATCH	256	/* states per batch to inject */
+#define APPLY_AHEAD	32	/* states of a datagram read ahead (apply.c) */
 #define BYPASS_MAX_WAITING CTL_MAX_CLIENTS /* -i waiting for dumps */
 #define BYPASS_TEXT_CHUNK 8192
 enum { BYPASS_SEND = 1, BYPASS_PRINT = 2 };
@@ -234,6 +235,17 @@ struct syncw {
 		uint32_t in_flight;	/* batches not answered yet */
 		uint64_t ok[3], failed[3];	/* created, updated, destroyed */
 	} direct;
+	struct {			/* apply.c: a datagram's states,
+					   parsed before they are applied */
+		int		 n, next;
+		time_t		 now;
+		struct ahead_state {
+			const uint8_t	*p;	/* the message */
+			int		 bad;	/* its payload did not parse */
+			struct ctobj	 o;
+			struct cache_key k;
+		} e[APPLY_AHEAD];
+	} ahead;
 	struct bypass	 bypass;
 	uint32_t	 answering;	/* the request being answered now */
 	struct dump_job	 dumps[CTL_MAX_CLIENTS];
@@ -345,6 +357,8 @@ void	send_flush(struct syncw *);
 
 /* apply.c */
 void	sync_apply(struct syncw *, const struct wire_msg *, struct sender *);
+void	sync_apply_ahead(struct syncw *, const uint8_t *, size_t, int stream);
+void	sync_apply_ahead_end(struct syncw *);
 
 /* bulk.c */
 #define BULK_BURST	3	/* bulks a peer may ask for at once ... */

@@ -591,9 +591,64 @@ test_digest_values(void)
 	    "... of an ICMP echo: %08x", cache_digest_value(&o));
 }
 
+/*
+ * Prepared keys (the backup reads a datagram's states ahead): the same
+ * cache as one state at a time, also when the table grows between the
+ * preparing and the use of a key, and prefetching changes nothing.
+ */
+static void
+test_prepared(void)
+{
+	static struct cache_key k[3000];
+	static struct ctobj objs[3000];
+	struct cache c;
+	uint32_t i, found = 0, same = 0;
+
+	cache_init(&c, "test", 16, 1000000, test_key);
+	for (i = 0; i < 3000; i++) {
+		objs[i] = tcp4(i);
+		cache_prepare(&c, &objs[i], &k[i]);
+		cache_prefetch(&c, &k[i], 0);
+	}
+	for (i = 0; i < 3000; i++)
+		cache_prefetch(&c, &k[i], 1);
+	for (i = 0; i < 3000; i++)
+		cache_upsert_prepared(&c, &k[i], &objs[i], 1, 2);
+	ok(c.count == 3000 && c.st.created == 3000 && c.nbuckets > 16,
+	    "3000 created from keys prepared before the table grew "
+	    "(16 to %u buckets)", c.nbuckets);
+	for (i = 0; i < 3000; i++) {
+		struct cache_obj *co = cache_find(&c, &objs[i]);
+		struct ctobj back;
+
+		if (co == NULL)
+			continue;
+		cache_obj_get(co, &back);
+		found++;
+		same += memcmp(&back, &objs[i], sizeof(back)) == 0 &&
+		    co->owner == 2;
+	}
+	ok(found == 3000 && same == 3000, "each found by the plain lookup, "
+	    "as stored, with its sender (%u, %u)", found, same);
+	objs[7].timeout = 99;
+	cache_prepare(&c, &objs[7], &k[7]);
+	cache_upsert_prepared(&c, &k[7], &objs[7], 2, 2);
+	ok(c.count == 3000 && c.st.updated == 1, "a prepared one again: "
+	    "an update");
+	for (i = 0; i < 3000; i += 2)
+		cache_delete_prepared(&c, &k[i]);
+	ok(c.count == 1500 && c.st.destroyed == 1500 &&
+	    cache_find(&c, &objs[0]) == NULL && cache_find(&c, &objs[1]),
+	    "deleted by prepared keys: gone, the others stay");
+	ok(cache_delete_prepared(&c, &k[0]) == -1 &&
+	    c.st.destroy_notfound == 1, "twice: counted as not found");
+	cache_free(&c);
+}
+
 int
 main(void)
 {
+	test_prepared();
 	test_digest();
 	test_digest_values();
 	test_hash_flooding();
