@@ -63,6 +63,8 @@ slot_of(struct cache *c, const uint8_t *key, size_t keylen, uint32_t hash)
 	return pp;
 }
 
+#define GROW_AHEAD	64	/* buckets between a head's fetch and its move */
+
 /* Twice the buckets; each object moves by its stored hash.  Without
  * memory for it the cache keeps working, with longer chains. */
 static void
@@ -73,12 +75,17 @@ grow(struct cache *c)
 
 	if (b == NULL)
 		return;
-	for (i = 0; i < c->nbuckets; i++)
+	for (i = 0; i < c->nbuckets; i++) {
+		/* the objects are all over memory: fetch ahead */
+		if (i + GROW_AHEAD < c->nbuckets &&
+		    c->buckets[i + GROW_AHEAD] != NULL)
+			__builtin_prefetch(c->buckets[i + GROW_AHEAD], 1);
 		for (co = c->buckets[i]; co; co = next) {
 			next = co->next;
 			co->next = b[co->hash % n];
 			b[co->hash % n] = co;
 		}
+	}
 	free(c->buckets);
 	c->buckets = b;
 	c->nbuckets = n;
