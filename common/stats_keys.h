@@ -71,7 +71,8 @@
 	X(ST_NETWORK_STANDBY_DELS_HELD, "standby_dels_held")           \
 	X(ST_NETWORK_BULK_DEFERRED, "bulk_deferred")                   \
 	X(ST_NETWORK_AUTH_FAILED, "auth_failed")                       \
-	X(ST_NETWORK_REPLAYED, "replayed")
+	X(ST_NETWORK_REPLAYED, "replayed")                             \
+	X(ST_NETWORK_TAIL_PROBES, "tail_probes")
 
 #define STATS_KEYS_CACHE_EXT(X)                              \
 	X(ST_CACHE_EXT_OBJECTS, "objects")                   \

@@ -154,6 +154,8 @@ static const struct metric_def defs[] = {
 	{ SB_NETWORK, ST_NETWORK_SENDERS_TOO_MANY, C,
 	    "network_senders_too_many", NULL, 0, NULL,
 	    "Messages from senders beyond the number followed" },
+	{ SB_NETWORK, ST_NETWORK_TAIL_PROBES, C, "network_tail_probes", NULL,
+	    0, NULL, "FT-FW ALIVEs after the last data of a burst" },
 	{ SB_NETWORK, ST_NETWORK_KEEPALIVE_SENT, C, "network_keepalive_sent",
 	    NULL, 0, NULL, "Quiet states sent again (hot standby)" },
 	{ SB_NETWORK, ST_NETWORK_STANDBY_DELS_HELD, C,

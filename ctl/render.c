@@ -143,8 +143,10 @@ text_network(FILE *o, const uint64_t *v)
 	    (ull)v[ST_NETWORK_BULK_DEFERRED]);
 	fprintf(o, "\t\tAuthentication failed:\t%20llu\n",
 	    (ull)v[ST_NETWORK_AUTH_FAILED]);
-	fprintf(o, "\t\tReplays refused:\t%20llu\n\n",
+	fprintf(o, "\t\tReplays refused:\t%20llu\n",
 	    (ull)v[ST_NETWORK_REPLAYED]);
+	fprintf(o, "\tsend:\n\t\tTail probes (FT-FW):\t%20llu\n\n",
+	    (ull)v[ST_NETWORK_TAIL_PROBES]);
 	fprintf(o, "hot standby:\n\tsend:\n");
 	fprintf(o, "\t\tQuiet states sent again:%20llu\n",
 	    (ull)v[ST_NETWORK_KEEPALIVE_SENT]);

@@ -2,7 +2,8 @@
  * FT-FW, the reliable sync mode (ftfw.h).  Sending (send.c does the
  * encoding): control messages first, then NACKed messages, then the send
  * queue, as long as the resend queue has room; a heartbeat (ACK or ALIVE)
- * after one second without transmission.  Receiving: sequence tracking
+ * after one second without transmission, and an ALIVE TAIL_PROBE_MS
+ * after the last data while some of it is not acknowledged.  Receiving: sequence tracking
  * with ACK windows and NACKs for gaps (wire-protocol.md 8.3); data goes to
  * sync_apply().
  */
@@ -311,19 +312,63 @@ heartbeat(struct syncw *w)
 		send_ctl(w, WIRE_F_ALIVE, 0, 0);
 }
 
+/*
+ * A peer learns of a lost message from the next one's sequence number.
+ * After the last of a burst there is none until the heartbeat, a second
+ * later, so a lost tail came a second late (bench/: hot standby at 250k
+ * overflowed the backup's receive buffer).  TAIL_PROBE_MS after the last
+ * data, while some of it waits for its ACK, an ALIVE carries the
+ * sequence on; a NACK follows if anything before it was lost.
+ */
+static void
+tail_probe(struct syncw *w)
+{
+	struct ftfw *f = &w->ftfw;
+
+	if (!f->probe_due || send_idle_ms(w) < TAIL_PROBE_MS)
+		return;
+	f->probe_due = 0;
+	if (f->rsq.len == 0)	/* all acknowledged */
+		return;
+	send_ctl(w, WIRE_F_ALIVE, 0, 0);
+	f->tail_probes++;
+}
+
+/* ms until the heartbeat, the send queue or the tail probe is due. */
+static int
+ftfw_timeout_ms(struct syncw *w)
+{
+	int ms = send_heartbeat_due_ms(w);
+	uint32_t since;
+
+	if (!w->ftfw.probe_due)
+		return ms;
+	since = send_idle_ms(w);
+	if (since >= TAIL_PROBE_MS)
+		return 0;
+	return ms >= 0 && ms < (int)(TAIL_PROBE_MS - since) ? ms :
+	    (int)(TAIL_PROBE_MS - since);
+}
+
 /* One pass: everything due goes out, packed into datagrams. */
 static void
 ftfw_run(struct syncw *w)
 {
+	uint32_t seq;
+
 	/* data waits for the HELLO handshake: start it now */
 	keepalive_tick(w);
 	antientropy_tick(w);
 	if (w->ftfw.hello == 0 && w->internal.txlen > 0)
 		send_ctl(w, WIRE_F_ALIVE, 0, 0);
 	heartbeat(w);
+	tail_probe(w);
 	send_controls(w);
+	seq = w->tx.next_seq;
 	send_resends(w);
 	send_queue(w, SEND_BURST);
+	if (w->tx.next_seq != seq)
+		w->ftfw.probe_due = 1;
 	send_flush(w);
 }
 
@@ -545,7 +590,7 @@ const struct sync_mode sync_mode_ftfw = {
 	.init = ftfw_init,
 	.recv = ftfw_recv,
 	.run = ftfw_run,
-	.timeout_ms = send_heartbeat_due_ms,
+	.timeout_ms = ftfw_timeout_ms,
 	.tx_flags = hello_flags,
 	.tx_keep = rsq_store,
 	.tx_room = rsq_room,

@@ -41,6 +41,9 @@ struct rsq_list {
 /* Suspect messages in sequence that make the window follow them. */
 #define REANCHOR_RUN	8
 
+/* After the last data sent, an ALIVE this much later (ftfw.c). */
+#define TAIL_PROBE_MS	50
+
 /* Data waits this long at most for the peer to answer our HELLO. */
 #define HELLO_HOLD_MS	3000
 
@@ -53,10 +56,12 @@ struct ftfw {
 	struct rsq_list	 rsq;		/* sent, waiting for an ACK */
 	struct rsq_list	 resend;	/* NACKed, to send again */
 	uint32_t	 rsq_max;
+	int		 probe_due;	/* data sent since the last probe */
 	/* receiving: each sender's sequence in its record (senders.h) */
 	uint32_t	 window_size;	/* ACKWindowSize */
 	/* counters */
 	uint64_t	 rsq_dropped;	/* resend queue full: oldest dropped */
+	uint64_t	 tail_probes;	/* ALIVEs after a burst's last data */
 };
 
 #endif

@@ -263,6 +263,7 @@ network_block(struct syncw *w)
 	b.v[ST_NETWORK_ACK_FOR_OTHER] = w->wire.ack_for_other;
 	b.v[ST_NETWORK_SENDERS_TOO_MANY] = w->senders.too_many;
 	b.v[ST_NETWORK_KEEPALIVE_SENT] = w->keepalive.sent;
+	b.v[ST_NETWORK_TAIL_PROBES] = w->ftfw.tail_probes;
 	b.v[ST_NETWORK_STANDBY_DELS_HELD] = w->keepalive.held;
 	b.v[ST_NETWORK_BULK_DEFERRED] = w->bulk.deferred_count;
 	b.v[ST_NETWORK_AUTH_FAILED] = w->auth.count[AUTH_NOT_SEALED] +
