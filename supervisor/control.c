@@ -86,6 +86,7 @@ control_open(struct sup *s)
 }
 
 static void finish(struct ctl_op *, uint32_t, const char *);
+static void advance(struct sup *, struct ctl_op *);
 
 static void
 op_free(struct ctl_op *op)
@@ -276,6 +277,7 @@ send_block(struct ctl_op *op, const struct stats_block *b)
 static void
 finish(struct ctl_op *op, uint32_t status, const char *text)
 {
+	op->changing = 0;	/* the next one may start (control_next_change) */
 	if (op->client_gone) {
 		op_release(op);
 		return;
@@ -358,8 +360,50 @@ process_block(struct ctl_op *op, const struct child *c, int type)
 }
 
 /*
+ * Kernel changes go one at a time: a commit or a flush, from its child's
+ * start to the end of its request (the netlink worker's barrier after
+ * it, the sync worker's step).  Overlapping, the end of one would end
+ * the other's quiet period (children.c quiet_new_events) and the sync
+ * worker's note that the kernel's events are its own doing (SELF_START),
+ * and the rest of a commit would go back to the peers as new states.
+ * conntrackd runs a commit and a flush side by side.
+ */
+static int
+kernel_change_running(const struct sup *s)
+{
+	int i;
+
+	for (i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (s->ops[i].active && s->ops[i].changing)
+			return 1;
+	return 0;
+}
+
+/* From the main loop: the requests that waited, oldest first, while no
+ * kernel change runs. */
+void
+control_next_change(struct sup *s)
+{
+	while (!kernel_change_running(s)) {
+		struct ctl_op *next = NULL;
+		int i;
+
+		for (i = 0; i < CTL_MAX_CLIENTS; i++)
+			if (s->ops[i].active && s->ops[i].awaiting_turn &&
+			    (next == NULL || s->ops[i].id < next->id))
+				next = &s->ops[i];
+		if (next == NULL)
+			return;
+		next->awaiting_turn = 0;
+		next->on_child = 0;
+		advance(s, next);
+	}
+}
+
+/*
  * Start the commit or flush child of this step; returns 1 if the request
- * now waits for it.  One child of each kind at a time, as in conntrackd.
+ * now waits for it, or for its turn.  One child of each kind at a time,
+ * as in conntrackd.
  */
 static int
 start_child(struct sup *s, struct ctl_op *op)
@@ -371,6 +415,13 @@ start_child(struct sup *s, struct ctl_op *op)
 		if (commit)
 			log_warnx("commit already in progress, skipping");
 		finish(op, CTL_OK, "");
+		return 1;
+	}
+	if (kernel_change_running(s)) {
+		log_info("%s waits for the kernel change in progress",
+		    commit ? "the commit" : "the flush");
+		op->awaiting_turn = 1;
+		op->on_child = 1;	/* not freed if its client goes */
 		return 1;
 	}
 	if (commit)
@@ -389,7 +440,7 @@ start_child(struct sup *s, struct ctl_op *op)
 		log_warn("cannot start the %s", c->name);
 		finish(op, CTL_ERR, "cannot start the child");
 	} else
-		op->on_child = 1;
+		op->on_child = op->changing = 1;
 	return 1;
 }
 
@@ -603,6 +654,8 @@ control_internal_request(struct sup *s, uint32_t req)
 	op->client_gone = 1;
 	op->internal = 1;
 	op->req = REQ_MAX;
+	/* a child's death: its barrier is still part of its change */
+	op->changing = req == REQ_CHILD_END;
 	start_request(s, op, req);
 }
 

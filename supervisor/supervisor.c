@@ -772,6 +772,7 @@ handle_signals(struct sup *s)
 	}
 	child_check_timers(s);
 	control_check_timers(s);
+	control_next_change(s);
 	restart_due(s);
 	metrics_restart_due(s);
 	watchdog_tick(s);

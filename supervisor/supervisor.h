@@ -86,6 +86,8 @@ struct ctl_op {
 	time_t		 accepted;	/* for the idle timeout */
 	struct worker	*on_worker;	/* waiting for this worker's answer */
 	int		 on_child;	/* waiting for a commit or flush child */
+	int		 changing;	/* its kernel change runs (control.c) */
+	int		 awaiting_turn;	/* ... or waits for another's end */
 	int		 paused;	/* the worker waits for ANSWER_MORE */
 	int		 closing;	/* answer complete, flushing */
 	int		 unhealthy;	/* health: a process said it is not */
@@ -218,6 +220,7 @@ void	 control_op_fail(struct ctl_op *, const char *);
 
 void	 control_internal_request(struct sup *, uint32_t req);
 void	 control_check_timers(struct sup *);
+void	 control_next_change(struct sup *);
 
 /* supervisor.c */
 void	 worker_misbehaved(struct sup *, struct worker *, const char *what);
