@@ -384,6 +384,8 @@ kernel_change_running(const struct sup *s)
 void
 control_next_change(struct sup *s)
 {
+	if (s->shutting_down)
+		return;		/* their clients are told by the closing */
 	while (!kernel_change_running(s)) {
 		struct ctl_op *next = NULL;
 		int i;
