@@ -3,9 +3,9 @@
  * encoding): control messages first, then NACKed messages, then the send
  * queue, as long as the resend queue has room; a heartbeat (ACK or ALIVE)
  * after one second without transmission, and an ALIVE TAIL_PROBE_MS
- * after the last data while some of it is not acknowledged.  Receiving: sequence tracking
- * with ACK windows and NACKs for gaps (wire-protocol.md 8.3); data goes to
- * sync_apply().
+ * after the last data while some of it is not acknowledged.  Receiving:
+ * sequence tracking with ACK windows and NACKs for gaps (wire-protocol.md
+ * 8.3); data goes to sync_apply().
  */
 #include "config.h"
 
