@@ -67,6 +67,17 @@ apply_exp(struct syncw *w, const struct wire_msg *m)
 		expcache_upsert(&w->exp_external, &x, mono_secs());
 }
 
+/* Message `m''s state parsed, packed and hashed into `e'; 0 if its
+ * payload is bad (counted when it is applied). */
+static int
+read_state(struct syncw *w, const struct wire_msg *m, struct ahead_state *e)
+{
+	e->bad = wire_get_ct(m, &e->o) == -1;
+	if (!e->bad)
+		cache_prepare(&w->external, &e->o, &e->k);
+	return !e->bad;
+}
+
 /*
  * Read ahead the states of the datagram (or stream bytes) `p': what is
  * parsed here is only counted if sync_apply() gets to it, as a mode may
@@ -92,11 +103,8 @@ sync_apply_ahead(struct syncw *w, const uint8_t *p, size_t left, int stream)
 		if (deliver && m.type < WIRE_EXP_NEW &&
 		    wire_classify(&m) == WK_DATA) {
 			e->p = p;
-			e->bad = wire_get_ct(&m, &e->o) == -1;
-			if (!e->bad) {
-				cache_prepare(&w->external, &e->o, &e->k);
+			if (read_state(w, &m, e))
 				cache_prefetch(&w->external, &e->k, 0);
-			}
 			w->ahead.n++;
 		}
 		p += step;
@@ -135,9 +143,7 @@ apply_ct(struct syncw *w, const struct wire_msg *m, unsigned int owner)
 
 	if (e == NULL) {
 		e = &now_read;
-		e->bad = wire_get_ct(m, &e->o) == -1;
-		if (!e->bad)
-			cache_prepare(&w->external, &e->o, &e->k);
+		read_state(w, m, e);
 	}
 	if (e->bad)
 		wire_count_payload_error(&w->wire);
