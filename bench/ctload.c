@@ -52,6 +52,7 @@ struct load {
 	uint32_t		 batch_max;	/* entries per send, 0: by size */
 	uint32_t		 in_batch;
 	unsigned long		 errors;
+	int			 first_error;	/* errno of the first refusal */
 };
 
 static double
@@ -141,8 +142,8 @@ read_answers(struct load *l, uint32_t last)
 			if (nlh->nlmsg_type != NLMSG_ERROR)
 				continue;
 			e = mnl_nlmsg_get_payload(nlh);
-			if (e->error)
-				l->errors++;
+			if (e->error && l->errors++ == 0)
+				l->first_error = -e->error;
 			if (nlh->nlmsg_seq == last)
 				return;
 		}
@@ -377,6 +378,9 @@ main(int argc, char **argv)
 		/* start, duration, events, live entries [from, to) */
 		printf("%.6f %.6f %lu %u %u\n", start, now() - start, events,
 		    from, to);
+		if (l.errors)
+			fprintf(stderr, "ctload: %lu of %lu refused (first: %s)\n",
+			    l.errors, events, strerror(l.first_error));
 		return l.errors ? 1 : 0;
 	}
 	if (argc < 3 || (n = number(argv[2], 1L << 24)) <= 0)
@@ -403,6 +407,7 @@ main(int argc, char **argv)
 		return usage();
 	printf("%.6f %.6f\n", start, now() - start);
 	if (l.errors)
-		fprintf(stderr, "ctload: %lu of %ld refused\n", l.errors, n);
+		fprintf(stderr, "ctload: %lu of %ld refused (first: %s)\n",
+		    l.errors, n, strerror(l.first_error));
 	return l.errors ? 1 : 0;
 }
