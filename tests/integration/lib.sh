@@ -232,7 +232,8 @@ all_exact() { for n in $NODES; do exact "$n" || return 1; done; }
 
 # node_conf <node> <mode> <link> <local> <peer> [auth]: $T/<node>.conf, a
 # link of kind UDP, TCP or Multicast; with `auth', sealed with the key
-# file $T/<node>.key
+# file $T/<node>.key; a multicast link's receive buffer is
+# $LINK_RCVBUF bytes if set
 node_conf() {
 	case $3 in
 	Multicast) link="Multicast {
@@ -240,6 +241,7 @@ node_conf() {
 		IPv4_interface $4
 		Interface veth0
 		Group 3780
+		${LINK_RCVBUF:+RcvSocketBuffer $LINK_RCVBUF}
 	}" ;;
 	*) link="$3 {
 		IPv4_address $4
