@@ -1,10 +1,11 @@
 /*
  * The conntrack cache of cache.h: chained hashing over a bucket array,
- * one allocation per object, holding the object packed.  The array
- * starts at HashSize buckets and doubles whenever there are more objects
- * than buckets, so that a lookup costs one or two memory reads whatever
- * HashSize says (bench/ showed the chain walks of a 65536-bucket table at
- * 250k states as the sync worker's largest cost).
+ * one allocation per object (from the cache's objpool.h), holding the
+ * object packed.  The array starts at HashSize buckets and doubles
+ * whenever there are more objects than buckets, so that a lookup costs
+ * one or two memory reads whatever HashSize says (bench/ showed the
+ * chain walks of a 65536-bucket table at 250k states as the sync
+ * worker's largest cost).
  */
 #include "config.h"
 
@@ -30,6 +31,7 @@ cache_init(struct cache *c, const char *name, uint32_t buckets,
 	c->nbuckets = buckets ? buckets : 1;
 	c->limit = limit;
 	TAILQ_INIT(&c->txq);
+	objpool_init(&c->pool);
 	c->buckets = calloc(c->nbuckets, sizeof(*c->buckets));
 	if (c->buckets == NULL)
 		fatal("cache %s: %u buckets", name, c->nbuckets);
@@ -272,6 +274,12 @@ room_for(size_t len)
 	return (uint16_t)((len + 7) & ~(size_t)7);
 }
 
+static void
+release(struct cache *c, struct cache_obj *co)
+{
+	objpool_free(&c->pool, co, sizeof(*co) + co->cap);
+}
+
 static struct cache_obj *
 update(struct cache *c, struct cache_obj **pp, const uint8_t *packed,
     size_t len)
@@ -281,14 +289,15 @@ update(struct cache *c, struct cache_obj **pp, const uint8_t *packed,
 	if (len > co->cap) {
 		uint16_t cap = room_for(len);
 
-		if ((bigger = malloc(sizeof(*co) + cap)) == NULL) {
+		bigger = objpool_alloc(&c->pool, sizeof(*co) + cap);
+		if (bigger == NULL) {
 			c->st.create_nomem++;
 			return NULL;
 		}
 		memcpy(bigger, co, sizeof(*co));
 		bigger->cap = cap;
 		moved(c, pp, co, bigger);
-		free(co);
+		release(c, co);
 		co = bigger;
 	}
 	memcpy(co->data, packed, len);
@@ -368,7 +377,7 @@ cache_upsert_prepared(struct cache *c, const struct cache_key *k,
 		return NULL;
 	}
 	cap = room_for(k->len);
-	if ((co = malloc(sizeof(*co) + cap)) == NULL) {
+	if ((co = objpool_alloc(&c->pool, sizeof(*co) + cap)) == NULL) {
 		c->st.create_nomem++;
 		return NULL;
 	}
@@ -399,7 +408,7 @@ unlink_free(struct cache *c, struct cache_obj **pp)
 	digest_sub(c, co);
 	if (co->dead)
 		c->dead--;
-	free(co);
+	release(c, co);
 	c->count--;
 }
 
@@ -455,7 +464,7 @@ cache_flush(struct cache *c)
 
 		for (; co; co = next) {
 			next = co->next;
-			free(co);
+			release(c, co);
 		}
 		c->buckets[i] = NULL;
 	}
@@ -472,6 +481,7 @@ void
 cache_free(struct cache *c)
 {
 	cache_flush(c);
+	objpool_destroy(&c->pool);
 	free(c->buckets);
 	c->buckets = NULL;
 }

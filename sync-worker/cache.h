@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "cache_pack.h"
+#include "objpool.h"
 #include "ctobj.h"
 
 #define CACHE_BUCKETS_MAX	(1u << 26)
@@ -76,6 +77,7 @@ struct cache {
 	uint32_t	 owner_digest[CACHE_OWNERS][CACHE_RANGES];
 	uint32_t	 txlen;
 	struct cache_stats st;
+	struct objpool	 pool;		/* the objects' memory */
 };
 
 void	 cache_init(struct cache *, const char *name, uint32_t buckets,

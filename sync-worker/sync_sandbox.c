@@ -44,10 +44,11 @@ static const struct sc_rule sync_allow[] = {
 	    SCMP_A1(SCMP_CMP_EQ, SIOCGIFMTU)),
 	/* memory; no executable mappings */
 	SC_ALLOW(brk, "malloc"),
-	SC_ALLOW1(mmap, "malloc", SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)),
+	SC_ALLOW1(mmap, "malloc, the caches' regions (objpool.c)",
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)),
 	SC_ALLOW(munmap, "free"),
 	SC_ALLOW(mremap, "realloc"),
-	SC_ALLOW(madvise, "free"),
+	SC_ALLOW(madvise, "free, populate a cache region ahead"),
 	/* time, identity, signals, exit */
 	SC_ALLOW(clock_gettime, "timestamps"),
 	SC_ALLOW(getpid, "own pid in the health answer"),
